@@ -1,0 +1,73 @@
+import type {
+  Agent,
+  AppendInput,
+  AppendResult,
+  CleanupInput,
+  CreateSessionInput,
+  DeletedCounts,
+  HistoryInput,
+  ListSessionsInput,
+  Message,
+  PutAgentInput,
+  Session,
+  SessionKey,
+  SessionPage,
+  UpdateSessionInput,
+  UserKey,
+} from './types.js';
+
+/**
+ * The one contract every store keeps (postgres, pglite, redis, hybrid). Every call is made as one
+ * user: nothing here reads, changes or reveals another user's data. An expired session behaves
+ * exactly like one that does not exist.
+ */
+export interface ConversationStore {
+  /** Which implementation this is: 'postgres', 'pglite', 'redis' or 'hybrid'. */
+  readonly kind: StoreKind;
+
+  /**
+   * Appends messages in order, creating the session when missing, refreshing its expiry and
+   * trimming past maxHistory, atomically. Idempotent per messageId.
+   */
+  append(input: AppendInput): Promise<AppendResult>;
+
+  /** Messages in chronological order. Throws NotFoundError when the session is not visible. */
+  history(input: HistoryInput): Promise<Message[]>;
+
+  /** Throws ConflictError when the user already has a live session with that id. */
+  createSession(input: CreateSessionInput): Promise<Session>;
+
+  /** Null when the session does not exist, has expired or belongs to someone else. */
+  getSession(input: SessionKey): Promise<Session | null>;
+
+  /** Throws NotFoundError when the session is not visible. Counts as a write (expiry slides). */
+  updateSession(input: UpdateSessionInput): Promise<Session>;
+
+  /** Deletes the session and its messages. False when there was nothing visible to delete. */
+  deleteSession(input: SessionKey): Promise<boolean>;
+
+  /** The user's live sessions, most recently active first. */
+  listSessions(input: ListSessionsInput): Promise<SessionPage>;
+
+  /** Erases a user and everything of theirs. */
+  deleteUser(input: UserKey): Promise<DeletedCounts>;
+
+  /** Creates or replaces an agent in the shared catalogue. */
+  putAgent(input: PutAgentInput): Promise<Agent>;
+
+  listAgents(): Promise<Agent[]>;
+
+  /**
+   * Reclaims the space of expired sessions (which are already invisible), in bounded batches.
+   * Throws BusyError when another cleanup holds the lock.
+   */
+  cleanupExpired(input?: CleanupInput): Promise<DeletedCounts>;
+
+  /** Throws UnavailableError when a backing server does not answer. */
+  ping(): Promise<void>;
+
+  /** Releases the connections the store opened (not ones it was given). */
+  close(): Promise<void>;
+}
+
+export type StoreKind = 'postgres' | 'pglite' | 'redis' | 'hybrid';

@@ -1,0 +1,41 @@
+// The public API of convstore. Every export is named here on purpose: this is the surface we
+// promise to keep.
+export { createStore } from './create-store.js';
+export { DEFAULT_STORE_OPTIONS } from './options.js';
+export type { StoreOptions } from './options.js';
+export type { ConversationStore, StoreKind } from './contract/store.js';
+export { ROLES } from './contract/types.js';
+export type {
+  Agent,
+  AppendInput,
+  AppendResult,
+  CleanupInput,
+  CreateSessionInput,
+  DeletedCounts,
+  HistoryInput,
+  ListSessionsInput,
+  Message,
+  Metadata,
+  NewMessage,
+  PutAgentInput,
+  Role,
+  Session,
+  SessionKey,
+  SessionPage,
+  UpdateSessionInput,
+  UserKey,
+} from './contract/types.js';
+export {
+  BusyError,
+  ConflictError,
+  ConvstoreError,
+  ERROR_STATUS,
+  InternalError,
+  NotFoundError,
+  SchemaMismatchError,
+  UnavailableError,
+  ValidationError,
+} from './contract/errors.js';
+export type { ErrorCode, FieldIssue } from './contract/errors.js';
+export { DEFAULT_LIMITS, ID_PATTERN } from './contract/limits.js';
+export type { Limits } from './contract/limits.js';

@@ -1,0 +1,97 @@
+import { z } from 'zod';
+import { ValidationError } from './contract/errors.js';
+import { DEFAULT_LIMITS, type Limits } from './contract/limits.js';
+import type { PGliteLike } from './stores/pglite/pglite-driver.js';
+
+/** Options of createStore. Every field is optional; the defaults are in DEFAULT_STORE_OPTIONS. */
+export interface StoreOptions {
+  /**
+   * Where the data lives: `postgres://...`, `pglite://<dir>` (data kept on disk) or
+   * `pglite://memory`. Default `pglite://./data`.
+   */
+  url?: string;
+  /** PostgreSQL schema holding every table. Default `convstore`. */
+  schema?: string;
+  /** Sliding session TTL in seconds; null keeps sessions forever. Default null. */
+  ttlSeconds?: number | null;
+  /** Messages kept per session, the oldest trimmed on write; null keeps all. Default null. */
+  maxHistory?: number | null;
+  /** Apply pending migrations on open. Default true for PGlite, false for PostgreSQL. */
+  migrate?: boolean;
+  /** PostgreSQL connections in the pool. Default 4 (see the README on pool sizing). */
+  poolSize?: number;
+  /** Input size limits; see DEFAULT_LIMITS. */
+  limits?: Partial<Limits>;
+  /** An open PGlite instance to use instead of `url`; close() leaves it open. */
+  pglite?: PGliteLike;
+}
+
+export const DEFAULT_STORE_OPTIONS = {
+  url: 'pglite://./data',
+  schema: 'convstore',
+  ttlSeconds: null,
+  maxHistory: null,
+  poolSize: 4,
+} as const;
+
+export type ResolvedStoreOptions = Required<Omit<StoreOptions, 'pglite' | 'migrate' | 'limits'>> & {
+  migrate: boolean | undefined;
+  limits: Limits;
+  pglite: PGliteLike | undefined;
+};
+
+const positive = z.number().int('must be an integer').positive('must be positive');
+
+const optionsSchema = z.object({
+  url: z
+    .string()
+    .regex(
+      /^(postgres|postgresql|pglite):\/\//,
+      'must start with postgres://, postgresql:// or pglite://',
+    )
+    .optional(),
+  schema: z.string().optional(),
+  ttlSeconds: positive
+    .max(10 * 365 * 24 * 3600, 'must be at most ten years')
+    .nullable()
+    .optional(),
+  maxHistory: positive.nullable().optional(),
+  migrate: z.boolean().optional(),
+  poolSize: positive.max(1000, 'must be at most 1000').optional(),
+  limits: z
+    .object({
+      maxContentBytes: positive.optional(),
+      maxMetadataBytes: positive.optional(),
+      maxMessagesPerAppend: positive.optional(),
+      maxPageSize: positive.optional(),
+    })
+    .strict()
+    .optional(),
+  pglite: z.custom<PGliteLike>((value) => typeof value === 'object' && value !== null).optional(),
+});
+
+/** Validates createStore's options and fills in the defaults. */
+export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) {
+    throw new ValidationError(
+      parsed.error.issues.map((issue) => ({
+        field: issue.path.join('.') || 'options',
+        problem: issue.message,
+      })),
+    );
+  }
+  const given = parsed.data;
+  return {
+    url: given.url ?? DEFAULT_STORE_OPTIONS.url,
+    schema: given.schema ?? DEFAULT_STORE_OPTIONS.schema,
+    ttlSeconds:
+      given.ttlSeconds === undefined ? DEFAULT_STORE_OPTIONS.ttlSeconds : given.ttlSeconds,
+    maxHistory:
+      given.maxHistory === undefined ? DEFAULT_STORE_OPTIONS.maxHistory : given.maxHistory,
+    migrate: given.migrate,
+    poolSize: given.poolSize ?? DEFAULT_STORE_OPTIONS.poolSize,
+    limits: { ...DEFAULT_LIMITS, ...given.limits },
+    pglite: options.pglite,
+  };
+}

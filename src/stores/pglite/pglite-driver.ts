@@ -1,0 +1,42 @@
+import type { PGlite, Transaction } from '@electric-sql/pglite';
+import type { SqlDriver, SqlRunner } from '../sql/sql-driver.js';
+
+/** The PGlite methods the store calls, so a caller's own instance fits without a cast. */
+export type PGliteLike = Pick<PGlite, 'query' | 'exec' | 'transaction' | 'close'>;
+
+/**
+ * Opens PGlite on a directory (or in memory). PGlite is loaded only here, on first use: it is a
+ * large WebAssembly module that postgres and redis users never need.
+ */
+export async function openPgliteDriver(dataDir: string | null): Promise<SqlDriver> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  const db = await PGlite.create(dataDir ?? 'memory://');
+  return pgliteDriver(db, true);
+}
+
+/**
+ * Wraps a PGlite instance. PGlite is one connection that runs one query at a time, so a
+ * "reserved" connection is the instance itself and transactions queue behind each other.
+ */
+export function pgliteDriver(db: PGliteLike, owned: boolean): SqlDriver {
+  const self = runner(db);
+  return {
+    kind: 'pglite',
+    ...self,
+    transaction: (work) => db.transaction((tx: Transaction) => work(runner(tx))),
+    reserved: (work) => work(self),
+    close: async () => {
+      if (owned) await db.close();
+    },
+  };
+}
+
+function runner(db: Pick<PGlite, 'query' | 'exec'> | Transaction): SqlRunner {
+  return {
+    query: async <Row extends object>(text: string, params: readonly unknown[]) =>
+      (await db.query<Row>(text, params as unknown[])).rows,
+    exec: async (script) => {
+      await db.exec(script);
+    },
+  };
+}

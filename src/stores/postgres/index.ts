@@ -1,0 +1,10 @@
+import type { ConversationStore } from '../../contract/store.js';
+import type { ResolvedStoreOptions } from '../../options.js';
+import { openSqlStore } from '../sql/open-sql-store.js';
+import { openPostgresDriver } from './postgres-driver.js';
+
+/** PostgreSQL: a pool of prepared connections. Migrations are a deploy step unless migrate: true. */
+export async function openPostgresStore(options: ResolvedStoreOptions): Promise<ConversationStore> {
+  const driver = await openPostgresDriver({ url: options.url, poolSize: options.poolSize });
+  return openSqlStore(driver, options, false);
+}

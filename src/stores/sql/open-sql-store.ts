@@ -1,0 +1,29 @@
+import { v7 as uuidv7 } from 'uuid';
+import { InputValidator } from '../../contract/validation.js';
+import type { ResolvedStoreOptions } from '../../options.js';
+import { assertSchemaCurrent, migrate } from './migrator.js';
+import type { SqlDriver } from './sql-driver.js';
+import { toStoreError } from './sql-errors.js';
+import { SqlStore } from './sql-store.js';
+
+/** Brings the schema up to date (or checks it is), then opens the store on the driver. */
+export async function openSqlStore(
+  driver: SqlDriver,
+  options: ResolvedStoreOptions,
+  migrateByDefault: boolean,
+): Promise<SqlStore> {
+  try {
+    if (options.migrate ?? migrateByDefault) await migrate(driver, options.schema);
+    else await assertSchemaCurrent(driver, options.schema);
+  } catch (error) {
+    await driver.close();
+    throw toStoreError(error);
+  }
+  return new SqlStore({
+    driver,
+    schema: options.schema,
+    ttlSeconds: options.ttlSeconds,
+    maxHistory: options.maxHistory,
+    validator: new InputValidator(options.limits, uuidv7),
+  });
+}

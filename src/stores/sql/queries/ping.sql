@@ -1,0 +1,2 @@
+-- ping: the cheapest round trip.
+SELECT 1 AS ok

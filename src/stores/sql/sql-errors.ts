@@ -1,0 +1,57 @@
+import {
+  ConflictError,
+  ConvstoreError,
+  InternalError,
+  UnavailableError,
+  ValidationError,
+} from '../../contract/errors.js';
+
+/**
+ * Turns a driver error into the store's typed errors. The driver's error stays as `cause`; its
+ * text is not copied, because a server message can quote the row, and rows hold users' words.
+ */
+export function toStoreError(error: unknown): ConvstoreError {
+  if (error instanceof ConvstoreError) return error;
+  const { code, sqlstate } = errorCodes(error);
+  if (isConnectionFailure(code, sqlstate)) {
+    return new UnavailableError('the database is unavailable', { cause: error });
+  }
+  if (sqlstate === '23505') return new ConflictError('the row already exists', { cause: error });
+  if (sqlstate?.startsWith('22') || sqlstate === '54000') {
+    return new ValidationError([
+      { field: 'input', problem: `refused by the database (${sqlstate})` },
+    ]);
+  }
+  return new InternalError(`unexpected database error${sqlstate ? ` (${sqlstate})` : ''}`, {
+    cause: error,
+  });
+}
+
+function errorCodes(error: unknown): { code?: string; sqlstate?: string } {
+  if (typeof error !== 'object' || error === null) return {};
+  const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  // postgres.js puts SQLSTATE in `code`; PGlite's DatabaseError does too. Node's socket errors
+  // use `code` for ECONNREFUSED and the like.
+  const sqlstate = code && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+  return { code, sqlstate };
+}
+
+const CONNECTION_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+]);
+
+function isConnectionFailure(code?: string, sqlstate?: string): boolean {
+  if (code && CONNECTION_CODES.has(code)) return true;
+  if (!sqlstate) return false;
+  // 08: connection exception; 57P0x: shutdown / cannot connect now; 53: out of resources.
+  return sqlstate.startsWith('08') || sqlstate.startsWith('57P') || sqlstate.startsWith('53');
+}

@@ -1,0 +1,261 @@
+import { BusyError, NotFoundError, ConflictError } from '../../contract/errors.js';
+import type { ConversationStore } from '../../contract/store.js';
+import type {
+  Agent,
+  AppendInput,
+  AppendResult,
+  CleanupInput,
+  CreateSessionInput,
+  DeletedCounts,
+  HistoryInput,
+  ListSessionsInput,
+  Message,
+  PutAgentInput,
+  Session,
+  SessionKey,
+  SessionPage,
+  UpdateSessionInput,
+  UserKey,
+} from '../../contract/types.js';
+import type { HistoryQuery, InputValidator } from '../../contract/validation.js';
+import { QUERIES } from './queries.generated.js';
+import {
+  agentFromRow,
+  messageFromJson,
+  messageFromRow,
+  sessionFromJson,
+  type AgentRow,
+  type MessageJson,
+  type MessageRow,
+  type SessionJson,
+} from './rows.js';
+import { quoteSchema, renderSql } from './schema-name.js';
+import { decodeSessionCursor, encodeSessionCursor } from './session-cursor.js';
+import type { SqlDriver } from './sql-driver.js';
+import { toStoreError } from './sql-errors.js';
+
+export interface SqlStoreOptions {
+  driver: SqlDriver;
+  schema: string;
+  ttlSeconds: number | null;
+  maxHistory: number | null;
+  validator: InputValidator;
+}
+
+type Queries = { [K in keyof typeof QUERIES]: string };
+
+/**
+ * The store for PostgreSQL and PGlite: the same SQL on either driver. Every method validates
+ * first, then makes one round trip (cleanup: one per batch).
+ */
+export class SqlStore implements ConversationStore {
+  readonly kind: 'postgres' | 'pglite';
+  private readonly sql: Queries;
+  private readonly driver: SqlDriver;
+  private readonly validate: InputValidator;
+  private cleanupRunning = false;
+
+  constructor(private readonly options: SqlStoreOptions) {
+    this.driver = options.driver;
+    this.kind = options.driver.kind;
+    this.validate = options.validator;
+    const quoted = quoteSchema(options.schema);
+    this.sql = Object.fromEntries(
+      Object.entries(QUERIES).map(([name, text]) => [name, renderSql(text, quoted)]),
+    ) as Queries;
+  }
+
+  async append(input: AppendInput): Promise<AppendResult> {
+    const { userId, sessionId, agentId, messages } = this.validate.append(input);
+    const [row] = await this.run<{ result: { session: SessionJson; messages: MessageJson[] } }>(
+      this.sql.append,
+      [
+        userId,
+        sessionId,
+        agentId ?? null,
+        this.options.ttlSeconds,
+        this.options.maxHistory,
+        JSON.stringify(messages),
+      ],
+    );
+    const result = row!.result;
+    return {
+      session: sessionFromJson(result.session),
+      messages: result.messages.map(messageFromJson),
+    };
+  }
+
+  async history(input: HistoryInput): Promise<Message[]> {
+    const { userId, sessionId, query } = this.validate.history(input);
+    const [text, params] = this.historyStatement(query);
+    const rows = await this.run<MessageRow>(text, [userId, sessionId, ...params]);
+    if (rows.length === 0) throw sessionNotFound();
+    return rows.filter((row) => row.seq !== null).map(messageFromRow);
+  }
+
+  async createSession(input: CreateSessionInput): Promise<Session> {
+    const { userId, sessionId, agentId, title, metadata } = this.validate.createSession(input);
+    const [row] = await this.run<{ session: SessionJson | null }>(this.sql.createSession, [
+      userId,
+      sessionId,
+      agentId ?? null,
+      title ?? null,
+      JSON.stringify(metadata ?? {}),
+      this.options.ttlSeconds,
+    ]);
+    if (!row?.session) throw new ConflictError('this user already has a session with that id');
+    return sessionFromJson(row.session);
+  }
+
+  async getSession(input: SessionKey): Promise<Session | null> {
+    const { userId, sessionId } = this.validate.sessionKey(input);
+    const [row] = await this.run<{ session: SessionJson }>(this.sql.getSession, [
+      userId,
+      sessionId,
+    ]);
+    return row ? sessionFromJson(row.session) : null;
+  }
+
+  async updateSession(input: UpdateSessionInput): Promise<Session> {
+    const { userId, sessionId, agentId, title, metadata } = this.validate.updateSession(input);
+    const [row] = await this.run<{ session: SessionJson }>(this.sql.updateSession, [
+      userId,
+      sessionId,
+      this.options.ttlSeconds,
+      agentId !== undefined,
+      agentId ?? null,
+      title !== undefined,
+      title ?? null,
+      metadata !== undefined,
+      JSON.stringify(metadata ?? {}),
+    ]);
+    if (!row) throw sessionNotFound();
+    return sessionFromJson(row.session);
+  }
+
+  async deleteSession(input: SessionKey): Promise<boolean> {
+    const { userId, sessionId } = this.validate.sessionKey(input);
+    const rows = await this.run<{ message_count: number }>(this.sql.deleteSession, [
+      userId,
+      sessionId,
+    ]);
+    return rows.length > 0;
+  }
+
+  async listSessions(input: ListSessionsInput): Promise<SessionPage> {
+    const { userId, limit, cursor } = this.validate.listSessions(input);
+    const position = cursor === undefined ? null : decodeSessionCursor(cursor);
+    const rows = await this.run<{ session: SessionJson; updated_us: string }>(
+      this.sql.listSessions,
+      [userId, position?.updatedMicros ?? null, position?.sessionId ?? null, limit + 1],
+    );
+    const page = rows.slice(0, limit);
+    const last = page.at(-1);
+    return {
+      sessions: page.map((row) => sessionFromJson(row.session)),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeSessionCursor({
+              updatedMicros: last.updated_us,
+              sessionId: last.session.sessionId,
+            })
+          : null,
+    };
+  }
+
+  async deleteUser(input: UserKey): Promise<DeletedCounts> {
+    const { userId } = this.validate.userKey(input);
+    const [row] = await this.run<DeletedCounts>(this.sql.deleteUser, [userId]);
+    return { sessions: Number(row?.sessions ?? 0), messages: Number(row?.messages ?? 0) };
+  }
+
+  async putAgent(input: PutAgentInput): Promise<Agent> {
+    const { agentId, name, model, settings } = this.validate.putAgent(input);
+    const [row] = await this.run<AgentRow>(this.sql.putAgent, [
+      agentId,
+      name ?? null,
+      model ?? null,
+      JSON.stringify(settings ?? {}),
+    ]);
+    return agentFromRow(row!);
+  }
+
+  async listAgents(): Promise<Agent[]> {
+    const rows = await this.run<AgentRow>(this.sql.listAgents, []);
+    return rows.map(agentFromRow);
+  }
+
+  /**
+   * One runner at a time: a session-level advisory lock held on one reserved connection for the
+   * whole run (PGlite is a single connection where such locks re-enter, hence the flag too).
+   * Each batch is its own short transaction, so appends to live sessions never wait long.
+   */
+  async cleanupExpired(input?: CleanupInput): Promise<DeletedCounts> {
+    const { batchSize } = this.validate.cleanup(input);
+    if (this.cleanupRunning) throw cleanupBusy();
+    this.cleanupRunning = true;
+    const lockName = `convstore:cleanup:${this.options.schema}`;
+    try {
+      return await this.guard(() =>
+        this.driver.reserved(async (connection) => {
+          const [lock] = await connection.query<{ locked: boolean }>(this.sql.tryLock, [lockName]);
+          if (!lock?.locked) throw cleanupBusy();
+          try {
+            const total: DeletedCounts = { sessions: 0, messages: 0 };
+            for (;;) {
+              const [batch] = await connection.query<DeletedCounts>(this.sql.cleanupBatch, [
+                batchSize,
+              ]);
+              total.sessions += Number(batch?.sessions ?? 0);
+              total.messages += Number(batch?.messages ?? 0);
+              if (Number(batch?.sessions ?? 0) < batchSize) return total;
+            }
+          } finally {
+            await connection.query(this.sql.unlock, [lockName]);
+          }
+        }),
+      );
+    } finally {
+      this.cleanupRunning = false;
+    }
+  }
+
+  async ping(): Promise<void> {
+    await this.run(this.sql.ping, []);
+  }
+
+  async close(): Promise<void> {
+    await this.driver.close();
+  }
+
+  private historyStatement(query: HistoryQuery): [string, unknown[]] {
+    switch (query.kind) {
+      case 'newest':
+        return [this.sql.historyNewest, [query.limit]];
+      case 'after':
+        return [this.sql.historyAfter, [query.afterSeq, query.beforeSeq, query.limit]];
+      case 'before':
+        return [this.sql.historyBefore, [query.beforeSeq, query.limit]];
+    }
+  }
+
+  private run<Row extends object>(text: string, params: readonly unknown[]): Promise<Row[]> {
+    return this.guard(() => this.driver.query<Row>(text, params));
+  }
+
+  private async guard<T>(work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (error) {
+      throw toStoreError(error);
+    }
+  }
+}
+
+function sessionNotFound(): NotFoundError {
+  return new NotFoundError('session not found');
+}
+
+function cleanupBusy(): BusyError {
+  return new BusyError('another cleanup is running; this one did nothing');
+}

@@ -1,0 +1,54 @@
+import postgres from 'postgres';
+import type { TestProject } from 'vitest/node';
+import { TEST_DATABASE_URL } from './servers.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    postgresAvailable: boolean;
+    runPrefix: string;
+  }
+}
+
+/**
+ * Checks that the real servers answer before any test runs. Outside CI a missing server is
+ * reported loudly and its suites are skipped; in CI (CI=true) it fails the run.
+ */
+export default async function setup(project: TestProject) {
+  const runPrefix = `cs_t${Date.now().toString(36)}${process.pid.toString(36)}`;
+  const postgresAvailable = await answers(TEST_DATABASE_URL);
+  if (!postgresAvailable) {
+    const message = `PostgreSQL does not answer at ${TEST_DATABASE_URL}: its suites cannot run`;
+    if (process.env.CI === 'true') throw new Error(`${message} (CI=true requires it)`);
+    console.warn(`\n${'!'.repeat(80)}\n!! ${message}; they are SKIPPED.\n${'!'.repeat(80)}\n`);
+  }
+  project.provide('postgresAvailable', postgresAvailable);
+  project.provide('runPrefix', runPrefix);
+
+  return async () => {
+    if (postgresAvailable) await dropRunSchemas(runPrefix);
+  };
+}
+
+async function answers(url: string): Promise<boolean> {
+  const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
+  try {
+    await sql`SELECT 1`;
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}
+
+/** Whatever a crashed test left behind under this run's prefix. */
+async function dropRunSchemas(runPrefix: string): Promise<void> {
+  const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  try {
+    const rows = await sql<{ nspname: string }[]>`
+      SELECT nspname FROM pg_namespace WHERE nspname LIKE ${runPrefix + '%'}`;
+    for (const { nspname } of rows) await sql.unsafe(`DROP SCHEMA "${nspname}" CASCADE`);
+  } finally {
+    await sql.end({ timeout: 1 });
+  }
+}

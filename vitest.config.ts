@@ -1,0 +1,33 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * One contract suite, run once per store (CONVSTORE_TEST_STORE picks it); store-specific tests
+ * live in test/stores/<store>/ and unit tests in test/unit/.
+ */
+const CONTRACT_STORES = ['pglite', 'postgres'] as const;
+
+export default defineConfig({
+  test: {
+    globalSetup: ['test/support/global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    projects: [
+      ...CONTRACT_STORES.map((store) => ({
+        extends: true as const,
+        test: {
+          name: `contract:${store}`,
+          include: ['test/contract/**/*.test.ts'],
+          env: { CONVSTORE_TEST_STORE: store },
+        },
+      })),
+      {
+        extends: true as const,
+        test: { name: 'stores', include: ['test/stores/**/*.test.ts'] },
+      },
+      {
+        extends: true as const,
+        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
+      },
+    ],
+  },
+});
