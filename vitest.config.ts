@@ -20,14 +20,11 @@ export default defineConfig({
           env: { CONVSTORE_TEST_STORE: store },
         },
       })),
-      {
+      // One project per folder of test/: the folder says what the tests are about.
+      ...['stores', 'unit', 'service', 'jobs', 'cli'].map((folder) => ({
         extends: true as const,
-        test: { name: 'stores', include: ['test/stores/**/*.test.ts'] },
-      },
-      {
-        extends: true as const,
-        test: { name: 'unit', include: ['test/unit/**/*.test.ts'] },
-      },
+        test: { name: folder, include: [`test/${folder}/**/*.test.ts`] },
+      })),
     ],
   },
 });

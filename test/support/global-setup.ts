@@ -1,10 +1,12 @@
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
-import { TEST_DATABASE_URL } from './servers.js';
+import { Redis } from 'ioredis';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from './servers.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     postgresAvailable: boolean;
+    redisAvailable: boolean;
     runPrefix: string;
   }
 }
@@ -15,13 +17,12 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject) {
   const runPrefix = `cs_t${Date.now().toString(36)}${process.pid.toString(36)}`;
-  const postgresAvailable = await answers(TEST_DATABASE_URL);
-  if (!postgresAvailable) {
-    const message = `PostgreSQL does not answer at ${TEST_DATABASE_URL}: its suites cannot run`;
-    if (process.env.CI === 'true') throw new Error(`${message} (CI=true requires it)`);
-    console.warn(`\n${'!'.repeat(80)}\n!! ${message}; they are SKIPPED.\n${'!'.repeat(80)}\n`);
-  }
+  const postgresAvailable = await postgresAnswers(TEST_DATABASE_URL);
+  const redisAvailable = await redisAnswers(TEST_REDIS_URL);
+  if (!postgresAvailable) reportMissing(`PostgreSQL does not answer at ${TEST_DATABASE_URL}`);
+  if (!redisAvailable) reportMissing(`Redis does not answer at ${TEST_REDIS_URL}`);
   project.provide('postgresAvailable', postgresAvailable);
+  project.provide('redisAvailable', redisAvailable);
   project.provide('runPrefix', runPrefix);
 
   return async () => {
@@ -29,7 +30,30 @@ export default async function setup(project: TestProject) {
   };
 }
 
-async function answers(url: string): Promise<boolean> {
+function reportMissing(message: string): void {
+  if (process.env.CI === 'true') throw new Error(`${message} (CI=true requires it)`);
+  const bar = '!'.repeat(80);
+  console.warn(`\n${bar}\n!! ${message}: the suites that need it are SKIPPED.\n${bar}\n`);
+}
+
+async function redisAnswers(url: string): Promise<boolean> {
+  const redis = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: 3000,
+    maxRetriesPerRequest: 0,
+  });
+  redis.on('error', () => {});
+  try {
+    await redis.connect();
+    return (await redis.ping()) === 'PONG';
+  } catch {
+    return false;
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function postgresAnswers(url: string): Promise<boolean> {
   const sql = postgres(url, { max: 1, connect_timeout: 3, onnotice: () => {} });
   try {
     await sql`SELECT 1`;
