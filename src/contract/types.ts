@@ -62,6 +62,8 @@ export interface AppendResult {
   session: Session;
   /** The stored messages, in the order given; retried ones are the stored originals. */
   messages: Message[];
+  /** How many of them this call stored; 0 when every one was a retry of a stored message. */
+  inserted: number;
 }
 
 export interface SessionKey {

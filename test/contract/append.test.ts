@@ -59,8 +59,16 @@ describeContract('append', () => {
         { role: 'assistant', content: 'new', messageId: 'm-2' },
       ],
     });
+    expect(first.inserted).toBe(1);
+    expect(retry.inserted).toBe(1);
     expect(retry.messages[0]).toEqual(first.messages[0]);
     expect(retry.messages[1]).toMatchObject({ seq: 2, messageId: 'm-2' });
+    const again = await store.append({
+      ...key,
+      messages: [{ role: 'user', content: 'third try', messageId: 'm-1' }],
+    });
+    expect(again.inserted).toBe(0);
+    expect(again.session.lastSeq).toBe(2);
     const history = await store.history(key);
     expect(history.map((m) => [m.seq, m.messageId, m.content])).toEqual([
       [1, 'm-1', 'original'],

@@ -67,21 +67,21 @@ export class SqlStore implements ConversationStore {
 
   async append(input: AppendInput): Promise<AppendResult> {
     const { userId, sessionId, agentId, messages } = this.validate.append(input);
-    const [row] = await this.run<{ result: { session: SessionJson; messages: MessageJson[] } }>(
-      this.sql.append,
-      [
-        userId,
-        sessionId,
-        agentId ?? null,
-        this.options.ttlSeconds,
-        this.options.maxHistory,
-        JSON.stringify(messages),
-      ],
-    );
+    const [row] = await this.run<{
+      result: { session: SessionJson; messages: MessageJson[]; inserted: number };
+    }>(this.sql.append, [
+      userId,
+      sessionId,
+      agentId ?? null,
+      this.options.ttlSeconds,
+      this.options.maxHistory,
+      JSON.stringify(messages),
+    ]);
     const result = row!.result;
     return {
       session: sessionFromJson(result.session),
       messages: result.messages.map(messageFromJson),
+      inserted: result.inserted,
     };
   }
 

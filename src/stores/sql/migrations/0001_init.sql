@@ -106,8 +106,8 @@ $$;
 -- check exact: a concurrent retry of the same message has committed (and is seen) or has not
 -- started. A single CTE statement could not see it and would burn a seq.
 --   p_messages: JSON array of {messageId, role, content, metadata}, in order.
---   Returns {"session": {...}, "messages": [...]}, messages in input order; retried ones are the
---   stored originals.
+--   Returns {"session": {...}, "messages": [...], "inserted": n}, messages in input order; retried
+--   ones are the stored originals; n counts the messages this call stored.
 CREATE FUNCTION {{schema}}.append_messages(
   p_user_id text,
   p_session_id text,
@@ -183,7 +183,8 @@ BEGIN
    WHERE user_id = p_user_id AND session_id = p_session_id
   RETURNING * INTO s;
 
-  RETURN jsonb_build_object('session', {{schema}}.session_json(s), 'messages', result_messages);
+  RETURN jsonb_build_object(
+    'session', {{schema}}.session_json(s), 'messages', result_messages, 'inserted', added);
 END;
 $$;
 
