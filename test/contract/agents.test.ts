@@ -1,0 +1,39 @@
+import { expect, it } from 'vitest';
+import { describeContract, openStore } from '../support/store-under-test.js';
+
+describeContract('agents', () => {
+  it('creates, replaces and lists agents', async () => {
+    const store = await openStore();
+    const created = await store.putAgent({
+      agentId: 'support-bot',
+      name: 'Support',
+      model: 'gpt-x',
+      settings: { temperature: 0.2 },
+    });
+    expect(created).toMatchObject({
+      agentId: 'support-bot',
+      name: 'Support',
+      model: 'gpt-x',
+      settings: { temperature: 0.2 },
+    });
+    await store.putAgent({ agentId: 'another' });
+    const replaced = await store.putAgent({ agentId: 'support-bot', name: 'Support v2' });
+    expect(replaced).toMatchObject({ name: 'Support v2', model: null, settings: {} });
+    const agents = await store.listAgents();
+    expect(agents.map((a) => a.agentId)).toEqual(['another', 'support-bot']);
+    expect(agents[1]).toMatchObject({ name: 'Support v2' });
+  });
+
+  it('keeps an agent`s details when a session refers to it', async () => {
+    const store = await openStore();
+    await store.putAgent({ agentId: 'helper', name: 'Helper', model: 'm1' });
+    await store.append({
+      userId: 'alice',
+      sessionId: 's',
+      agentId: 'helper',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const [agent] = await store.listAgents();
+    expect(agent).toMatchObject({ agentId: 'helper', name: 'Helper', model: 'm1' });
+  });
+});
