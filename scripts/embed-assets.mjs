@@ -18,6 +18,7 @@ const ASSETS = [
     out: 'src/stores/redis/scripts.generated.ts',
     name: 'SCRIPTS',
   },
+  { dir: 'src/service/auth/sql', out: 'src/service/auth/sql.generated.ts', name: 'AUTH_QUERIES' },
 ];
 
 const check = process.argv.includes('--check');

@@ -1,0 +1,40 @@
+import type { Limits } from '../contract/limits.js';
+
+/** Everything the service needs, resolved once at start (flags > environment > defaults). */
+export interface ServiceConfig {
+  port: number;
+  host: string;
+  /** PGlite's data directory, used when `databaseUrl` is not given. */
+  dataDir: string;
+  /** `postgres://...` or `pglite://...`; null means `pglite://<dataDir>`. */
+  databaseUrl: string | null;
+  /** Adds the Redis cache in front of the database (hybrid store). */
+  redisUrl: string | null;
+  schema: string;
+  /** Sliding session TTL in seconds; null keeps sessions forever. */
+  conversationTtl: number | null;
+  /** Messages kept per session; null keeps all. */
+  maxConversationHistory: number | null;
+  poolSize: number;
+  /** Apply pending migrations at start. */
+  migrate: boolean;
+  /** When null, the hash of a token created on first start is kept in the database. */
+  adminToken: string | null;
+  bodyLimitBytes: number;
+  /** Requests per key per window; 0 turns the rate limit off. */
+  rateLimitMax: number;
+  rateLimitWindowSeconds: number;
+  jwtSecret: string | null;
+  jwtJwksUrl: string | null;
+  jwtIssuer: string | null;
+  jwtAudience: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Seconds between in-process cleanups of expired sessions; 0 turns them off. */
+  cleanupIntervalSeconds: number;
+  /** How long a verified API key is remembered in memory. */
+  authCacheSeconds: number;
+  readyTimeoutMs: number;
+  shutdownTimeoutMs: number;
+  docs: boolean;
+  limits: Limits;
+}
