@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ValidationError } from './contract/errors.js';
 import { DEFAULT_LIMITS, type Limits } from './contract/limits.js';
 import type { PGliteLike } from './stores/pglite/pglite-driver.js';
+import { SCHEMA_PATTERN, SCHEMA_RULE } from './stores/sql/schema-name.js';
 
 /** Options of createStore. Every field is optional; the defaults are in DEFAULT_STORE_OPTIONS. */
 export interface StoreOptions {
@@ -50,7 +51,7 @@ const optionsSchema = z.object({
       'must start with postgres://, postgresql:// or pglite://',
     )
     .optional(),
-  schema: z.string().optional(),
+  schema: z.string().regex(SCHEMA_PATTERN, SCHEMA_RULE).optional(),
   ttlSeconds: positive
     .max(10 * 365 * 24 * 3600, 'must be at most ten years')
     .nullable()

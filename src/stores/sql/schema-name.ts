@@ -1,6 +1,8 @@
 import { ValidationError } from '../../contract/errors.js';
 
-const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+export const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
+export const SCHEMA_RULE =
+  'must be 1-63 characters of lowercase letters, digits and _, not starting with a digit';
 
 /**
  * The only value ever interpolated into SQL: a schema name checked against a strict pattern and
@@ -8,10 +10,7 @@ const SCHEMA_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
  */
 export function quoteSchema(schema: string): string {
   if (!SCHEMA_PATTERN.test(schema)) {
-    throw ValidationError.field(
-      'schema',
-      'must be 1-63 characters of lowercase letters, digits and _, not starting with a digit',
-    );
+    throw ValidationError.field('schema', SCHEMA_RULE);
   }
   return `"${schema}"`;
 }
