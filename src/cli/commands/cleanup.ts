@@ -1,0 +1,48 @@
+import { Command } from 'commander';
+import { createStore } from '../../create-store.js';
+import { runCleanup } from '../../jobs/cleanup.js';
+import type { CommandContext } from '../command-context.js';
+import { runCommand } from '../command-context.js';
+import { integer, jsonOption, schemaOption, urlOption } from '../options.js';
+
+interface CleanupFlags {
+  url: string;
+  schema: string;
+  batchSize: number;
+  json?: boolean;
+}
+
+/**
+ * `convstore cleanup`: reclaims expired sessions once and exits; meant for cron. Exit 6 (busy)
+ * when another cleanup holds the lock: nothing was done, and the next run will catch up.
+ */
+export function cleanupCommand(context: CommandContext): Command {
+  return new Command('cleanup')
+    .description('delete expired sessions and their messages, in short batches, then exit')
+    .addOption(urlOption())
+    .addOption(schemaOption())
+    .option('--batch-size <n>', 'sessions deleted per transaction', integer(1, 100_000), 500)
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      '\nOne runner at a time across every process and machine (a PostgreSQL advisory lock):\n' +
+        'a second one exits at once with code 6 and says so. From cron, hourly:\n' +
+        '  0 * * * * CONVSTORE_URL=postgres://... convstore cleanup >> /var/log/convstore-cleanup.log 2>&1\n',
+    )
+    .action((flags: CleanupFlags) =>
+      runCommand(context, flags.json, async (output) => {
+        // The schema is a deploy step's business: a cleanup never migrates.
+        const store = await createStore({ url: flags.url, schema: flags.schema, migrate: false });
+        try {
+          const report = await runCleanup(store, { batchSize: flags.batchSize });
+          output.result(
+            report,
+            `deleted ${report.sessions} expired session(s) and ${report.messages} message(s) ` +
+              `in ${report.durationMs} ms`,
+          );
+        } finally {
+          await store.close();
+        }
+      }),
+    );
+}

@@ -1,0 +1,68 @@
+import { Command, CommanderError } from 'commander';
+import type { CommandContext } from './command-context.js';
+import { cleanupCommand } from './commands/cleanup.js';
+import { dbCommand } from './commands/db.js';
+import { EXIT } from './exit-codes.js';
+import type { OutputStreams } from './output.js';
+
+export interface RunCliOptions {
+  streams?: OutputStreams;
+  env?: NodeJS.ProcessEnv;
+  /** Aborts long jobs between batches; main.ts wires SIGINT/SIGTERM to it. */
+  signal?: AbortSignal;
+}
+
+/**
+ * Parses the arguments, runs one command and returns the exit code. Nothing here calls
+ * process.exit, so tests can run the CLI in-process and a command's output is fully flushed.
+ */
+export async function runCli(
+  argv: readonly string[],
+  options: RunCliOptions = {},
+): Promise<number> {
+  const streams = options.streams ?? process;
+  const context: CommandContext = {
+    streams,
+    env: options.env ?? process.env,
+    exitCode: EXIT.ok,
+    signal: options.signal ?? new AbortController().signal,
+  };
+  const program = buildProgram(context);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version are successes; anything else is a usage error, already printed.
+      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    throw error;
+  }
+  return context.exitCode;
+}
+
+function buildProgram(context: CommandContext): Command {
+  const program = new Command('convstore')
+    .description('convstore: the conversation store for AI chat apps, and the jobs around it')
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 ok, 1 internal, 2 invalid input or usage, 3 not found, 4 conflict,\n' +
+        '5 unavailable, 6 busy (another runner holds the lock), 7 schema mismatch,\n' +
+        '8 verification found differences, 9 some source keys were unreadable, 130 interrupted.\n',
+    );
+  for (const command of [dbCommand(context), cleanupCommand(context)]) {
+    program.addCommand(command);
+  }
+  configure(program, context.streams);
+  return program;
+}
+
+/** Every command (and sub-command) writes where the context says and never exits the process. */
+function configure(command: Command, streams: OutputStreams): void {
+  command.exitOverride();
+  command.configureOutput({
+    writeOut: (text) => streams.stdout.write(text),
+    writeErr: (text) => streams.stderr.write(text),
+  });
+  for (const child of command.commands) configure(child, streams);
+}

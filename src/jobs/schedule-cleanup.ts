@@ -1,0 +1,75 @@
+import { BusyError } from '../contract/errors.js';
+import type { ConversationStore } from '../contract/store.js';
+import { runCleanup, type CleanupOptions, type CleanupReport } from './cleanup.js';
+
+export const DEFAULT_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
+export const DEFAULT_CLEANUP_JITTER = 0.1;
+
+export interface ScheduleCleanupOptions extends CleanupOptions {
+  /** Time between runs; default hourly. */
+  intervalMs?: number;
+  /**
+   * Up to this fraction of the interval is added at random to every wait (default 0.1), so many
+   * service instances started together do not all knock on the lock at the same second.
+   */
+  jitter?: number;
+  /** Called after each run that deleted (or had nothing to delete). */
+  onResult?: (report: CleanupReport) => void;
+  /** Another runner held the lock: normal when several instances share a database. */
+  onBusy?: (error: BusyError) => void;
+  /** Any other failure; the schedule keeps going and tries again next time. */
+  onError?: (error: unknown) => void;
+  /** Source of randomness for the jitter (tests pass a fixed one). */
+  random?: () => number;
+}
+
+/** Stops the schedule; resolves once a run in progress has finished. */
+export type StopCleanup = () => Promise<void>;
+
+/**
+ * Runs cleanup on a schedule inside a long-lived process (the service). The timer does not keep
+ * the process alive, runs never overlap, and a failed run is reported and retried at the next
+ * tick instead of stopping the schedule.
+ */
+export function scheduleCleanup(
+  store: ConversationStore,
+  options: ScheduleCleanupOptions = {},
+): StopCleanup {
+  const intervalMs = options.intervalMs ?? DEFAULT_CLEANUP_INTERVAL_MS;
+  const jitter = options.jitter ?? DEFAULT_CLEANUP_JITTER;
+  if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
+    throw new RangeError('intervalMs must be a positive number of milliseconds');
+  }
+  if (!(jitter >= 0 && jitter <= 1)) throw new RangeError('jitter must be between 0 and 1');
+  const random = options.random ?? Math.random;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+
+  const tick = async () => {
+    try {
+      options.onResult?.(await runCleanup(store, options));
+    } catch (error) {
+      if (error instanceof BusyError) options.onBusy?.(error);
+      else options.onError?.(error);
+    }
+  };
+  const arm = () => {
+    if (stopped) return;
+    const delay = intervalMs + Math.floor(random() * jitter * intervalMs);
+    timer = setTimeout(() => {
+      running = tick().finally(() => {
+        running = undefined;
+        arm();
+      });
+    }, delay);
+    timer.unref();
+  };
+  arm();
+
+  return async () => {
+    stopped = true;
+    if (timer) clearTimeout(timer);
+    await running;
+  };
+}
