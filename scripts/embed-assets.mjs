@@ -19,6 +19,7 @@ const ASSETS = [
     name: 'SCRIPTS',
   },
   { dir: 'src/service/auth/sql', out: 'src/service/auth/sql.generated.ts', name: 'AUTH_QUERIES' },
+  { dir: 'src/bench/sql', out: 'src/bench/sql.generated.ts', name: 'BENCH_SQL' },
 ];
 
 const check = process.argv.includes('--check');
