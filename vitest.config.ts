@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
  * One contract suite, run once per store (CONVSTORE_TEST_STORE picks it); store-specific tests
  * live in test/stores/<store>/ and unit tests in test/unit/.
  */
-const CONTRACT_STORES = ['pglite', 'postgres'] as const;
+const CONTRACT_STORES = ['pglite', 'postgres', 'redis', 'redis-cluster'] as const;
 
 export default defineConfig({
   test: {
@@ -18,6 +18,10 @@ export default defineConfig({
           name: `contract:${store}`,
           include: ['test/contract/**/*.test.ts'],
           env: { CONVSTORE_TEST_STORE: store },
+          // The cluster project starts its own three-master Redis Cluster, once.
+          ...(store === 'redis-cluster'
+            ? { globalSetup: ['test/support/redis-cluster-setup.ts'] }
+            : {}),
         },
       })),
       // One project per folder of test/: the folder says what the tests are about.

@@ -1,13 +1,29 @@
+import { ValidationError } from './contract/errors.js';
 import type { ConversationStore } from './contract/store.js';
 import { resolveStoreOptions, type StoreOptions } from './options.js';
 
 /**
  * Opens a store. The URL picks it: `postgres://` (PostgreSQL), `pglite://` (embedded, the default
- * when no URL is given). Each store module is imported only when chosen, so PGlite's WebAssembly
- * is never loaded by a PostgreSQL user, and the other way round.
+ * when no URL is given), `redis://` / `redis+cluster://` (Redis); `postgres://` with `cache` is
+ * the hybrid. Each store module is imported only when chosen, so PGlite's WebAssembly is never
+ * loaded by a PostgreSQL user, nor ioredis by either, and the other way round.
  */
 export async function createStore(options: StoreOptions = {}): Promise<ConversationStore> {
   const resolved = resolveStoreOptions(options);
+  if (/^redis(s|\+cluster)?:\/\//.test(resolved.url)) {
+    if (resolved.cache) {
+      throw ValidationError.field('cache', 'needs a postgres:// url (the hybrid store)');
+    }
+    const { openRedisStore } = await import('./stores/redis/index.js');
+    return openRedisStore(resolved);
+  }
+  if (resolved.cache) {
+    if (!/^postgres(ql)?:\/\//.test(resolved.url)) {
+      throw ValidationError.field('cache', 'needs a postgres:// url (the hybrid store)');
+    }
+    const { openHybridStore } = await import('./stores/hybrid/index.js');
+    return openHybridStore(resolved);
+  }
   if (resolved.pglite || resolved.url.startsWith('pglite://')) {
     const { openPgliteStore } = await import('./stores/pglite/index.js');
     return openPgliteStore(resolved);

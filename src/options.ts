@@ -25,6 +25,35 @@ export interface StoreOptions {
   limits?: Partial<Limits>;
   /** An open PGlite instance to use instead of `url`; close() leaves it open. */
   pglite?: PGliteLike;
+  /** Redis store: prefix of every key (no braces). Default `convstore:`. */
+  keyPrefix?: string;
+  /** Hybrid store: a Redis in front of the PostgreSQL of `url`. See CacheOptions. */
+  cache?: CacheOptions;
+}
+
+/** The Redis of a hybrid store (`url` is then the PostgreSQL that keeps everything). */
+export interface CacheOptions {
+  /** `redis://...` or `rediss://...`. */
+  url: string;
+  /** Prefix of every cache key (no braces). Default `convstore:`. */
+  keyPrefix?: string;
+  /**
+   * `write-through` (default): acknowledged after the PostgreSQL commit. `write-behind`:
+   * acknowledged after an atomic Redis append + stream entry; a flusher writes PostgreSQL after.
+   */
+  writeMode?: 'write-through' | 'write-behind';
+  /** Messages of a session kept in Redis. Default `maxHistory`, or 200 when that is null. */
+  window?: number;
+  /** Seconds a cached session stays in Redis after its last use. Default 3600 (capped by ttlSeconds). */
+  cacheTtlSeconds?: number;
+  /** write-behind: stream entries waiting for PostgreSQL before appends are refused. Default 100000. */
+  maxPending?: number;
+  /** write-behind: run the flusher in this process. Default true. */
+  flusher?: boolean;
+  /** write-behind: stream entries per flush batch. Default 200. */
+  flushBatchSize?: number;
+  /** write-behind: entries pending this long with a silent flusher are claimed. Default 30000 ms. */
+  claimIdleMs?: number;
 }
 
 export const DEFAULT_STORE_OPTIONS = {
@@ -35,20 +64,27 @@ export const DEFAULT_STORE_OPTIONS = {
   poolSize: 4,
 } as const;
 
-export type ResolvedStoreOptions = Required<Omit<StoreOptions, 'pglite' | 'migrate' | 'limits'>> & {
+export type ResolvedStoreOptions = Required<
+  Omit<StoreOptions, 'pglite' | 'migrate' | 'limits' | 'keyPrefix' | 'cache'>
+> & {
   migrate: boolean | undefined;
   limits: Limits;
   pglite: PGliteLike | undefined;
+  keyPrefix: string | undefined;
+  cache: CacheOptions | undefined;
 };
 
 const positive = z.number().int('must be an integer').positive('must be positive');
+
+const KEY_PREFIX = /^[A-Za-z0-9._:-]{0,64}$/;
+const KEY_PREFIX_RULE = 'must be 0-64 characters from A-Z a-z 0-9 . _ : - (no braces)';
 
 const optionsSchema = z.object({
   url: z
     .string()
     .regex(
-      /^(postgres|postgresql|pglite):\/\//,
-      'must start with postgres://, postgresql:// or pglite://',
+      /^(postgres|postgresql|pglite|redis|rediss|redis\+cluster):\/\//,
+      'must start with postgres://, postgresql://, pglite://, redis://, rediss:// or redis+cluster://',
     )
     .optional(),
   schema: z.string().regex(SCHEMA_PATTERN, SCHEMA_RULE).optional(),
@@ -69,6 +105,21 @@ const optionsSchema = z.object({
     .strict()
     .optional(),
   pglite: z.custom<PGliteLike>((value) => typeof value === 'object' && value !== null).optional(),
+  keyPrefix: z.string().regex(KEY_PREFIX, KEY_PREFIX_RULE).optional(),
+  cache: z
+    .object({
+      url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
+      keyPrefix: z.string().regex(KEY_PREFIX, KEY_PREFIX_RULE).optional(),
+      writeMode: z.enum(['write-through', 'write-behind']).optional(),
+      window: positive.max(100_000, 'must be at most 100000').optional(),
+      cacheTtlSeconds: positive.optional(),
+      maxPending: positive.optional(),
+      flusher: z.boolean().optional(),
+      flushBatchSize: positive.max(10_000, 'must be at most 10000').optional(),
+      claimIdleMs: positive.optional(),
+    })
+    .strict()
+    .optional(),
 });
 
 /** Validates createStore's options and fills in the defaults. */
@@ -94,5 +145,7 @@ export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions
     poolSize: given.poolSize ?? DEFAULT_STORE_OPTIONS.poolSize,
     limits: { ...DEFAULT_LIMITS, ...given.limits },
     pglite: options.pglite,
+    keyPrefix: given.keyPrefix,
+    cache: given.cache,
   };
 }

@@ -1,4 +1,168 @@
+import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+
 /** Where the real servers of this machine (and CI) answer; override with these variables. */
 export const TEST_DATABASE_URL =
   process.env.CONVSTORE_TEST_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
 export const TEST_REDIS_URL = process.env.CONVSTORE_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const run = promisify(execFile);
+
+/**
+ * Servers a test starts for itself, on loopback ports of its own, when it must stop or break
+ * them (the shared servers are never touched). Each is stopped by the pid it was started with.
+ */
+export interface OwnRedis {
+  port: number;
+  url: string;
+  stop(): Promise<void>;
+  /** Starts it again on the same port (empty: it keeps nothing on disk). */
+  restart(): Promise<void>;
+}
+
+export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'convstore-redis-'));
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawnRedis(port, dir, extraArgs);
+    await waitForRedis(port);
+  };
+  const stop = async () => {
+    if (child) await stopChild(child);
+    child = undefined;
+  };
+  await start();
+  return {
+    port,
+    url: `redis://127.0.0.1:${port}`,
+    stop,
+    restart: start,
+  };
+}
+
+export interface OwnRedisCluster {
+  url: string;
+  ports: number[];
+  stop(): Promise<void>;
+}
+
+/** Three masters, no replicas, every slot assigned; resolves once the cluster says ok. */
+export async function startRedisCluster(masters = 3): Promise<OwnRedisCluster> {
+  const dir = mkdtempSync(join(tmpdir(), 'convstore-cluster-'));
+  const ports: number[] = [];
+  const children: ChildProcess[] = [];
+  try {
+    for (let i = 0; i < masters; i++) {
+      const port = await freePort(ports);
+      ports.push(port);
+      children.push(
+        spawnRedis(port, dir, [
+          '--cluster-enabled',
+          'yes',
+          '--cluster-config-file',
+          join(dir, `nodes-${port}.conf`),
+          '--cluster-node-timeout',
+          '2000',
+        ]),
+      );
+    }
+    for (const port of ports) await waitForRedis(port);
+    await run('redis-cli', [
+      '--cluster',
+      'create',
+      ...ports.map((port) => `127.0.0.1:${port}`),
+      '--cluster-replicas',
+      '0',
+      '--cluster-yes',
+    ]);
+    for (const port of ports) {
+      await until(async () => {
+        const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
+        return stdout.includes('cluster_state:ok');
+      });
+    }
+  } catch (error) {
+    for (const child of children) await stopChild(child);
+    throw error;
+  }
+  return {
+    url: `redis+cluster://${ports.map((port) => `127.0.0.1:${port}`).join(',')}`,
+    ports,
+    stop: async () => {
+      for (const child of children) await stopChild(child);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+function spawnRedis(port: number, dir: string, extraArgs: string[]): ChildProcess {
+  const child = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--dir',
+      dir,
+      ...extraArgs,
+    ],
+    { stdio: 'ignore' },
+  );
+  child.on('error', () => {});
+  return child;
+}
+
+async function waitForRedis(port: number): Promise<void> {
+  await until(async () => {
+    try {
+      const { stdout } = await run('redis-cli', ['-p', String(port), 'ping']);
+      return stdout.trim() === 'PONG';
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+/** A loopback port nobody listens on (and, for cluster nodes, whose bus port +10000 is free). */
+export async function freePort(avoid: number[] = []): Promise<number> {
+  for (;;) {
+    const port = 20000 + Math.floor(Math.random() * 20000);
+    if (avoid.includes(port)) continue;
+    if ((await portIsFree(port)) && (await portIsFree(port + 10000))) return port;
+  }
+}
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/** Polls a condition until it holds (servers coming up are not something to sleep on). */
+export async function until(check: () => Promise<boolean>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}

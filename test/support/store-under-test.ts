@@ -1,20 +1,38 @@
 import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { afterAll, afterEach, describe, inject } from 'vitest';
+import { Redis, Cluster } from 'ioredis';
 import { createStore, type ConversationStore, type StoreOptions } from '../../src/index.js';
-import { TEST_DATABASE_URL } from './servers.js';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from './servers.js';
 
-export type StoreName = 'pglite' | 'postgres';
+export type StoreName =
+  | 'pglite'
+  | 'postgres'
+  | 'redis'
+  | 'redis-cluster'
+  | 'hybrid-write-through'
+  | 'hybrid-write-behind';
 
 /** The store the contract suite runs against, chosen by CONVSTORE_TEST_STORE. */
 export const STORE_UNDER_TEST = (process.env.CONVSTORE_TEST_STORE ?? 'pglite') as StoreName;
 
 /** Options a contract test may set; the harness supplies url, schema and key prefix. */
-export type TestStoreOptions = Omit<StoreOptions, 'url' | 'schema' | 'pglite' | 'migrate'>;
+export type TestStoreOptions = Omit<
+  StoreOptions,
+  'url' | 'schema' | 'pglite' | 'migrate' | 'keyPrefix' | 'cache'
+>;
 
 let counter = 0;
 let sharedPglite: Promise<PGlite> | undefined;
-const opened: Array<{ store: ConversationStore; schema: string }> = [];
+const opened: Array<{ store: ConversationStore; schema: string; keyPrefix: string }> = [];
+
+const usesPostgres = STORE_UNDER_TEST === 'postgres' || STORE_UNDER_TEST.startsWith('hybrid');
+const usesRedis = STORE_UNDER_TEST.startsWith('redis') || STORE_UNDER_TEST.startsWith('hybrid');
+
+/** The Redis the store under test talks to: the shared one, or the cluster its project started. */
+function redisUrl(): string {
+  return STORE_UNDER_TEST === 'redis-cluster' ? inject('redisClusterUrl') : TEST_REDIS_URL;
+}
 
 /**
  * Opens the store under test in a schema of its own (dropped after the test). PGlite is created
@@ -22,31 +40,58 @@ const opened: Array<{ store: ConversationStore; schema: string }> = [];
  */
 export async function openStore(options: TestStoreOptions = {}): Promise<ConversationStore> {
   const schema = `${inject('runPrefix')}_${process.pid}_${++counter}`;
-  const store =
-    STORE_UNDER_TEST === 'pglite'
-      ? await createStore({ ...options, schema, pglite: await pglite() })
-      : await createStore({ ...options, schema, url: TEST_DATABASE_URL, migrate: true });
-  opened.push({ store, schema });
+  const keyPrefix = `${schema}:`;
+  const store = await createStore({ ...options, ...(await locateFor(schema, keyPrefix)) });
+  opened.push({ store, schema, keyPrefix });
   return store;
+}
+
+async function locateFor(schema: string, keyPrefix: string): Promise<StoreOptions> {
+  switch (STORE_UNDER_TEST) {
+    case 'pglite':
+      return { schema, pglite: await pglite() };
+    case 'postgres':
+      return { schema, url: TEST_DATABASE_URL, migrate: true };
+    case 'redis':
+    case 'redis-cluster':
+      return { url: redisUrl(), keyPrefix };
+    case 'hybrid-write-through':
+    case 'hybrid-write-behind':
+      return {
+        schema,
+        url: TEST_DATABASE_URL,
+        migrate: true,
+        cache: {
+          url: TEST_REDIS_URL,
+          keyPrefix,
+          writeMode: STORE_UNDER_TEST === 'hybrid-write-behind' ? 'write-behind' : 'write-through',
+        },
+      };
+  }
 }
 
 /** A describe block that runs only when the store's server answers (CI makes that mandatory). */
 export function describeContract(name: string, body: () => void): void {
-  const available = STORE_UNDER_TEST === 'pglite' || inject('postgresAvailable');
+  const available =
+    (!usesPostgres || inject('postgresAvailable')) &&
+    (!usesRedis || inject('redisAvailable')) &&
+    (STORE_UNDER_TEST !== 'redis-cluster' || inject('redisClusterUrl') !== '');
   describe.skipIf(!available)(`${name} [${STORE_UNDER_TEST}]`, body);
 }
 
 afterEach(async () => {
   const stores = opened.splice(0);
-  for (const { store, schema } of stores) {
+  for (const { store, schema, keyPrefix } of stores) {
     await store.close();
-    await dropSchema(schema);
+    if (usesRedis) await deleteKeys(keyPrefix);
+    if (STORE_UNDER_TEST === 'pglite' || usesPostgres) await dropSchema(schema);
   }
 });
 
 afterAll(async () => {
   if (sharedPglite) await (await sharedPglite).close();
   await admin?.end({ timeout: 1 });
+  redisAdmin?.disconnect();
 });
 
 function pglite(): Promise<PGlite> {
@@ -63,4 +108,31 @@ async function dropSchema(schema: string): Promise<void> {
   }
   admin ??= postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+}
+
+let redisAdmin: Redis | Cluster | undefined;
+
+/** SCAN + DEL of everything under the test's key prefix, on every master of a cluster. */
+async function deleteKeys(keyPrefix: string): Promise<void> {
+  if (!redisAdmin) {
+    const url = redisUrl();
+    redisAdmin = url.startsWith('redis+cluster://')
+      ? new Cluster(
+          url
+            .slice('redis+cluster://'.length)
+            .split(',')
+            .map((node) => ({ host: node.split(':')[0]!, port: Number(node.split(':')[1]) })),
+        )
+      : new Redis(url);
+  }
+  const nodes = redisAdmin instanceof Cluster ? redisAdmin.nodes('master') : [redisAdmin];
+  for (const node of nodes) {
+    let cursor = '0';
+    do {
+      const [next, keys] = await node.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
+      cursor = next;
+      // One DEL per key: on a cluster, keys of different users live on different slots.
+      for (const key of keys) await node.del(key);
+    } while (cursor !== '0');
+  }
 }
