@@ -1,0 +1,136 @@
+import { createHash } from 'node:crypto';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { registerAdminRoutes } from '../routes/admin-routes.js';
+import { registerAgentRoutes } from '../routes/agent-routes.js';
+import { registerHealthRoutes } from '../routes/health-routes.js';
+import { registerMessageRoutes } from '../routes/message-routes.js';
+import { registerSessionRoutes } from '../routes/session-routes.js';
+import { accessHook } from './access-hook.js';
+import { toErrorResponse } from './error-body.js';
+import { notFound } from './http-error.js';
+import type { RouteContext } from './route-context.js';
+
+/** The Fastify app: plugins, hooks, routes. Listening and closing belong to startService. */
+export async function buildApp(context: RouteContext, logger: Logger): Promise<FastifyInstance> {
+  const { config, metrics } = context;
+  const app = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    // One line per request is written in onResponse below, without bodies.
+    logController: new LogController({ disableRequestLogging: true }),
+    bodyLimit: config.bodyLimitBytes,
+    genReqId: requestId,
+    return503OnClosing: true,
+    ajv: {
+      // Unknown fields are refused, not silently dropped; query strings are coerced to numbers.
+      customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false },
+    },
+  });
+  app.decorateRequest('principal', null);
+  // A request without a body (POST /v1/sessions, POST /v1/admin/users) means "all defaults".
+  app.addHook('preValidation', async (request) => {
+    if (request.body === undefined && (request.method === 'POST' || request.method === 'PATCH')) {
+      request.body = {};
+    }
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500) {
+      const cause = (error as { cause?: { code?: unknown; name?: unknown } }).cause;
+      // Names and codes only: a driver's message can quote the row it choked on.
+      request.log.error(
+        { code: body.error.code, err_name: (error as Error).name, cause_code: cause?.code },
+        'request failed',
+      );
+    }
+    (reply as { errorCode?: string }).errorCode = body.error.code;
+    return reply.code(status).send(body);
+  });
+  app.setNotFoundHandler(() => {
+    throw notFound('no such route');
+  });
+
+  app.addHook('onRequest', async (request, reply) => {
+    metrics.requestsInFlight.inc();
+    (request as { startedAt?: bigint }).startedAt = process.hrtime.bigint();
+    reply.header('x-request-id', request.id);
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.requestsInFlight.dec();
+    const started = (request as { startedAt?: bigint }).startedAt ?? process.hrtime.bigint();
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const route = request.routeOptions.url ?? 'unmatched';
+    const status = reply.statusCode;
+    metrics.requestDuration.observe({ method: request.method, route, status }, seconds);
+    const code = (reply as { errorCode?: string }).errorCode;
+    if (code) metrics.errors.inc({ code });
+    request.log.info(
+      {
+        method: request.method,
+        route,
+        status,
+        ...(code && { code }),
+        ms: +(seconds * 1000).toFixed(2),
+      },
+      'request',
+    );
+  });
+  if (config.docs) {
+    await app.register(swagger, {
+      openapi: {
+        info: {
+          title: 'convstore',
+          version: '1',
+          description:
+            'Sessions and their ordered messages, per user. Authenticate with ' +
+            '`Authorization: Bearer <api key>`; admin routes take the admin token.',
+        },
+        components: {
+          securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+        },
+        security: [{ bearer: [] }],
+      },
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs' });
+  }
+
+  if (config.rateLimitMax > 0) {
+    await app.register(rateLimit, {
+      max: config.rateLimitMax,
+      timeWindow: config.rateLimitWindowSeconds * 1000,
+      // Per credential: the hash of the bearer token (never the token itself), else the address.
+      keyGenerator: (request) => {
+        const header = request.headers.authorization;
+        return header ? createHash('sha256').update(header).digest('base64url') : request.ip;
+      },
+    });
+  }
+  app.addHook('onRequest', accessHook(context.authenticator));
+
+  registerHealthRoutes(app, context);
+  registerAdminRoutes(app, context);
+  registerAgentRoutes(app, context);
+  registerSessionRoutes(app, context);
+  registerMessageRoutes(app, context);
+  if (config.docs) {
+    app.get(
+      '/openapi.json',
+      { config: { access: 'public', rateLimit: false }, schema: { hide: true } },
+      async () => app.swagger(),
+    );
+  }
+  return app;
+}
+
+let requestCounter = 0;
+
+/** The caller's X-Request-Id when it is a plain token (it goes into logs), else our own. */
+function requestId(request: { headers: Record<string, unknown> }): string {
+  const given = request.headers['x-request-id'];
+  if (typeof given === 'string' && /^[A-Za-z0-9._:-]{1,64}$/.test(given)) return given;
+  return `req-${(++requestCounter).toString(36)}`;
+}

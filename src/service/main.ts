@@ -1,0 +1,42 @@
+#!/usr/bin/env node
+// `npm start`: the HTTP service, configured from the environment (see .env.example).
+import { loadServiceConfig } from '../config/load-service-config.js';
+import { ConvstoreError, ValidationError } from '../contract/errors.js';
+import { startService } from './start-service.js';
+
+async function main(): Promise<void> {
+  const config = loadServiceConfig(process.env);
+  const service = await startService(config);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    process.stdout.write(`convstore: ${signal}: finishing requests in flight, then closing\n`);
+    service.close().then(
+      () => {
+        process.stdout.write('convstore: stopped\n');
+        process.exit(0);
+      },
+      (error: unknown) => {
+        process.stderr.write(`convstore: shutdown failed: ${describe(error)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function describe(error: unknown): string {
+  if (error instanceof ConvstoreError) return `${error.message} (${error.code})`;
+  return error instanceof Error ? error.message : String(error);
+}
+
+main().catch((error: unknown) => {
+  const prefix =
+    error instanceof ValidationError
+      ? 'convstore: invalid configuration: '
+      : 'convstore: cannot start: ';
+  process.stderr.write(`${prefix}${describe(error)}\n`);
+  process.exit(error instanceof ValidationError ? 2 : 1);
+});

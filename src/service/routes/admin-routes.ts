@@ -1,0 +1,136 @@
+import type { FastifyInstance } from 'fastify';
+import type { Metadata } from '../../contract/types.js';
+import { hashSecret, newSecret } from '../auth/secrets.js';
+import type { RouteContext } from '../http/route-context.js';
+import { agentJson } from '../http/to-json.js';
+import { InputValidator } from '../../contract/validation.js';
+
+/** /v1/admin/*: users and their keys, the agent catalogue, cleanup. All need the admin token. */
+export function registerAdminRoutes(app: FastifyInstance, context: RouteContext): void {
+  const { store, schemas, authStore, authenticator, newId, config } = context;
+  const validate = new InputValidator(config.limits, newId);
+  const errors = { 400: schemas.error, 401: schemas.error, 403: schemas.error };
+  const counts = {
+    type: 'object',
+    properties: { sessions: { type: 'integer' }, messages: { type: 'integer' } },
+    required: ['sessions', 'messages'],
+  };
+
+  app.post<{ Body: { user_id?: string } | undefined }>(
+    '/v1/admin/users',
+    {
+      config: { access: 'admin' },
+      schema: {
+        summary: 'Create a user (or give an existing one another API key)',
+        description: 'The API key is returned once; only its hash is kept.',
+        tags: ['admin'],
+        body: schemas.createUserBody,
+        response: {
+          201: {
+            type: 'object',
+            properties: {
+              user: {
+                type: 'object',
+                properties: {
+                  user_id: { type: 'string' },
+                  created_at: { type: 'string', format: 'date-time' },
+                },
+              },
+              api_key: { type: 'string', description: 'Authorization: Bearer <api_key>' },
+            },
+            required: ['user', 'api_key'],
+          },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { userId } = validate.userKey({ userId: request.body?.user_id ?? newId() });
+      const apiKey = newSecret('csk');
+      const user = await authStore.createUserKey(userId, hashSecret(apiKey));
+      return reply.code(201).send({
+        user: { user_id: user.userId, created_at: user.createdAt.toISOString() },
+        api_key: apiKey,
+      });
+    },
+  );
+
+  app.delete<{ Params: { user_id: string } }>(
+    '/v1/admin/users/:user_id',
+    {
+      config: { access: 'admin' },
+      schema: {
+        summary: 'Erase a user: every session, message and API key of theirs',
+        tags: ['admin'],
+        params: schemas.userParams,
+        response: {
+          200: { type: 'object', properties: { deleted: counts }, required: ['deleted'] },
+          ...errors,
+        },
+      },
+    },
+    async (request) => {
+      const userId = request.params.user_id;
+      const deleted = await store.deleteUser({ userId });
+      await authStore.deleteUserKeys(userId);
+      authenticator.forgetUser(userId);
+      return { deleted };
+    },
+  );
+
+  app.post<{
+    Body: { agent_id: string; name?: string | null; model?: string | null; settings?: Metadata };
+  }>(
+    '/v1/admin/agents',
+    {
+      config: { access: 'admin' },
+      schema: {
+        summary: 'Create or replace an agent of the shared catalogue',
+        tags: ['admin'],
+        body: schemas.putAgentBody,
+        response: {
+          201: { type: 'object', properties: { agent: schemas.agent }, required: ['agent'] },
+          ...errors,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { agent_id, name, model, settings } = request.body;
+      const agent = await store.putAgent({
+        agentId: agent_id,
+        ...(name !== undefined && { name }),
+        ...(model !== undefined && { model }),
+        ...(settings !== undefined && { settings }),
+      });
+      return reply.code(201).send({ agent: agentJson(agent) });
+    },
+  );
+
+  app.post<{ Querystring: { batch_size?: number } }>(
+    '/v1/admin/cleanup',
+    {
+      config: { access: 'admin' },
+      schema: {
+        summary: 'Reclaim the space of expired sessions now (409 busy when a cleanup is running)',
+        tags: ['admin'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            batch_size: {
+              type: 'integer',
+              minimum: 1,
+              maximum: 100_000,
+              description: 'sessions per transaction (default 500)',
+            },
+          },
+        },
+        response: { 200: counts, ...errors, 409: schemas.error },
+      },
+    },
+    async (request) => {
+      const batchSize = request.query.batch_size;
+      return store.cleanupExpired(batchSize === undefined ? {} : { batchSize });
+    },
+  );
+}

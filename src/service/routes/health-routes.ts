@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { UnavailableError } from '../../contract/errors.js';
+import type { RouteContext } from '../http/route-context.js';
+
+/** Liveness, readiness (the store answers) and Prometheus metrics; no credentials needed. */
+export function registerHealthRoutes(
+  app: FastifyInstance,
+  { store, metrics, config }: RouteContext,
+): void {
+  const publicRoute = { access: 'public' as const, rateLimit: false as const };
+
+  app.get(
+    '/healthz',
+    { config: publicRoute, schema: { summary: 'The process is up', tags: ['health'] } },
+    async () => ({ status: 'ok' }),
+  );
+
+  app.get(
+    '/readyz',
+    {
+      config: publicRoute,
+      schema: { summary: 'The store answers (503 when it does not)', tags: ['health'] },
+    },
+    async () => {
+      await withTimeout(store.ping(), config.readyTimeoutMs);
+      return { status: 'ready', store: store.kind };
+    },
+  );
+
+  app.get(
+    '/metrics',
+    { config: publicRoute, schema: { summary: 'Prometheus metrics', tags: ['health'] } },
+    async (_request, reply) =>
+      reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+  );
+}
+
+function withTimeout(work: Promise<void>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () => reject(new UnavailableError(`the store did not answer within ${ms} ms`)),
+      ms,
+    );
+  });
+  work.catch(() => {});
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}

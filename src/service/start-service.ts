@@ -1,0 +1,146 @@
+import { v7 as uuidv7 } from 'uuid';
+import type { ServiceConfig } from '../config/service-config.js';
+import { scheduleCleanup, type StopCleanup } from '../jobs/schedule-cleanup.js';
+import type { AuthStore } from './auth/auth-store.js';
+import { resolveAdminToken } from './auth/admin-token.js';
+import { Authenticator } from './auth/authenticator.js';
+import { createJwtVerifier } from './auth/jwt-verifier.js';
+import { KeyCache } from './auth/key-cache.js';
+import { buildApp } from './http/build-app.js';
+import { createLogger } from './http/logger.js';
+import { apiSchemas } from './http/schemas.js';
+import { instrumentStore } from './metrics/instrumented-store.js';
+import { ServiceMetrics } from './metrics/service-metrics.js';
+import { openBackend, type BackendDeps } from './open-backend.js';
+import type { FastifyInstance } from 'fastify';
+
+export interface ServiceHandle {
+  /** `http://host:port`, with the port actually bound (PORT=0 picks one). */
+  url: string;
+  port: number;
+  host: string;
+  /** The admin token this start created (printed once), or null when one already existed. */
+  createdAdminToken: string | null;
+  app: FastifyInstance;
+  /**
+   * Graceful stop: no new connections, requests in flight finish (up to SHUTDOWN_TIMEOUT_MS),
+   * the cleanup schedule stops, then the store closes (flushing anything it buffers).
+   */
+  close(): Promise<void>;
+}
+
+export interface ServiceDeps extends Partial<BackendDeps> {
+  /** Where log lines go (default stdout). */
+  logStream?: NodeJS.WritableStream;
+}
+
+/** Opens the store, makes sure the admin token exists, and serves the API. */
+export async function startService(
+  config: ServiceConfig,
+  deps: ServiceDeps = {},
+): Promise<ServiceHandle> {
+  const say = deps.say ?? ((line: string) => process.stdout.write(`${line}\n`));
+  const backend = await openBackend(config, { ...deps, say });
+  try {
+    return await serve(config, deps, say, backend);
+  } catch (error) {
+    await backend.close();
+    throw error;
+  }
+}
+
+async function serve(
+  config: ServiceConfig,
+  deps: ServiceDeps,
+  say: (line: string) => void,
+  backend: Awaited<ReturnType<typeof openBackend>>,
+): Promise<ServiceHandle> {
+  const authStore: AuthStore = backend.authStore;
+  const adminToken = await resolveAdminToken(config.adminToken, authStore);
+  const metrics = new ServiceMetrics();
+  metrics.watchCache(backend.store);
+  const store = instrumentStore(backend.store, metrics);
+  const authenticator = new Authenticator(
+    authStore,
+    new KeyCache(config.authCacheSeconds * 1000),
+    adminToken.hash,
+    await createJwtVerifier({
+      secret: config.jwtSecret,
+      jwksUrl: config.jwtJwksUrl,
+      issuer: config.jwtIssuer,
+      audience: config.jwtAudience,
+    }),
+  );
+  const logger = createLogger(config, deps.logStream);
+  const app = await buildApp(
+    {
+      config,
+      store,
+      authStore,
+      authenticator,
+      metrics,
+      schemas: apiSchemas(config.limits),
+      newId: uuidv7,
+    },
+    logger,
+  );
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const url = `http://${hostForUrl}:${port}`;
+
+  if (adminToken.created) announceAdminToken(adminToken.created, url, say);
+  say(`convstore: serving ${backend.description} at ${url} (docs: ${url}/docs)`);
+
+  const stopCleanup: StopCleanup | null =
+    config.cleanupIntervalSeconds > 0
+      ? scheduleCleanup(store, {
+          intervalMs: config.cleanupIntervalSeconds * 1000,
+          onResult: (report) => logger.info({ ...report, startedAt: undefined }, 'cleanup'),
+          onBusy: () => logger.debug('cleanup: another runner holds the lock'),
+          onError: (error) =>
+            logger.warn({ code: (error as { code?: unknown }).code }, 'cleanup failed'),
+        })
+      : null;
+
+  let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      await stopCleanup?.();
+      await closeWithin(app, config.shutdownTimeoutMs);
+      await backend.close();
+    })());
+
+  return { url, port, host: config.host, createdAdminToken: adminToken.created, app, close };
+}
+
+/** Fastify's close waits for requests in flight; past the deadline, connections are cut. */
+async function closeWithin(app: FastifyInstance, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(() => {
+      app.server.closeAllConnections();
+      resolve();
+    }, ms);
+  });
+  await Promise.race([app.close(), deadline]);
+  clearTimeout(timer);
+}
+
+function announceAdminToken(token: string, url: string, say: (line: string) => void): void {
+  say(
+    [
+      '',
+      'convstore: created the admin token. It is shown this once; only its hash is kept.',
+      '',
+      `    ${token}`,
+      '',
+      'Create a user and their API key with it:',
+      `    curl -s -X POST ${url}/v1/admin/users -H 'Authorization: Bearer ${token}' \\`,
+      `      -H 'Content-Type: application/json' -d '{"user_id":"alice"}'`,
+      'Set CONVSTORE_ADMIN_TOKEN to use a token of your own instead.',
+      '',
+    ].join('\n'),
+  );
+}
