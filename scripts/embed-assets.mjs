@@ -14,6 +14,11 @@ const ASSETS = [
     name: 'MIGRATION_FILES',
   },
   {
+    dir: 'src/jobs/migrate-redis/sql',
+    out: 'src/jobs/migrate-redis/sql.generated.ts',
+    name: 'MIGRATE_REDIS_SQL',
+  },
+  {
     dir: 'src/stores/redis/scripts',
     out: 'src/stores/redis/scripts.generated.ts',
     name: 'SCRIPTS',

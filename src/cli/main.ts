@@ -3,6 +3,12 @@
 // connects it to the process: arguments, signals and the exit code.
 import { runCli } from './run-cli.js';
 
+// `convstore ... | head`: a reader that went away is not an error worth a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw error;
+});
+
 const controller = new AbortController();
 let signals = 0;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -6,7 +6,7 @@ import { DEFAULT_STORE_OPTIONS } from '../options.js';
  * (commander's `.env()`), and `--help` shows all three.
  */
 export const ENV = {
-  url: 'CONVSTORE_URL',
+  url: 'DATABASE_URL',
   schema: 'CONVSTORE_SCHEMA',
 } as const;
 

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import type { CommandContext } from './command-context.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { dbCommand } from './commands/db.js';
+import { migrateRedisCommand } from './commands/migrate-redis.js';
 import { EXIT } from './exit-codes.js';
 import type { OutputStreams } from './output.js';
 
@@ -50,7 +51,11 @@ function buildProgram(context: CommandContext): Command {
         '5 unavailable, 6 busy (another runner holds the lock), 7 schema mismatch,\n' +
         '8 verification found differences, 9 some source keys were unreadable, 130 interrupted.\n',
     );
-  for (const command of [dbCommand(context), cleanupCommand(context)]) {
+  for (const command of [
+    dbCommand(context),
+    cleanupCommand(context),
+    migrateRedisCommand(context),
+  ]) {
     program.addCommand(command);
   }
   configure(program, context.streams);

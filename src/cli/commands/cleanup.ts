@@ -27,7 +27,7 @@ export function cleanupCommand(context: CommandContext): Command {
       'after',
       '\nOne runner at a time across every process and machine (a PostgreSQL advisory lock):\n' +
         'a second one exits at once with code 6 and says so. From cron, hourly:\n' +
-        '  0 * * * * CONVSTORE_URL=postgres://... convstore cleanup >> /var/log/convstore-cleanup.log 2>&1\n',
+        '  0 * * * * DATABASE_URL=postgres://... convstore cleanup >> /var/log/convstore-cleanup.log 2>&1\n',
     )
     .action((flags: CleanupFlags) =>
       runCommand(context, flags.json, async (output) => {

@@ -1,0 +1,129 @@
+import { Command, Option } from 'commander';
+import { migrateRedis, type MigrationSummary } from '../../jobs/migrate-redis/migrate-redis.js';
+import type { SourceFormat } from '../../jobs/migrate-redis/options.js';
+import { DEFAULT_KEY_PREFIX } from '../../stores/redis/keys.js';
+import type { CommandContext } from '../command-context.js';
+import { runCommand } from '../command-context.js';
+import { EXIT } from '../exit-codes.js';
+import { integer, jsonOption, schemaOption } from '../options.js';
+import { progressDisplay } from '../progress-display.js';
+
+interface MigrateRedisFlags {
+  from: string;
+  to: string;
+  schema: string;
+  format: SourceFormat;
+  prefix: string;
+  keyPattern: string;
+  user?: string;
+  agent?: string;
+  dryRun?: boolean;
+  verify?: boolean;
+  deleteSource?: boolean;
+  batchSize: number;
+  progress: boolean;
+  json?: boolean;
+}
+
+/** `convstore migrate-redis`: Redis (convstore or LangChain layout) -> PostgreSQL. */
+export function migrateRedisCommand(context: CommandContext): Command {
+  return new Command('migrate-redis')
+    .description(
+      'copy sessions from Redis into PostgreSQL: resumable, idempotent, verifiable (SCAN, never KEYS)',
+    )
+    .addOption(
+      new Option('--from <url>', 'source Redis: redis://[user:password@]host:port[/db]')
+        .env('REDIS_URL')
+        .makeOptionMandatory(),
+    )
+    .addOption(
+      new Option('--to <url>', 'target: postgres://... (or pglite://<dir>)')
+        .env('DATABASE_URL')
+        .makeOptionMandatory(),
+    )
+    .addOption(schemaOption())
+    .addOption(
+      new Option('--format <format>', "the source's layout")
+        .choices(['convstore', 'langchain'])
+        .makeOptionMandatory(),
+    )
+    .option('--prefix <prefix>', 'convstore format: the key prefix', DEFAULT_KEY_PREFIX)
+    .option(
+      '--key-pattern <glob>',
+      'langchain format: SCAN pattern of the history keys; with one *, what it matches is the session id',
+      '*',
+    )
+    .option('--user <id>', 'langchain format: the user who owns the migrated sessions (required)')
+    .option('--agent <id>', 'langchain format: the agent of the migrated sessions')
+    .option('--dry-run', 'read and count; write nothing (with --verify: compare only)')
+    .option('--verify', 'then compare every session with its source; exit 8 on any difference')
+    .option('--delete-source', 'then delete the source keys of verified sessions (needs --verify)')
+    .option('--batch-size <n>', 'sessions per write transaction', integer(1, 10_000), 200)
+    .option('--no-progress', 'no progress bar or lines on stderr')
+    .addOption(jsonOption())
+    .addHelpText(
+      'after',
+      '\nRunning it again (or after a kill) stores each message exactly once, with its source\n' +
+        'seq and order. Unreadable sessions are reported by key and skipped whole (exit 9).\n' +
+        'Example:\n' +
+        '  convstore migrate-redis --format langchain --user alice --key-pattern "chat:*" \\\n' +
+        '    --from redis://127.0.0.1:6379 --to postgres://127.0.0.1/app --verify\n',
+    )
+    .action((flags: MigrateRedisFlags) =>
+      runCommand(context, flags.json, async (output) => {
+        const progress = progressDisplay(context.streams.stderr, flags.progress);
+        let summary: MigrationSummary;
+        try {
+          summary = await migrateRedis({
+            from: flags.from,
+            to: flags.to,
+            schema: flags.schema,
+            format: flags.format,
+            prefix: flags.prefix,
+            keyPattern: flags.keyPattern,
+            ...(flags.user === undefined ? {} : { userId: flags.user }),
+            ...(flags.agent === undefined ? {} : { agentId: flags.agent }),
+            dryRun: flags.dryRun ?? false,
+            verify: flags.verify ?? false,
+            deleteSource: flags.deleteSource ?? false,
+            batchSize: flags.batchSize,
+            signal: context.signal,
+            onProgress: (event) => progress.update(event),
+            onUnreadable: (key, problem) => output.note(`unreadable, skipped: ${key}: ${problem}`),
+            onDifference: (difference) =>
+              output.note(`differs: ${difference.key}: ${difference.problem}`),
+          });
+        } finally {
+          progress.stop();
+        }
+        output.result(summary, describeSummary(summary));
+        if (summary.interrupted) return EXIT.interrupted;
+        if (summary.verification && summary.verification.differences > 0) {
+          return EXIT.verificationFailed;
+        }
+        return summary.unreadable > 0 ? EXIT.partial : EXIT.ok;
+      }),
+    );
+}
+
+function describeSummary(summary: MigrationSummary): string {
+  const lines = [
+    summary.dryRun
+      ? `dry run: would migrate ${summary.sessions} session(s) with ${summary.messages} message(s)`
+      : `migrated ${summary.sessions} session(s) with ${summary.messages} message(s) ` +
+        `(${summary.messagesInserted} stored by this run, the rest already there)`,
+    `${summary.unreadable} unreadable session(s) skipped, ${summary.ignored} other key(s) ignored`,
+  ];
+  if (summary.verification) {
+    const { sessions, differences } = summary.verification;
+    lines.push(
+      differences === 0
+        ? `verified: all ${sessions} session(s) match their source`
+        : `VERIFICATION FAILED: ${differences} of ${sessions} session(s) differ from their source`,
+    );
+  }
+  if (summary.deletedKeys > 0) lines.push(`deleted ${summary.deletedKeys} source key(s)`);
+  if (summary.interrupted) lines.push('interrupted: committed batches stay; run again to resume');
+  lines.push(`took ${(summary.durationMs / 1000).toFixed(1)} s`);
+  return lines.join('\n');
+}

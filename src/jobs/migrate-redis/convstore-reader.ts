@@ -1,0 +1,136 @@
+import type { Redis } from 'ioredis';
+import { isPlainObject } from '../../contract/json-check.js';
+import { ROLES, type Role } from '../../contract/types.js';
+import { RedisKeys } from '../../stores/redis/keys.js';
+import {
+  hashFromList,
+  messageFromItem,
+  sessionFromHash,
+} from '../../stores/redis/session-codec.js';
+import type { ReadOutcome, SourceMessage, SourceReader, SourceSession } from './types.js';
+
+export interface ConvstoreReaderOptions {
+  redis: Redis;
+  /** The redis store's keyPrefix (default `convstore:`). */
+  prefix: string;
+}
+
+/**
+ * convstore's own Redis layout (src/stores/redis/keys.ts): per session a meta hash, a list of
+ * messages oldest first and an id hash, all under the user's hash tag. The meta hash names the
+ * session; the codec of the redis store itself decodes it, so the two never drift apart. Seqs are
+ * the store's own (after trimming they start above 1) and are kept as they are.
+ */
+export function convstoreReader(options: ConvstoreReaderOptions): SourceReader {
+  const { redis } = options;
+  const keys = new RedisKeys(options.prefix);
+  const escapedPrefix = options.prefix.replace(/[*?[\]\\]/g, '\\$&');
+  return {
+    match: `${escapedPrefix}{*}:meta:*`,
+    isSessionKey: (key) => parseMetaKey(key, options.prefix) !== null,
+    async read(metaKeys) {
+      const pipeline = redis.pipeline();
+      const named = metaKeys.map((key) => ({ key, name: parseMetaKey(key, options.prefix) }));
+      for (const { key, name } of named) {
+        if (!name) continue;
+        const [, messagesKey] = keys.session(name.userId, name.sessionId);
+        pipeline.hgetall(key).lrange(messagesKey, 0, -1);
+      }
+      const replies = (await pipeline.exec()) ?? [];
+      const now = Date.now();
+      let reply = 0;
+      return named.map(({ key, name }): ReadOutcome => {
+        if (!name) return { kind: 'ignored', key, reason: 'not a session key of this prefix' };
+        const [hashReply, listReply] = [replies[reply++], replies[reply++]];
+        const error = hashReply?.[0] ?? listReply?.[0];
+        if (error) return { kind: 'unreadable', key, problem: `read failed: ${error.message}` };
+        const hash = hashReply?.[1] as Record<string, string>;
+        if (Object.keys(hash).length === 0) {
+          return { kind: 'ignored', key, reason: 'gone since the scan' };
+        }
+        try {
+          const session = sessionFromHash(name.userId, name.sessionId, hashFromList(flatten(hash)));
+          if (session.expiresAt && session.expiresAt.getTime() <= now) {
+            return { kind: 'ignored', key, reason: 'expired' };
+          }
+          const messages = (listReply?.[1] as string[]).map(toSourceMessage);
+          const sourceSession: SourceSession = {
+            key,
+            userId: session.userId,
+            sessionId: session.sessionId,
+            agentId: session.agentId,
+            title: session.title,
+            metadata: session.metadata,
+            createdAt: session.createdAt,
+            updatedAt: session.updatedAt,
+            expiresAt: session.expiresAt,
+            lastSeq: session.lastSeq,
+            messages,
+            sourceKeys: keys.session(name.userId, name.sessionId).slice(0, 3),
+          };
+          return { kind: 'session', session: sourceSession };
+        } catch (problem) {
+          return { kind: 'unreadable', key, problem: describe(problem) };
+        }
+      });
+    },
+    async deleteSessions(sessions) {
+      if (sessions.length === 0) return 0;
+      const pipeline = redis.pipeline();
+      for (const session of sessions) {
+        pipeline.unlink(...session.sourceKeys);
+        pipeline.zrem(keys.index(session.userId), session.sessionId);
+        pipeline.hdel(keys.counts(session.userId), session.sessionId);
+      }
+      const replies = (await pipeline.exec()) ?? [];
+      return replies.reduce(
+        (sum, [, count], index) => (index % 3 === 0 ? sum + Number(count) : sum),
+        0,
+      );
+    },
+  };
+}
+
+/** `<prefix>{<user>}:meta:<session>` -> its user and session; null for any other key. */
+export function parseMetaKey(
+  key: string,
+  prefix: string,
+): { userId: string; sessionId: string } | null {
+  if (!key.startsWith(`${prefix}{`)) return null;
+  const rest = key.slice(prefix.length + 1);
+  const close = rest.indexOf('}:meta:');
+  if (close <= 0) return null;
+  return { userId: rest.slice(0, close), sessionId: rest.slice(close + '}:meta:'.length) };
+}
+
+function toSourceMessage(item: string, index: number): SourceMessage {
+  const message = messageFromItem(item);
+  if (!Number.isSafeInteger(message.seq) || typeof message.messageId !== 'string') {
+    throw new Error(`message ${index + 1}: no seq or messageId`);
+  }
+  if (!(ROLES as readonly string[]).includes(message.role)) {
+    throw new Error(`message ${message.seq}: unknown role`);
+  }
+  if (typeof message.content !== 'string') throw new Error(`message ${message.seq}: no content`);
+  const metadata: unknown = message.metadata ?? {};
+  if (!isPlainObject(metadata))
+    throw new Error(`message ${message.seq}: metadata is not an object`);
+  return {
+    seq: message.seq,
+    messageId: message.messageId,
+    role: message.role as Role,
+    content: message.content,
+    metadata,
+    createdAt: Number.isNaN(message.createdAt.getTime()) ? null : message.createdAt,
+  };
+}
+
+function flatten(hash: Record<string, string>): string[] {
+  return Object.entries(hash).flat();
+}
+
+function describe(problem: unknown): string {
+  // JSON.parse's message can quote the text it choked on: users' words. Say only what failed.
+  if (problem instanceof SyntaxError) return 'a stored value is not valid JSON';
+  return problem instanceof Error ? problem.message : 'unreadable';
+}

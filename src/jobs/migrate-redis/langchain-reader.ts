@@ -1,0 +1,80 @@
+import type { Redis } from 'ioredis';
+import { convertLangChainMessage } from './langchain-message.js';
+import { sessionIdFromKey } from './key-pattern.js';
+import type { ReadOutcome, SourceMessage, SourceReader, SourceSession } from './types.js';
+
+export interface LangChainReaderOptions {
+  redis: Redis;
+  /** SCAN MATCH glob for the history keys; with one `*`, the session id is what it matched. */
+  keyPattern: string;
+  /** The owner of every migrated session: LangChain's layout has no user. */
+  userId: string;
+  agentId: string | null;
+}
+
+/**
+ * LangChain's RedisChatMessageHistory: one Redis list per session, the key being the session id
+ * itself, each element a JSON message, newest first (it LPUSHes). Reading the list from the tail
+ * gives chronological order, and positions counted from the tail do not move when a live writer
+ * pushes more: so seq (1 = the oldest) is the same on every run.
+ */
+export function langChainReader(options: LangChainReaderOptions): SourceReader {
+  const { redis, keyPattern } = options;
+  return {
+    match: keyPattern,
+    isSessionKey: () => true,
+    async read(keys) {
+      const pipeline = redis.pipeline();
+      for (const key of keys) pipeline.type(key).lrange(key, 0, -1).pttl(key);
+      const replies = (await pipeline.exec()) ?? [];
+      const now = Date.now();
+      return keys.map((key, index): ReadOutcome => {
+        const [typeReply, listReply, ttlReply] = replies.slice(index * 3, index * 3 + 3);
+        const type = typeReply?.[1];
+        if (type === 'none') return { kind: 'ignored', key, reason: 'gone since the scan' };
+        if (type !== 'list')
+          return { kind: 'ignored', key, reason: `a ${String(type)}, not a list` };
+        const error = listReply?.[0] ?? ttlReply?.[0];
+        if (error) return { kind: 'unreadable', key, problem: `read failed: ${error.message}` };
+        const sessionId = sessionIdFromKey(key, keyPattern);
+        if (sessionId === null) {
+          return { kind: 'unreadable', key, problem: 'the key does not give a valid session id' };
+        }
+        const elements = (listReply?.[1] as string[]).slice().reverse();
+        const messages: SourceMessage[] = [];
+        for (const [position, raw] of elements.entries()) {
+          const converted = convertLangChainMessage(raw, position + 1);
+          if (!converted.ok) return { kind: 'unreadable', key, problem: converted.problem };
+          messages.push(converted.message);
+        }
+        const ttl = Number(ttlReply?.[1]);
+        const session: SourceSession = {
+          key,
+          userId: options.userId,
+          sessionId,
+          agentId: options.agentId,
+          title: null,
+          metadata: {},
+          createdAt: null,
+          updatedAt: null,
+          expiresAt: ttl > 0 ? new Date(now + ttl) : null,
+          lastSeq: messages.length,
+          messages: withDistinctIds(messages),
+          sourceKeys: [key],
+        };
+        return { kind: 'session', session };
+      });
+    },
+    async deleteSessions(sessions) {
+      const keys = sessions.flatMap((session) => session.sourceKeys);
+      return keys.length === 0 ? 0 : redis.unlink(...keys);
+    },
+  };
+}
+
+/** LangChain ids are optional and unchecked; when any repeats, every message uses lc-<seq>. */
+function withDistinctIds(messages: SourceMessage[]): SourceMessage[] {
+  const ids = new Set(messages.map((message) => message.messageId));
+  if (ids.size === messages.length) return messages;
+  return messages.map((message) => ({ ...message, messageId: `lc-${message.seq}` }));
+}

@@ -1,0 +1,253 @@
+import type { Redis } from 'ioredis';
+import { UnavailableError } from '../../contract/errors.js';
+import { assertSchemaCurrent, migrate } from '../../stores/sql/migrator.js';
+import type { SqlDriver } from '../../stores/sql/sql-driver.js';
+import { toStoreError } from '../../stores/sql/sql-errors.js';
+import { openDatabase } from '../open-database.js';
+import { convstoreReader } from './convstore-reader.js';
+import { langChainReader } from './langchain-reader.js';
+import {
+  resolveMigrateRedisOptions,
+  type MigrateRedisOptions,
+  type ResolvedMigrateRedisOptions,
+  type SourceFormat,
+} from './options.js';
+import { PostgresWriter } from './postgres-writer.js';
+import { connectSource } from './redis-source.js';
+import { scanKeys } from './scan-keys.js';
+import { findSessionProblem } from './session-checks.js';
+import type { MigrationPhase, ReadOutcome, SourceReader, SourceSession } from './types.js';
+import { verifyBatch, type SessionDifference } from './verify.js';
+
+export interface MigrationSummary {
+  format: SourceFormat;
+  dryRun: boolean;
+  /** Stopped by the signal: what was committed stays, a re-run resumes. */
+  interrupted: boolean;
+  /** Sessions read whole and valid: migrated, or on a dry run, would be. */
+  sessions: number;
+  /** Their messages. */
+  messages: number;
+  /** Messages this run stored (0 on a re-run of a finished migration). */
+  messagesInserted: number;
+  /** Keys that were not sessions of the layout, or were gone or expired by the time of reading. */
+  ignored: number;
+  /** Sessions skipped whole because something in them could not be read; see unreadableKeys. */
+  unreadable: number;
+  /** The first 100 of them, by key, with what was wrong (never their content). */
+  unreadableKeys: Array<{ key: string; problem: string }>;
+  /** Null without verify. */
+  verification: {
+    sessions: number;
+    differences: number;
+    /** The first 100 differing sessions. */
+    differing: SessionDifference[];
+  } | null;
+  /** Source keys deleted after verification (deleteSource). */
+  deletedKeys: number;
+  durationMs: number;
+}
+
+/** Scan page size and sessions read per Redis round trip. */
+const SCAN_COUNT = 500;
+const READ_CHUNK = 100;
+/** A write batch also ends at this many bytes of content, whatever its session count. */
+const BATCH_BYTES = 8 * 1024 * 1024;
+const REPORTED = 100;
+
+/**
+ * Migrates sessions from Redis (convstore's own layout, or LangChain's RedisChatMessageHistory)
+ * into PostgreSQL. Streams session by session with SCAN (never KEYS), so memory is bounded by a
+ * batch; writes whole sessions per transaction with their source seqs and idempotent inserts, so
+ * a second run, or a run after a kill, stores each message exactly once in the same order.
+ * Unreadable sessions are reported by key and skipped whole. With `verify`, every session is
+ * then compared with its source (message count and content hash); with `deleteSource` too, the
+ * source keys of sessions that verified equal are deleted, and only when nothing differed.
+ */
+export async function migrateRedis(options: MigrateRedisOptions): Promise<MigrationSummary> {
+  const resolved = resolveMigrateRedisOptions(options);
+  const started = performance.now();
+  const summary: MigrationSummary = {
+    format: resolved.format,
+    dryRun: resolved.dryRun,
+    interrupted: false,
+    sessions: 0,
+    messages: 0,
+    messagesInserted: 0,
+    ignored: 0,
+    unreadable: 0,
+    unreadableKeys: [],
+    verification: null,
+    deletedKeys: 0,
+    durationMs: 0,
+  };
+  const redis = await connectSource(resolved.from);
+  let driver: SqlDriver | undefined;
+  try {
+    const reader = sourceReader(resolved, redis);
+    let writer: PostgresWriter | undefined;
+    if (!resolved.dryRun || resolved.verify) {
+      driver = await openDatabase(resolved.to, 2);
+      if (resolved.dryRun) await assertSchemaCurrent(driver, resolved.schema);
+      else await migrate(driver, resolved.schema);
+      writer = new PostgresWriter(driver, resolved.schema);
+    }
+    const run = new PassRunner(redis, reader, options);
+    const total = options.onProgress ? await run.count() : 0;
+
+    const pending = new PendingBatch(resolved.batchSize);
+    const flush = async () => {
+      const sessions = pending.take();
+      if (writer && !resolved.dryRun) {
+        summary.messagesInserted += (await writer.write(sessions)).messagesInserted;
+      }
+    };
+    summary.interrupted = await run.pass('migrate', total, async (outcomes) => {
+      for (const outcome of outcomes) {
+        const session = checked(outcome, resolved, summary, options);
+        if (!session) continue;
+        summary.sessions++;
+        summary.messages += session.messages.length;
+        if (pending.add(session)) await flush();
+      }
+    });
+    await flush();
+
+    if (resolved.verify && writer && !summary.interrupted) {
+      const verification = { sessions: 0, differences: 0, differing: [] as SessionDifference[] };
+      summary.verification = verification;
+      summary.interrupted = await run.pass('verify', total, async (outcomes) => {
+        const sessions = outcomes.flatMap((outcome) => sessionOf(outcome, resolved));
+        verification.sessions += sessions.length;
+        for (const difference of await verifyBatch(writer, sessions)) {
+          verification.differences++;
+          if (verification.differing.length < REPORTED) verification.differing.push(difference);
+          options.onDifference?.(difference);
+        }
+      });
+      if (resolved.deleteSource && verification.differences === 0 && !summary.interrupted) {
+        // Read again and compare again right before deleting: only a session that is equal in
+        // the target at that moment loses its source keys.
+        summary.interrupted = await run.pass('delete', total, async (outcomes) => {
+          const sessions = outcomes.flatMap((outcome) => sessionOf(outcome, resolved));
+          const differing = new Set((await verifyBatch(writer, sessions)).map((d) => d.key));
+          const equal = sessions.filter((session) => !differing.has(session.key));
+          summary.deletedKeys += await reader.deleteSessions(equal);
+        });
+      }
+    }
+  } catch (error) {
+    throw error instanceof Error && error.name === 'ReplyError'
+      ? new UnavailableError('the source Redis refused a read', { cause: error })
+      : toStoreError(error);
+  } finally {
+    redis.disconnect();
+    await driver?.close();
+    summary.durationMs = Math.round(performance.now() - started);
+  }
+  return summary;
+}
+
+function sourceReader(options: ResolvedMigrateRedisOptions, redis: Redis): SourceReader {
+  return options.format === 'langchain'
+    ? langChainReader({
+        redis,
+        keyPattern: options.keyPattern,
+        userId: options.userId as string,
+        agentId: options.agentId,
+      })
+    : convstoreReader({ redis, prefix: options.prefix });
+}
+
+/** A readable, valid session, or null after counting and reporting why not. */
+function checked(
+  outcome: ReadOutcome,
+  options: ResolvedMigrateRedisOptions,
+  summary: MigrationSummary,
+  callbacks: MigrateRedisOptions,
+): SourceSession | null {
+  if (outcome.kind === 'ignored') {
+    summary.ignored++;
+    return null;
+  }
+  const key = outcome.kind === 'session' ? outcome.session.key : outcome.key;
+  const problem =
+    outcome.kind === 'unreadable'
+      ? outcome.problem
+      : findSessionProblem(outcome.session, options.limits);
+  if (problem !== null) {
+    summary.unreadable++;
+    if (summary.unreadableKeys.length < REPORTED) summary.unreadableKeys.push({ key, problem });
+    callbacks.onUnreadable?.(key, problem);
+    return null;
+  }
+  return outcome.kind === 'session' ? outcome.session : null;
+}
+
+/** The sessions a verify or delete pass looks at: the same ones the migrate pass wrote. */
+function sessionOf(outcome: ReadOutcome, options: ResolvedMigrateRedisOptions): SourceSession[] {
+  if (outcome.kind !== 'session') return [];
+  return findSessionProblem(outcome.session, options.limits) === null ? [outcome.session] : [];
+}
+
+/** Sessions waiting to be written; full at a session count or a byte size. */
+class PendingBatch {
+  private sessions: SourceSession[] = [];
+  private bytes = 0;
+
+  constructor(private readonly size: number) {}
+
+  /** Adds a session; true when the batch is now full. */
+  add(session: SourceSession): boolean {
+    this.sessions.push(session);
+    for (const message of session.messages) this.bytes += message.content.length * 3 + 256;
+    return this.sessions.length >= this.size || this.bytes >= BATCH_BYTES;
+  }
+
+  take(): SourceSession[] {
+    const sessions = this.sessions;
+    this.sessions = [];
+    this.bytes = 0;
+    return sessions;
+  }
+}
+
+/** Walks the source's session keys a chunk at a time, reporting progress; stops on the signal. */
+class PassRunner {
+  constructor(
+    private readonly redis: Redis,
+    private readonly reader: SourceReader,
+    private readonly options: MigrateRedisOptions,
+  ) {}
+
+  /** How many session keys there are, for the progress bar's total and ETA. */
+  async count(): Promise<number> {
+    let total = 0;
+    this.options.onProgress?.({ phase: 'count', done: 0, total: 0 });
+    for await (const page of scanKeys(this.redis, this.reader.match, SCAN_COUNT)) {
+      total += page.filter((key) => this.reader.isSessionKey(key)).length;
+    }
+    return total;
+  }
+
+  /** Runs `handle` on every chunk; returns true when the signal stopped it early. */
+  async pass(
+    phase: MigrationPhase,
+    total: number,
+    handle: (outcomes: ReadOutcome[]) => Promise<void>,
+  ): Promise<boolean> {
+    let done = 0;
+    this.options.onProgress?.({ phase, done, total });
+    for await (const page of scanKeys(this.redis, this.reader.match, SCAN_COUNT)) {
+      const keys = page.filter((key) => this.reader.isSessionKey(key));
+      for (let start = 0; start < keys.length; start += READ_CHUNK) {
+        if (this.options.signal?.aborted) return true;
+        const chunk = keys.slice(start, start + READ_CHUNK);
+        await handle(await this.reader.read(chunk));
+        done += chunk.length;
+        this.options.onProgress?.({ phase, done, total: Math.max(total, done) });
+      }
+    }
+    return false;
+  }
+}

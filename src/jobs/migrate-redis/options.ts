@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { ValidationError } from '../../contract/errors.js';
+import { DEFAULT_LIMITS, ID_PATTERN, ID_RULE, type Limits } from '../../contract/limits.js';
+import { DEFAULT_STORE_OPTIONS } from '../../options.js';
+import { DEFAULT_KEY_PREFIX } from '../../stores/redis/keys.js';
+import type { SessionDifference } from './verify.js';
+import type { MigrationProgress } from './types.js';
+
+export type SourceFormat = 'convstore' | 'langchain';
+
+export interface MigrateRedisOptions {
+  /** The source: `redis://...` or `rediss://...`. */
+  from: string;
+  /** The target: `postgres://...` (or `pglite://<dir>`). */
+  to: string;
+  /** Target schema; migrated first (not on a dry run). Default `convstore`. */
+  schema?: string;
+  format: SourceFormat;
+  /** convstore format: the redis store's key prefix. Default `convstore:`. */
+  prefix?: string;
+  /** langchain format: SCAN MATCH glob of the history keys; with one `*`, it is the session id. */
+  keyPattern?: string;
+  /** langchain format: the user who owns every migrated session (required). */
+  userId?: string;
+  /** langchain format: the agent of every migrated session. */
+  agentId?: string;
+  /** Read and count; write nothing. */
+  dryRun?: boolean;
+  /** After migrating, compare every session with its source; differences fail the run. */
+  verify?: boolean;
+  /** After a verification without differences, delete the source keys of verified sessions. */
+  deleteSource?: boolean;
+  /** Sessions per write transaction (default 200). */
+  batchSize?: number;
+  /** Input limits the migrated data must meet, as the store's own (default DEFAULT_LIMITS). */
+  limits?: Partial<Limits>;
+  /** Stops between batches: what was committed stays, a re-run resumes. */
+  signal?: AbortSignal;
+  onProgress?: (progress: MigrationProgress) => void;
+  onUnreadable?: (key: string, problem: string) => void;
+  onDifference?: (difference: SessionDifference) => void;
+}
+
+export interface ResolvedMigrateRedisOptions {
+  from: string;
+  to: string;
+  schema: string;
+  format: SourceFormat;
+  prefix: string;
+  keyPattern: string;
+  userId: string | null;
+  agentId: string | null;
+  dryRun: boolean;
+  verify: boolean;
+  deleteSource: boolean;
+  batchSize: number;
+  limits: Limits;
+}
+
+const id = z.string().regex(ID_PATTERN, `must be ${ID_RULE}`);
+
+const schema = z
+  .object({
+    from: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
+    to: z
+      .string()
+      .regex(/^(postgres|postgresql|pglite):\/\//, 'must start with postgres:// or pglite://'),
+    schema: z.string().optional(),
+    format: z.enum(['convstore', 'langchain'], { error: 'must be convstore or langchain' }),
+    prefix: z.string().optional(),
+    keyPattern: z.string().min(1, 'must not be empty').optional(),
+    userId: id.optional(),
+    agentId: id.optional(),
+    dryRun: z.boolean().optional(),
+    verify: z.boolean().optional(),
+    deleteSource: z.boolean().optional(),
+    batchSize: z.number().int().min(1).max(10_000).optional(),
+  })
+  .superRefine((value, ctx) => {
+    if (value.format === 'langchain' && !value.userId) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['userId'],
+        message: 'is required for the langchain format (its keys name no user)',
+      });
+    }
+    if (value.deleteSource && !value.verify) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['deleteSource'],
+        message: 'needs verify: source keys are deleted only after verification',
+      });
+    }
+    if (value.deleteSource && value.dryRun) {
+      ctx.addIssue({ code: 'custom', path: ['deleteSource'], message: 'cannot be a dry run' });
+    }
+  });
+
+/** Checks the options before anything connects; bad ones are a ValidationError. */
+export function resolveMigrateRedisOptions(
+  options: MigrateRedisOptions,
+): ResolvedMigrateRedisOptions {
+  const {
+    signal: _signal,
+    onProgress: _p,
+    onUnreadable: _u,
+    onDifference: _d,
+    limits,
+    ...rest
+  } = options;
+  const parsed = schema.safeParse(rest);
+  if (!parsed.success) {
+    throw new ValidationError(
+      parsed.error.issues.map((issue) => ({
+        field: issue.path.join('.') || 'options',
+        problem: issue.message,
+      })),
+    );
+  }
+  const given = parsed.data;
+  return {
+    from: given.from,
+    to: given.to,
+    schema: given.schema ?? DEFAULT_STORE_OPTIONS.schema,
+    format: given.format,
+    prefix: given.prefix ?? DEFAULT_KEY_PREFIX,
+    keyPattern: given.keyPattern ?? '*',
+    userId: given.userId ?? null,
+    agentId: given.agentId ?? null,
+    dryRun: given.dryRun ?? false,
+    verify: given.verify ?? false,
+    deleteSource: given.deleteSource ?? false,
+    batchSize: given.batchSize ?? 200,
+    limits: { ...DEFAULT_LIMITS, ...limits },
+  };
+}

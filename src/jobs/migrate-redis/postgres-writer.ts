@@ -1,0 +1,67 @@
+import { quoteSchema, renderSql } from '../../stores/sql/schema-name.js';
+import type { SqlDriver } from '../../stores/sql/sql-driver.js';
+import { MIGRATE_REDIS_SQL } from './sql.generated.js';
+import type { SourceSession } from './types.js';
+
+export interface WrittenCounts {
+  /** Messages this write stored; those already there (an earlier run) are not counted. */
+  messagesInserted: number;
+}
+
+/**
+ * Writes whole sessions into PostgreSQL, a batch per transaction: the sessions (with their users
+ * and agents) in one statement, their messages in another, each with its source seq and
+ * ON CONFLICT DO NOTHING. A kill before the commit leaves nothing of the batch; a kill after it
+ * leaves whole sessions; either way the next run stores each message exactly once.
+ */
+export class PostgresWriter {
+  private readonly upsertSessions: string;
+  private readonly insertMessages: string;
+  readonly readMigrated: string;
+
+  constructor(
+    readonly driver: SqlDriver,
+    schema: string,
+  ) {
+    const quoted = quoteSchema(schema);
+    this.upsertSessions = renderSql(MIGRATE_REDIS_SQL.upsertSessions, quoted);
+    this.insertMessages = renderSql(MIGRATE_REDIS_SQL.insertMessages, quoted);
+    this.readMigrated = renderSql(MIGRATE_REDIS_SQL.readMigrated, quoted);
+  }
+
+  async write(sessions: SourceSession[]): Promise<WrittenCounts> {
+    if (sessions.length === 0) return { messagesInserted: 0 };
+    const sessionRows = sessions.map((session) => ({
+      user_id: session.userId,
+      session_id: session.sessionId,
+      agent_id: session.agentId,
+      title: session.title,
+      metadata: session.metadata,
+      created_at: session.createdAt,
+      updated_at: session.updatedAt,
+      expires_at: session.expiresAt,
+      last_seq: Math.max(session.lastSeq, session.messages.at(-1)?.seq ?? 0),
+      message_count: session.messages.length,
+    }));
+    const messageRows = sessions.flatMap((session) =>
+      session.messages.map((message) => ({
+        user_id: session.userId,
+        session_id: session.sessionId,
+        seq: message.seq,
+        message_id: message.messageId,
+        role: message.role,
+        content: message.content,
+        metadata: message.metadata,
+        created_at: message.createdAt,
+      })),
+    );
+    return this.driver.transaction(async (tx) => {
+      await tx.query(this.upsertSessions, [JSON.stringify(sessionRows)]);
+      if (messageRows.length === 0) return { messagesInserted: 0 };
+      const [row] = await tx.query<{ inserted: number }>(this.insertMessages, [
+        JSON.stringify(messageRows),
+      ]);
+      return { messagesInserted: Number(row?.inserted ?? 0) };
+    });
+  }
+}

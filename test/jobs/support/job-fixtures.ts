@@ -1,0 +1,62 @@
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+import { afterAll, afterEach, inject } from 'vitest';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
+
+/**
+ * What the job tests share: a fresh PostgreSQL schema and Redis key prefix per test (named after
+ * the run, dropped after the test), and admin connections to look behind the library's back.
+ */
+let counter = 0;
+const schemas: string[] = [];
+const prefixes: string[] = [];
+const cleanups: Array<() => Promise<void>> = [];
+
+export const admin = postgres(TEST_DATABASE_URL, { max: 2, onnotice: () => {} });
+export const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
+redis.on('error', () => {});
+
+export function freshSchema(): string {
+  const schema = `${inject('runPrefix')}_j${process.pid}_${++counter}`;
+  schemas.push(schema);
+  return schema;
+}
+
+export function freshPrefix(): string {
+  const prefix = `${inject('runPrefix')}:j${process.pid}:${++counter}:`;
+  prefixes.push(prefix);
+  return prefix;
+}
+
+/** Runs after the test, before its schema and keys are dropped (close stores, stop processes). */
+export function onCleanup(cleanup: () => Promise<void>): void {
+  cleanups.push(cleanup);
+}
+
+export async function deleteKeys(pattern: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    cursor = next;
+    if (keys.length > 0) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}
+
+export function available(): boolean {
+  return inject('postgresAvailable') && inject('redisAvailable');
+}
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  for (const schema of schemas.splice(0)) {
+    await admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  }
+  for (const prefix of prefixes.splice(0)) await deleteKeys(`${prefix}*`);
+});
+
+afterAll(async () => {
+  redis.disconnect();
+  await admin.end({ timeout: 1 });
+});
+
+export { TEST_DATABASE_URL, TEST_REDIS_URL };
