@@ -100,15 +100,8 @@ const schema = z
 export function resolveMigrateRedisOptions(
   options: MigrateRedisOptions,
 ): ResolvedMigrateRedisOptions {
-  const {
-    signal: _signal,
-    onProgress: _p,
-    onUnreadable: _u,
-    onDifference: _d,
-    limits,
-    ...rest
-  } = options;
-  const parsed = schema.safeParse(rest);
+  // The object schema drops what it does not check: the callbacks, the signal, the limits.
+  const parsed = schema.safeParse(options);
   if (!parsed.success) {
     throw new ValidationError(
       parsed.error.issues.map((issue) => ({
@@ -131,6 +124,6 @@ export function resolveMigrateRedisOptions(
     verify: given.verify ?? false,
     deleteSource: given.deleteSource ?? false,
     batchSize: given.batchSize ?? 200,
-    limits: { ...DEFAULT_LIMITS, ...limits },
+    limits: { ...DEFAULT_LIMITS, ...options.limits },
   };
 }
