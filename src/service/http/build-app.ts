@@ -13,6 +13,7 @@ import { accessHook } from './access-hook.js';
 import { toErrorResponse } from './error-body.js';
 import { notFound } from './http-error.js';
 import type { RouteContext } from './route-context.js';
+import { validatorCompiler } from './validator-compiler.js';
 
 /** The Fastify app: plugins, hooks, routes. Listening and closing belong to startService. */
 export async function buildApp(context: RouteContext, logger: Logger): Promise<FastifyInstance> {
@@ -24,11 +25,8 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestId,
     return503OnClosing: true,
-    ajv: {
-      // Unknown fields are refused, not silently dropped; query strings are coerced to numbers.
-      customOptions: { removeAdditional: false, coerceTypes: true, allErrors: false },
-    },
   });
+  app.setValidatorCompiler(validatorCompiler());
   app.decorateRequest('principal', null);
   // A request without a body (POST /v1/sessions, POST /v1/admin/users) means "all defaults".
   app.addHook('preValidation', async (request) => {
