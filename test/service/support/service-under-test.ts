@@ -9,6 +9,8 @@ export type ServiceBackend = 'pglite' | 'postgres';
 export const SERVICE_BACKENDS: readonly ServiceBackend[] = ['pglite', 'postgres'];
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
+// Response bodies are whatever JSON the service sent; tests assert their shape.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export interface ApiResponse<T = any> {
   status: number;
   body: T;
@@ -27,6 +29,7 @@ export interface TestService {
   handle: ServiceHandle;
   url: string;
   schema: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   request<T = any>(method: string, path: string, options?: RequestOptions): Promise<ApiResponse<T>>;
   /** Creates a user through the admin API and returns their API key. */
   newUser(userId: string): Promise<string>;
