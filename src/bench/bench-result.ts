@@ -1,0 +1,18 @@
+import type { BenchRow } from './names.js';
+import type { MachineInfo } from './report/machine-info.js';
+import type { Workload } from './workload.js';
+
+/** Everything one run measured, and what it could not. */
+export interface BenchResult {
+  machine: MachineInfo;
+  quick: boolean;
+  seed: number;
+  workload: Workload;
+  /** One per (store, operation, concurrency), references and growth included. */
+  rows: BenchRow[];
+  /** Stores or steps that could not run, and why (e.g. a store this version does not have). */
+  skipped: Array<{ store: string; reason: string }>;
+  /** What the growth loader did: rows loaded and its rate. */
+  loads: Array<{ table_rows: number; loaded: number; seconds: number; rows_per_s: number }>;
+  seconds: number;
+}

@@ -1,0 +1,197 @@
+import postgres from 'postgres';
+import { writeFile } from 'node:fs/promises';
+import {
+  DEFAULT_DATABASE_URL,
+  DEFAULT_REDIS_URL,
+  PROFILES,
+  type BenchOptions,
+  type GrowthSize,
+} from './bench-options.js';
+import type { BenchContext } from './bench-context.js';
+import type { BenchResult } from './bench-result.js';
+import { runGrowth } from './growth/run-growth.js';
+import { runHttp } from './http/run-http.js';
+import { measure, type MeasurePlan } from './measure.js';
+import { STORE_NAMES, type BenchRow, type OperationName, type StoreName } from './names.js';
+import { describeMachine } from './report/machine-info.js';
+import { renderSvg } from './report/svg-chart.js';
+import { FloorPostgresSubject } from './subjects/floor-postgres-subject.js';
+import { FloorRedisSubject } from './subjects/floor-redis-subject.js';
+import { LangchainPostgresSubject } from './subjects/langchain-postgres-subject.js';
+import { LangchainRedisSubject } from './subjects/langchain-redis-subject.js';
+import { SketchSubject } from './subjects/sketch-subject.js';
+import { convstoreSubject } from './subjects/store-subjects.js';
+import type { Subject } from './subjects/subject.js';
+import type { Workload } from './workload.js';
+
+export type { BenchResult } from './bench-result.js';
+
+/** Operations measured, in this order (list first, while every session is as loaded). */
+const ORDER: OperationName[] = [
+  'select1',
+  'insert1',
+  'read50',
+  'ping',
+  'lrange50',
+  'list_sessions',
+  'read_last_50',
+  'add',
+  'chat_turn',
+  'clear_session',
+];
+
+/**
+ * Runs the whole benchmark: floors, stores and references on the same data and the same target
+ * sequences, one subject at a time; then the growth run and the HTTP service. Writes --json and
+ * --svg when asked; returns every row.
+ */
+export async function runBench(options: BenchOptions = {}): Promise<BenchResult> {
+  const started = Date.now();
+  const quick = options.quick ?? false;
+  const profile = PROFILES[quick ? 'quick' : 'full'];
+  const concurrency = options.concurrency ?? [1, 32];
+  const seed = options.seed ?? 42;
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const clearPlan = (c: number): MeasurePlan => ({
+    warmupOps: Math.min(profile.plan(c).warmupOps, 20 + c),
+    maxOps: profile.clearOps,
+    maxSeconds: profile.plan(c).maxSeconds,
+  });
+  const workload: Workload = {
+    ...profile.workload,
+    seed,
+    clearSessions: concurrency.reduce(
+      (sum, c) => sum + clearPlan(c).warmupOps + clearPlan(c).maxOps,
+      0,
+    ),
+  };
+  const databaseUrl = options.databaseUrl ?? DEFAULT_DATABASE_URL;
+  const admin = postgres(databaseUrl, { max: 1, onnotice: () => {} });
+  const context: BenchContext = {
+    databaseUrl,
+    redisUrl: options.redisUrl ?? DEFAULT_REDIS_URL,
+    runPrefix: `cs_b${Date.now().toString(36)}${process.pid.toString(36)}`,
+    admin,
+    poolSize: options.poolSize ?? 4,
+    log,
+  };
+  const result: BenchResult = {
+    machine: await describeMachine(context),
+    quick,
+    seed,
+    workload,
+    rows: [],
+    skipped: [],
+    loads: [],
+    seconds: 0,
+  };
+  log(`convstore bench (${quick ? 'quick' : 'full'}), run ${context.runPrefix}`);
+  try {
+    const wanted = new Set<StoreName>(options.stores ?? STORE_NAMES);
+    const subjects = makeSubjects(context).filter(
+      (s) => s.store.startsWith('floor-') || wanted.has(s.store as StoreName),
+    );
+    for (const subject of subjects) {
+      await runSubject(subject, workload, concurrency, profile.plan, clearPlan, result, log);
+    }
+    const growth: GrowthSize[] = options.growth ?? (quick ? [] : ['100k', '10m']);
+    if (growth.length > 0) {
+      await runGrowth(context, { ...profile.growthWorkload, seed, clearSessions: 0 }, growth, {
+        concurrency,
+        plan: profile.plan,
+        result,
+      });
+    }
+    if (options.http ?? !quick) await runHttp(context, { concurrency, quick, result });
+  } finally {
+    await admin.end({ timeout: 5 });
+  }
+  result.seconds = (Date.now() - started) / 1000;
+  if (options.json) await writeFile(options.json, `${JSON.stringify(result.rows, null, 2)}\n`);
+  if (options.svg) await writeFile(options.svg, renderSvg(result));
+  return result;
+}
+
+function makeSubjects(context: BenchContext): Subject[] {
+  return [
+    new FloorPostgresSubject(context),
+    new FloorRedisSubject(context),
+    convstoreSubject(context, 'postgres'),
+    convstoreSubject(context, 'pglite'),
+    convstoreSubject(context, 'redis'),
+    convstoreSubject(context, 'hybrid-write-through'),
+    convstoreSubject(context, 'hybrid-write-behind'),
+    new SketchSubject(context),
+    new LangchainPostgresSubject(context),
+    new LangchainRedisSubject(context),
+  ];
+}
+
+/** Loads one subject, measures each of its operations at each concurrency, then drops it. */
+async function runSubject(
+  subject: Subject,
+  workload: Workload,
+  concurrency: number[],
+  plan: (c: number) => MeasurePlan,
+  clearPlan: (c: number) => MeasurePlan,
+  result: BenchResult,
+  log: (line: string) => void,
+): Promise<void> {
+  const loadStarted = Date.now();
+  try {
+    try {
+      await subject.load(workload);
+    } catch (error) {
+      const reason = describeError(error);
+      result.skipped.push({ store: subject.store, reason });
+      log(`${subject.store}: not measured: ${reason}`);
+      return;
+    }
+    log(`${subject.store}: loaded in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
+    const operations = subject.operations();
+    for (const name of ORDER) {
+      const operation = operations[name];
+      if (!operation) continue;
+      for (const c of concurrency) {
+        try {
+          const m = await measure(operation, c, name === 'clear_session' ? clearPlan(c) : plan(c));
+          const row: BenchRow = {
+            store: subject.store,
+            operation: name,
+            concurrency: c,
+            p50_ms: round(m.p50_ms),
+            p95_ms: round(m.p95_ms),
+            p99_ms: round(m.p99_ms),
+            ops_per_s: Math.round(m.ops_per_s),
+          };
+          result.rows.push(row);
+          log(
+            `  ${subject.store} ${name} c=${c}: p50 ${row.p50_ms} ms, p95 ${row.p95_ms}, ` +
+              `p99 ${row.p99_ms}, ${row.ops_per_s}/s (${m.ops} ops)`,
+          );
+        } catch (error) {
+          const reason = `${name} c=${c} failed: ${describeError(error)}`;
+          result.skipped.push({ store: subject.store, reason });
+          log(`  ${subject.store} ${reason}`);
+        }
+      }
+    }
+  } finally {
+    await subject.close().catch((error: unknown) => {
+      log(`${subject.store}: cleanup failed: ${describeError(error)}`);
+    });
+  }
+}
+
+export function describeError(error: unknown): string {
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    return `${error.name}${typeof code === 'string' ? ` (${code})` : ''}: ${error.message}`;
+  }
+  return String(error);
+}
+
+/** Milliseconds to the microsecond: finer is noise. */
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

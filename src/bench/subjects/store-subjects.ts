@@ -1,0 +1,93 @@
+import { rm, mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createStore } from '../../create-store.js';
+import type { StoreOptions } from '../../options.js';
+import { schemaFor, type BenchContext } from '../bench-context.js';
+import type { StoreName } from '../names.js';
+import { ConvstoreSubject } from './convstore-subject.js';
+import { deleteKeys, openRedis } from './redis-connection.js';
+
+/** What every convstore store is opened with: the sketch's window and a sliding day of TTL. */
+const COMMON = { maxHistory: 50, ttlSeconds: 24 * 3600 } as const;
+
+type ConvstoreStoreName = Extract<
+  StoreName,
+  'postgres' | 'pglite' | 'redis' | 'hybrid-write-through' | 'hybrid-write-behind'
+>;
+
+/**
+ * The convstore stores, each opened through createStore exactly as a user would, in a schema /
+ * data directory / key prefix of this run. Redis and hybrid are opened with options typed loosely
+ * so that the bench builds whatever the store options of this version are; createStore refuses
+ * options it does not know, and the run reports that store as unavailable.
+ */
+export function convstoreSubject(context: BenchContext, name: ConvstoreStoreName) {
+  const schema = schemaFor(context, name);
+  const keyPrefix = `${context.runPrefix}:${name}:`;
+  const dropSchema = () => context.admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  const dropKeys = async () => {
+    const redis = await openRedis(context.redisUrl);
+    try {
+      await deleteKeys(redis, keyPrefix);
+    } finally {
+      redis.disconnect();
+    }
+  };
+  const postgres = { url: context.databaseUrl, schema, migrate: true, poolSize: context.poolSize };
+  switch (name) {
+    case 'postgres':
+      return new ConvstoreSubject({
+        store: name,
+        open: () => createStore({ ...COMMON, ...postgres }),
+        drop: async () => {
+          await dropSchema();
+        },
+      });
+    case 'pglite': {
+      let dir: string | undefined;
+      return new ConvstoreSubject({
+        store: name,
+        // On disk, as an application would keep it (a temporary directory, removed after).
+        open: async () => {
+          dir = await mkdtemp(join(tmpdir(), 'convstore-bench-'));
+          return createStore({ ...COMMON, url: `pglite://${dir}`, schema });
+        },
+        drop: async () => {
+          if (dir) await rm(dir, { recursive: true, force: true });
+        },
+      });
+    }
+    case 'redis':
+      return new ConvstoreSubject({
+        store: name,
+        open: () => createStore(loose({ ...COMMON, url: context.redisUrl, keyPrefix })),
+        drop: dropKeys,
+      });
+    case 'hybrid-write-through':
+    case 'hybrid-write-behind':
+      return new ConvstoreSubject({
+        store: name,
+        open: () =>
+          createStore(
+            loose({
+              ...COMMON,
+              ...postgres,
+              cache: {
+                url: context.redisUrl,
+                keyPrefix,
+                writeMode: name === 'hybrid-write-through' ? 'write-through' : 'write-behind',
+              },
+            }),
+          ),
+        drop: async () => {
+          await dropSchema();
+          await dropKeys();
+        },
+      });
+  }
+}
+
+function loose(options: Record<string, unknown>): StoreOptions {
+  return options as StoreOptions;
+}
