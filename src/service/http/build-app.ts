@@ -27,6 +27,8 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
     return503OnClosing: true,
   });
   app.setValidatorCompiler(validatorCompiler());
+  // The API speaks JSON only: anything else is a clear 415, not a string that fails validation.
+  app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);
   // A request without a body (POST /v1/sessions, POST /v1/admin/users) means "all defaults".
   app.addHook('preValidation', async (request) => {
