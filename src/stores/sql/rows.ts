@@ -39,8 +39,36 @@ export interface MessageJson {
   createdAt: string;
 }
 
-export function messageFromJson(json: MessageJson): Message {
-  return { ...json, createdAt: new Date(json.createdAt) };
+/**
+ * What append_messages() returns per message: the whole stored row for a retry, and only what
+ * the database assigned for a new one (the caller already has its role, content and metadata).
+ */
+export type AppendedJson =
+  | (MessageJson & { retry: true })
+  | { seq: number; messageId: string; createdAt: string; retry?: undefined };
+
+export interface AppendJson {
+  session: SessionJson;
+  messages: AppendedJson[];
+  inserted: number;
+}
+
+export function appendedMessage(
+  appended: AppendedJson,
+  sent: Pick<Message, 'role' | 'content' | 'metadata'>,
+): Message {
+  if (appended.retry) {
+    const { retry: _retry, ...stored } = appended;
+    return { ...stored, createdAt: new Date(stored.createdAt) };
+  }
+  return {
+    seq: appended.seq,
+    messageId: appended.messageId,
+    role: sent.role,
+    content: sent.content,
+    metadata: sent.metadata,
+    createdAt: new Date(appended.createdAt),
+  };
 }
 
 /** A message row of the history queries. int8 arrives as a string from postgres.js. */

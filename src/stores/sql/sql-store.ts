@@ -21,11 +21,11 @@ import type { HistoryQuery, InputValidator } from '../../contract/validation.js'
 import { QUERIES } from './queries.generated.js';
 import {
   agentFromRow,
-  messageFromJson,
+  appendedMessage,
+  type AppendJson,
   messageFromRow,
   sessionFromJson,
   type AgentRow,
-  type MessageJson,
   type MessageRow,
   type SessionJson,
 } from './rows.js';
@@ -65,23 +65,35 @@ export class SqlStore implements ConversationStore {
     ) as Queries;
   }
 
+  /**
+   * One round trip: the single-statement append, or, when it stands aside (a concurrent writer
+   * on the same session, an expired session to reset, a batch larger than maxHistory), the
+   * locked append — a second round trip only in those cases.
+   */
   async append(input: AppendInput): Promise<AppendResult> {
     const { userId, sessionId, agentId, messages } = this.validate.append(input);
-    const [row] = await this.run<{
-      result: { session: SessionJson; messages: MessageJson[]; inserted: number };
-    }>(this.sql.append, [
+    const params = [
       userId,
       sessionId,
       agentId ?? null,
       this.options.ttlSeconds,
       this.options.maxHistory,
       JSON.stringify(messages),
-    ]);
-    const result = row!.result;
+    ];
+    const { maxHistory } = this.options;
+    let result: AppendJson | null = null;
+    if (maxHistory === null || messages.length <= maxHistory) {
+      const [row] = await this.run<AppendJson | { session: null }>(this.sql.append, params);
+      if (row?.session) result = row as AppendJson;
+    }
+    if (!result) {
+      const [row] = await this.run<{ result: AppendJson }>(this.sql.appendLocked, params);
+      result = row!.result;
+    }
     return {
       session: sessionFromJson(result.session),
-      messages: result.messages.map(messageFromJson),
-      inserted: result.inserted,
+      messages: result.messages.map((stored, index) => appendedMessage(stored, messages[index]!)),
+      inserted: Number(result.inserted),
     };
   }
 

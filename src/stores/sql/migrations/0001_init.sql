@@ -101,13 +101,14 @@ BEGIN
 END;
 $$;
 
--- append_messages: the whole append in one call, so one round trip. Each statement inside runs
--- with a fresh snapshot taken after the session row is locked, which is what makes the messageId
--- check exact: a concurrent retry of the same message has committed (and is seen) or has not
--- started. A single CTE statement could not see it and would burn a seq.
+-- append_messages: the whole append in one call, so one round trip. The statements after the
+-- session row is locked each run with a fresh snapshot, which is what makes the messageId check
+-- exact: a concurrent retry of the same message has committed (and is seen) or waits behind us.
+-- A single CTE statement could not see such a retry and would burn a seq.
 --   p_messages: JSON array of {messageId, role, content, metadata}, in order.
---   Returns {"session": {...}, "messages": [...], "inserted": n}, messages in input order; retried
---   ones are the stored originals; n counts the messages this call stored.
+--   Returns {"session": {...}, "inserted": n, "messages": [...]} in input order. A message this
+--   call stored comes back as {seq, messageId, createdAt} (the caller has the rest, and content
+--   can be large); a retried one as the whole stored row with "retry": true.
 CREATE FUNCTION {{schema}}.append_messages(
   p_user_id text,
   p_session_id text,
@@ -120,63 +121,68 @@ DECLARE
   claim record;
   s {{schema}}.sessions;
   added integer;
-  trimmed integer := 0;
   result_messages jsonb;
 BEGIN
   IF p_agent_id IS NOT NULL THEN
     INSERT INTO {{schema}}.agents (agent_id) VALUES (p_agent_id) ON CONFLICT DO NOTHING;
   END IF;
-  SELECT * INTO claim FROM {{schema}}.claim_session(p_user_id, p_session_id);
-  s := claim.claimed;
 
+  -- The common case, a live session: lock it. Otherwise create or reset it (claim_session).
+  SELECT * INTO s FROM {{schema}}.sessions
+   WHERE user_id = p_user_id AND session_id = p_session_id
+     FOR UPDATE;
+  IF NOT FOUND OR s.expires_at <= now() THEN
+    SELECT * INTO claim FROM {{schema}}.claim_session(p_user_id, p_session_id);
+    s := claim.claimed;
+  END IF;
+
+  -- Retries are found through the (user, session, message_id) index with the ids as an array:
+  -- joining the JSON set directly lets the planner scan the whole session instead.
   WITH input AS (
-    SELECT m.value->>'messageId' AS message_id, m.value, m.ord
+    SELECT m.ord, m.value, m.value->>'messageId' AS message_id
       FROM jsonb_array_elements(p_messages) WITH ORDINALITY AS m(value, ord)
   ),
   stored AS (
-    SELECT i.ord, x.seq, x.message_id, x.role, x.content, x.metadata, x.created_at
-      FROM input i
-      JOIN {{schema}}.messages x
-        ON x.user_id = p_user_id AND x.session_id = p_session_id AND x.message_id = i.message_id
+    SELECT x.message_id,
+           jsonb_build_object('seq', x.seq, 'messageId', x.message_id, 'role', x.role,
+                              'content', x.content, 'metadata', x.metadata,
+                              'createdAt', x.created_at, 'retry', true) AS json
+      FROM {{schema}}.messages x
+     WHERE x.user_id = p_user_id AND x.session_id = p_session_id
+       AND x.message_id = ANY (ARRAY(SELECT message_id FROM input))
   ),
-  fresh AS (
-    SELECT i.*, row_number() OVER (ORDER BY i.ord) AS n
-      FROM input i
-     WHERE NOT EXISTS (SELECT 1 FROM stored WHERE stored.ord = i.ord)
+  numbered AS (
+    SELECT i.ord, i.value, i.message_id, st.json AS stored_json,
+           count(*) FILTER (WHERE st.json IS NULL) OVER (ORDER BY i.ord) AS n
+      FROM input i LEFT JOIN stored st USING (message_id)
   ),
   inserted AS (
     INSERT INTO {{schema}}.messages (user_id, session_id, seq, message_id, role, content, metadata)
-    SELECT p_user_id, p_session_id, s.last_seq + f.n, f.message_id, f.value->>'role',
-           f.value->>'content', coalesce(f.value->'metadata', '{}')
-      FROM fresh f
-     ORDER BY f.ord
-    RETURNING seq, message_id, role, content, metadata, created_at
-  ),
-  everything AS (
-    SELECT ord, seq, message_id, role, content, metadata, created_at FROM stored
-    UNION ALL
-    SELECT f.ord, x.seq, x.message_id, x.role, x.content, x.metadata, x.created_at
-      FROM inserted x JOIN fresh f ON f.message_id = x.message_id
+    SELECT p_user_id, p_session_id, s.last_seq + n, message_id, value->>'role',
+           value->>'content', coalesce(value->'metadata', '{}')
+      FROM numbered
+     WHERE stored_json IS NULL
   )
-  SELECT coalesce(jsonb_agg(jsonb_build_object(
-           'seq', seq, 'messageId', message_id, 'role', role, 'content', content,
-           'metadata', metadata, 'createdAt', created_at) ORDER BY ord), '[]'),
-         (SELECT count(*) FROM inserted)
+  SELECT jsonb_agg(coalesce(stored_json, jsonb_build_object(
+           'seq', s.last_seq + n, 'messageId', message_id, 'createdAt', now())) ORDER BY ord),
+         count(*) FILTER (WHERE stored_json IS NULL)
     INTO result_messages, added
-    FROM everything;
+    FROM numbered;
 
-  -- Trim to the newest p_max_history: a bounded range delete of exactly the overflow.
+  -- Trim to the newest p_max_history: a bounded range delete of exactly the overflow, starting
+  -- at the oldest kept seq so that it never walks over what earlier trims removed.
   IF p_max_history IS NOT NULL AND s.message_count + added > p_max_history THEN
     DELETE FROM {{schema}}.messages
      WHERE user_id = p_user_id AND session_id = p_session_id
        AND seq > s.last_seq - s.message_count
        AND seq <= s.last_seq + added - p_max_history;
-    GET DIAGNOSTICS trimmed = ROW_COUNT;
   END IF;
 
   UPDATE {{schema}}.sessions
      SET last_seq = s.last_seq + added,
-         message_count = s.message_count + added - trimmed,
+         message_count = CASE
+           WHEN p_max_history IS NULL THEN s.message_count + added
+           ELSE least(s.message_count + added, p_max_history) END,
          agent_id = coalesce(p_agent_id, agent_id),
          updated_at = now(),
          expires_at = now() + make_interval(secs => p_ttl_seconds)

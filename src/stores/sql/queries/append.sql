@@ -1,4 +1,92 @@
--- append: one round trip for the whole append (see append_messages in the migrations).
+-- append: the whole append as one statement, one round trip: the common case.
 --   $1 user_id, $2 session_id, $3 agent_id (null keeps the session's), $4 ttl seconds (null:
---   never expires), $5 max history (null: unlimited), $6 messages as a JSON array.
-SELECT {{schema}}.append_messages($1, $2, $3, $4, $5, $6::text::jsonb) AS result
+--   never expires), $5 max history (null: unlimited), $6 messages as a JSON array of
+--   {messageId, role, content, metadata}, in order.
+-- Returns one row: session (null when this path must not be used, see below), messages in
+-- input order (as append_messages returns them), inserted (how many this call stored).
+--
+-- Why it is shaped so: the session row's lock (taken by the upsert) orders appends and hands out
+-- seq. Retries are recognised by messageId against this statement's snapshot, which was taken
+-- before the lock; that is only exact if nobody wrote the session in between. So the upsert
+-- updates only if the locked row is still the one the snapshot saw (same last_seq and
+-- created_at) and still live. Otherwise (a concurrent writer got there first, a concurrent
+-- create, an expired session to reset) it changes nothing and returns a null session, and the
+-- caller runs append-locked, which re-reads after the lock. Batches larger than max history
+-- also go there, because rows inserted by a statement are invisible to its own trim.
+WITH seen AS (
+  SELECT last_seq, message_count, created_at
+    FROM {{schema}}.sessions
+   WHERE user_id = $1 AND session_id = $2
+),
+input AS (
+  SELECT m.ord, m.value, m.value->>'messageId' AS message_id
+    FROM jsonb_array_elements($6::text::jsonb) WITH ORDINALITY AS m(value, ord)
+),
+-- The ids as an array make the (user, session, message_id) index the obvious plan; a join with
+-- the JSON set can make the planner walk the whole session instead.
+stored AS (
+  SELECT x.message_id,
+         jsonb_build_object('seq', x.seq, 'messageId', x.message_id, 'role', x.role,
+                            'content', x.content, 'metadata', x.metadata,
+                            'createdAt', x.created_at, 'retry', true) AS json
+    FROM {{schema}}.messages x
+   WHERE x.user_id = $1 AND x.session_id = $2
+     AND x.message_id = ANY (ARRAY(SELECT message_id FROM input))
+),
+numbered AS (
+  SELECT i.ord, i.value, i.message_id, st.json AS stored_json,
+         count(*) FILTER (WHERE st.json IS NULL) OVER (ORDER BY i.ord) AS n
+    FROM input i LEFT JOIN stored st USING (message_id)
+),
+fresh AS (
+  SELECT count(*) FILTER (WHERE stored_json IS NULL)::integer AS k FROM numbered
+),
+owner AS (
+  INSERT INTO {{schema}}.users (user_id) VALUES ($1) ON CONFLICT DO NOTHING
+),
+agent AS (
+  INSERT INTO {{schema}}.agents (agent_id)
+  SELECT $3::text WHERE $3::text IS NOT NULL
+  ON CONFLICT DO NOTHING
+),
+locked AS (
+  INSERT INTO {{schema}}.sessions AS s
+         (user_id, session_id, agent_id, last_seq, message_count, expires_at)
+  SELECT $1, $2, $3, k, k, now() + make_interval(secs => $4::integer) FROM fresh
+  ON CONFLICT (user_id, session_id) DO UPDATE
+     SET last_seq = s.last_seq + excluded.last_seq,
+         message_count = CASE
+           WHEN $5::integer IS NULL THEN s.message_count + excluded.last_seq
+           ELSE least(s.message_count + excluded.last_seq, $5::integer) END,
+         agent_id = coalesce(excluded.agent_id, s.agent_id),
+         updated_at = now(),
+         expires_at = excluded.expires_at
+   WHERE (s.last_seq, s.created_at) = (SELECT last_seq, created_at FROM seen)
+     AND (s.expires_at IS NULL OR s.expires_at > now())
+  RETURNING s.*
+),
+inserted AS (
+  INSERT INTO {{schema}}.messages (user_id, session_id, seq, message_id, role, content, metadata)
+  SELECT $1, $2, l.last_seq - f.k + nb.n, nb.message_id, nb.value->>'role',
+         nb.value->>'content', coalesce(nb.value->'metadata', '{}')
+    FROM numbered nb, locked l, fresh f
+   WHERE nb.stored_json IS NULL
+),
+-- Trim to the newest $5: exactly the overflow, from the oldest kept seq up, so it never walks
+-- over what earlier trims removed.
+trimmed AS (
+  DELETE FROM {{schema}}.messages x
+   USING locked l, seen
+   WHERE x.user_id = $1 AND x.session_id = $2
+     AND $5::integer IS NOT NULL
+     AND x.seq > seen.last_seq - seen.message_count
+     AND x.seq <= l.last_seq - $5::integer
+)
+SELECT CASE WHEN l.user_id IS NOT NULL THEN {{schema}}.session_json(l) END AS session,
+       (SELECT jsonb_agg(coalesce(nb.stored_json, jsonb_build_object(
+                 'seq', l.last_seq - f.k + nb.n, 'messageId', nb.message_id,
+                 'createdAt', now())) ORDER BY nb.ord)
+          FROM numbered nb) AS messages,
+       f.k AS inserted
+  FROM fresh f
+  LEFT JOIN locked l ON true
