@@ -4,7 +4,14 @@ import { defineConfig } from 'vitest/config';
  * One contract suite, run once per store (CONVSTORE_TEST_STORE picks it); store-specific tests
  * live in test/stores/<store>/ and unit tests in test/unit/.
  */
-const CONTRACT_STORES = ['pglite', 'postgres', 'redis', 'redis-cluster'] as const;
+const CONTRACT_STORES = [
+  'pglite',
+  'postgres',
+  'redis',
+  'redis-cluster',
+  'hybrid-write-through',
+  'hybrid-write-behind',
+] as const;
 
 export default defineConfig({
   test: {

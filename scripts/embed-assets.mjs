@@ -23,6 +23,16 @@ const ASSETS = [
     out: 'src/stores/redis/scripts.generated.ts',
     name: 'SCRIPTS',
   },
+  {
+    dir: 'src/stores/hybrid/scripts',
+    out: 'src/stores/hybrid/scripts.generated.ts',
+    name: 'HYBRID_SCRIPTS',
+  },
+  {
+    dir: 'src/stores/hybrid/queries',
+    out: 'src/stores/hybrid/queries.generated.ts',
+    name: 'FLUSH_QUERIES',
+  },
   { dir: 'src/service/auth/sql', out: 'src/service/auth/sql.generated.ts', name: 'AUTH_QUERIES' },
   { dir: 'src/bench/sql', out: 'src/bench/sql.generated.ts', name: 'BENCH_SQL' },
 ];

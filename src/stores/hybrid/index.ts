@@ -1,6 +1,82 @@
+import { v7 as uuidv7 } from 'uuid';
 import type { ConversationStore } from '../../contract/store.js';
+import { InputValidator } from '../../contract/validation.js';
 import type { ResolvedStoreOptions } from '../../options.js';
+import { openPostgresDriver } from '../postgres/postgres-driver.js';
+import { DEFAULT_KEY_PREFIX } from '../redis/keys.js';
+import { openRedisConnection, type RedisConnection } from '../redis/redis-connection.js';
+import { defineScripts } from '../redis/scripts.js';
+import { openSqlStore } from '../sql/open-sql-store.js';
+import { CacheHealth, type CacheLogger } from './cache-health.js';
+import { CacheKeys } from './cache-keys.js';
+import { FlushWriter } from './flush-writer.js';
+import { HybridStore } from './hybrid-store.js';
+import { HYBRID_SCRIPTS } from './scripts.generated.js';
+import { SCRIPT_NAMESPACE, SessionCache } from './session-cache.js';
+import { StreamFlusher } from './stream-flusher.js';
+import { resolveCacheSettings } from './cache-settings.js';
 
-export async function openHybridStore(_options: ResolvedStoreOptions): Promise<ConversationStore> {
-  throw new Error('not yet');
+/**
+ * The hybrid: PostgreSQL at `url` keeps everything, the Redis at `cache.url` keeps each active
+ * session's newest messages. Redis must answer when the store opens (afterwards it may come and
+ * go); write-behind also starts the in-process flusher unless `cache.flusher` is false.
+ */
+export async function openHybridStore(
+  options: ResolvedStoreOptions,
+  log: CacheLogger = (message) => console.warn(message),
+): Promise<ConversationStore> {
+  const settings = resolveCacheSettings(options);
+  const keys = new CacheKeys(options.cache?.keyPrefix ?? DEFAULT_KEY_PREFIX);
+  const driver = await openPostgresDriver({ url: options.url, poolSize: options.poolSize });
+  const sql = await openSqlStore(driver, options, false);
+  const connections: RedisConnection[] = [];
+  try {
+    const redis = await openRedisConnection({ url: settings.url, failFast: true });
+    connections.push(redis);
+    defineScripts(redis, SCRIPT_NAMESPACE, HYBRID_SCRIPTS);
+    const health = new CacheHealth(log);
+    const cache = new SessionCache({
+      redis,
+      keys,
+      health,
+      windowSize: settings.windowSize,
+      cacheTtlMs: settings.cacheTtlMs,
+    });
+    let flusher: StreamFlusher | undefined;
+    if (settings.writeMode === 'write-behind') {
+      const waiter = await openRedisConnection({ url: settings.url, failFast: true });
+      connections.push(waiter);
+      flusher = new StreamFlusher({
+        redis,
+        waiter,
+        keys,
+        writer: new FlushWriter(driver, options.schema, options.maxHistory),
+        health,
+        batchSize: settings.flushBatchSize,
+        claimIdleMs: settings.claimIdleMs,
+        cacheTtlMs: settings.cacheTtlMs,
+        log,
+      });
+      if (settings.runFlusher) flusher.start();
+    }
+    return new HybridStore({
+      sql,
+      cache,
+      health,
+      validator: new InputValidator(options.limits, uuidv7),
+      writeMode: settings.writeMode,
+      ttlSeconds: options.ttlSeconds,
+      maxHistory: options.maxHistory,
+      windowSize: settings.windowSize,
+      maxPending: settings.maxPending,
+      flusher,
+      closeRedis: async () => {
+        await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+      },
+    });
+  } catch (error) {
+    for (const connection of connections) connection.disconnect();
+    await sql.close();
+    throw error;
+  }
 }

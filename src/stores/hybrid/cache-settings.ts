@@ -1,0 +1,50 @@
+import { ValidationError } from '../../contract/errors.js';
+import type { ResolvedStoreOptions } from '../../options.js';
+import type { WriteMode } from './hybrid-store.js';
+
+/** The hybrid's cache options with every default filled in (see CacheOptions in options.ts). */
+export interface CacheSettings {
+  url: string;
+  writeMode: WriteMode;
+  /** Messages per cached session: never more than PostgreSQL keeps, nor than one read returns. */
+  windowSize: number;
+  /** Idle time before a cached session is evicted; never longer than the session's own TTL. */
+  cacheTtlMs: number;
+  maxPending: number;
+  runFlusher: boolean;
+  flushBatchSize: number;
+  claimIdleMs: number;
+}
+
+export const DEFAULT_CACHE_SETTINGS = {
+  writeMode: 'write-through',
+  windowSize: 200,
+  cacheTtlSeconds: 3600,
+  maxPending: 100_000,
+  flushBatchSize: 200,
+  claimIdleMs: 30_000,
+} as const;
+
+export function resolveCacheSettings(options: ResolvedStoreOptions): CacheSettings {
+  const cache = options.cache;
+  if (!cache) throw ValidationError.field('cache', 'is required for the hybrid store');
+  const windowSize = Math.min(
+    cache.window ?? options.maxHistory ?? DEFAULT_CACHE_SETTINGS.windowSize,
+    options.maxHistory ?? Number.MAX_SAFE_INTEGER,
+    options.limits.maxPageSize,
+  );
+  const cacheTtlSeconds = Math.min(
+    cache.cacheTtlSeconds ?? DEFAULT_CACHE_SETTINGS.cacheTtlSeconds,
+    options.ttlSeconds ?? Number.MAX_SAFE_INTEGER,
+  );
+  return {
+    url: cache.url,
+    writeMode: cache.writeMode ?? DEFAULT_CACHE_SETTINGS.writeMode,
+    windowSize,
+    cacheTtlMs: cacheTtlSeconds * 1000,
+    maxPending: cache.maxPending ?? DEFAULT_CACHE_SETTINGS.maxPending,
+    runFlusher: cache.flusher ?? true,
+    flushBatchSize: cache.flushBatchSize ?? DEFAULT_CACHE_SETTINGS.flushBatchSize,
+    claimIdleMs: cache.claimIdleMs ?? DEFAULT_CACHE_SETTINGS.claimIdleMs,
+  };
+}

@@ -1,0 +1,276 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictError, UnavailableError } from '../../contract/errors.js';
+import type { ConversationStore } from '../../contract/store.js';
+import type {
+  Agent,
+  AppendInput,
+  AppendResult,
+  CleanupInput,
+  CreateSessionInput,
+  DeletedCounts,
+  HistoryInput,
+  ListSessionsInput,
+  Message,
+  PutAgentInput,
+  Session,
+  SessionKey,
+  SessionPage,
+  UpdateSessionInput,
+  UserKey,
+} from '../../contract/types.js';
+import type { InputValidator, ResolvedAppendInput } from '../../contract/validation.js';
+import {
+  messageBody,
+  sessionFromHash,
+  hashFromList,
+  messageFromItem,
+} from '../redis/session-codec.js';
+import type { SqlStore } from '../sql/sql-store.js';
+import type { CacheHealth, CacheStats } from './cache-health.js';
+import { DOWN, type SessionCache } from './session-cache.js';
+import type { StreamFlusher } from './stream-flusher.js';
+
+export type WriteMode = 'write-through' | 'write-behind';
+
+export interface HybridStoreOptions {
+  sql: SqlStore;
+  cache: SessionCache;
+  health: CacheHealth;
+  validator: InputValidator;
+  writeMode: WriteMode;
+  ttlSeconds: number | null;
+  maxHistory: number | null;
+  windowSize: number;
+  maxPending: number;
+  /** write-behind only. */
+  flusher: StreamFlusher | undefined;
+  /** Closes the Redis connections the store opened. */
+  closeRedis: () => Promise<void>;
+}
+
+/**
+ * Redis in front of PostgreSQL. Reads come from the cached window when it holds the answer, else
+ * from PostgreSQL (refilling the cache in the background). Writes are acknowledged after the
+ * PostgreSQL commit (write-through) or after one atomic Redis script that also queues the
+ * messages for the flusher (write-behind). When Redis is away, everything goes to PostgreSQL.
+ */
+export class HybridStore implements ConversationStore {
+  readonly kind = 'hybrid' as const;
+  readonly writeMode: WriteMode;
+  private readonly sql: SqlStore;
+  private readonly cache: SessionCache;
+  private readonly validate: InputValidator;
+  private readonly refills = new Set<Promise<void>>();
+
+  constructor(private readonly options: HybridStoreOptions) {
+    this.sql = options.sql;
+    this.cache = options.cache;
+    this.validate = options.validator;
+    this.writeMode = options.writeMode;
+  }
+
+  /** Counters for metrics and whether Redis answers. */
+  cacheStats(): CacheStats {
+    return { ...this.options.health.stats };
+  }
+
+  /** write-behind: writes every queued entry this process can take to PostgreSQL now. */
+  async flush(): Promise<number> {
+    return this.options.flusher ? this.options.flusher.flushNow() : 0;
+  }
+
+  async append(input: AppendInput): Promise<AppendResult> {
+    if (this.writeMode === 'write-behind') return this.appendBehind(this.validate.append(input));
+    const result = await this.sql.append(input);
+    await this.cache.afterAppend(input.userId, input.sessionId, result);
+    return result;
+  }
+
+  async history(input: HistoryInput): Promise<Message[]> {
+    const { userId, sessionId, query } = this.validate.history(input);
+    const read = await this.cache.readWindow(userId, sessionId, query);
+    if (read.kind === 'hit') {
+      this.options.health.stats.hits++;
+      return read.messages;
+    }
+    this.options.health.stats.misses++;
+    if (read.kind === 'database' && read.pending > 0) await this.flush();
+    const messages = await this.sql.history(input);
+    if (read.kind === 'miss' && read.leaseToken) this.refill(userId, sessionId, read.leaseToken);
+    return messages;
+  }
+
+  async getSession(input: SessionKey): Promise<Session | null> {
+    const { userId, sessionId } = this.validate.sessionKey(input);
+    const hash = await this.cache.sessionHash(userId, sessionId);
+    if (hash) {
+      const session = sessionFromHash(userId, sessionId, hash);
+      if (session.expiresAt && session.expiresAt.getTime() <= Date.now()) return null;
+      return session;
+    }
+    return this.sql.getSession(input);
+  }
+
+  async createSession(input: CreateSessionInput): Promise<Session> {
+    const valid = this.validate.createSession(input);
+    if (this.writeMode === 'write-behind') {
+      // A session may so far live only in Redis (its entries not flushed yet).
+      const cached = await this.getSession({ userId: valid.userId, sessionId: valid.sessionId });
+      if (cached) throw new ConflictError('this user already has a session with that id');
+    }
+    const session = await this.sql.createSession(valid);
+    await this.cache.invalidate(session.userId, session.sessionId);
+    return session;
+  }
+
+  async updateSession(input: UpdateSessionInput): Promise<Session> {
+    const { userId, sessionId } = this.validate.updateSession(input);
+    await this.flushIfPending(userId, sessionId);
+    const session = await this.sql.updateSession(input);
+    await this.cache.invalidate(userId, sessionId, session);
+    return session;
+  }
+
+  async deleteSession(input: SessionKey): Promise<boolean> {
+    const { userId, sessionId } = this.validate.sessionKey(input);
+    await this.flushIfPending(userId, sessionId);
+    const deleted = await this.sql.deleteSession(input);
+    await this.cache.invalidate(userId, sessionId);
+    return deleted;
+  }
+
+  async listSessions(input: ListSessionsInput): Promise<SessionPage> {
+    this.validate.listSessions(input);
+    await this.flush();
+    return this.sql.listSessions(input);
+  }
+
+  async deleteUser(input: UserKey): Promise<DeletedCounts> {
+    const { userId } = this.validate.userKey(input);
+    await this.flush();
+    const counts = await this.sql.deleteUser(input);
+    await this.cache.dropUser(userId);
+    return counts;
+  }
+
+  putAgent(input: PutAgentInput): Promise<Agent> {
+    return this.sql.putAgent(input);
+  }
+
+  async listAgents(): Promise<Agent[]> {
+    await this.flush();
+    return this.sql.listAgents();
+  }
+
+  async cleanupExpired(input?: CleanupInput): Promise<DeletedCounts> {
+    this.validate.cleanup(input);
+    await this.flush();
+    return this.sql.cleanupExpired(input);
+  }
+
+  /** PostgreSQL must answer; Redis being away only degrades speed (see cacheStats). */
+  async ping(): Promise<void> {
+    await this.sql.ping();
+  }
+
+  /** Stops the flusher after writing what it can (write-behind), then closes the connections. */
+  async close(): Promise<void> {
+    const flusher = this.options.flusher;
+    if (flusher) {
+      await flusher.stop();
+      await flusher.flushNow().catch(() => {});
+    }
+    await Promise.allSettled([...this.refills]);
+    await this.options.closeRedis();
+    await this.sql.close();
+  }
+
+  /**
+   * write-behind: one Lua call appends to the cached window and queues the messages. A session
+   * not cached is loaded from PostgreSQL first (which has all of it: a session with queued
+   * entries is never evicted), under the refill lease.
+   */
+  private async appendBehind(input: ResolvedAppendInput): Promise<AppendResult> {
+    const { userId, sessionId, agentId, messages } = input;
+    let createToken = '';
+    for (let attempt = 0; attempt < LOAD_ATTEMPTS; attempt++) {
+      const keys = this.cache.keys(userId, sessionId);
+      const args: Array<string | number> = [
+        userId,
+        sessionId,
+        (this.options.ttlSeconds ?? 0) * 1000,
+        this.options.maxHistory ?? 0,
+        this.options.windowSize,
+        agentId ?? '',
+        this.options.maxPending,
+        createToken,
+      ];
+      for (const message of messages) args.push(message.messageId, messageBody(message));
+      const reply = await this.cache.attempt(() =>
+        this.cache.script<[number, string[]?, number?, string[]?]>(
+          'writeBehindAppend',
+          [...keys.slice(0, 4), this.cache.streamKey],
+          args,
+        ),
+      );
+      if (reply === DOWN) return this.sql.append(input);
+      const [code, hash, inserted, items] = reply;
+      if (code === 1) {
+        return {
+          session: sessionFromHash(userId, sessionId, hashFromList(hash!)),
+          messages: items!.map(messageFromItem),
+          inserted: inserted!,
+        };
+      }
+      if (code === -1) {
+        this.options.health.stats.refused++;
+        throw new UnavailableError(
+          'write-behind queue is full: PostgreSQL has not taken the queued writes; retry later',
+        );
+      }
+      createToken = await this.load(userId, sessionId, attempt);
+    }
+    throw new UnavailableError('could not load the session into the cache; retry');
+  }
+
+  /** Loads a session into the cache; returns a create token when PostgreSQL does not have it. */
+  private async load(userId: string, sessionId: string, attempt: number): Promise<string> {
+    const [, , , lease] = this.cache.keys(userId, sessionId);
+    const token = randomUUID();
+    const taken = await this.cache.attempt(() =>
+      this.cache.redis.set(lease, token, 'PX', 5000, 'NX'),
+    );
+    if (taken !== 'OK') {
+      // Someone else is loading it: give them a moment.
+      await new Promise((resolve) => setTimeout(resolve, 2 + attempt * 5));
+      return '';
+    }
+    const session = await this.sql.getSession({ userId, sessionId });
+    if (!session) return token;
+    const window = await this.sql.history({ userId, sessionId, last: this.options.windowSize });
+    await this.cache.fill(userId, sessionId, token, session, window);
+    return '';
+  }
+
+  private refill(userId: string, sessionId: string, token: string): void {
+    const work = (async () => {
+      const session = await this.sql.getSession({ userId, sessionId });
+      const window = session
+        ? await this.sql.history({ userId, sessionId, last: this.options.windowSize })
+        : [];
+      await this.cache.fill(userId, sessionId, token, session, window);
+    })()
+      .catch(() => {})
+      .finally(() => this.refills.delete(work));
+    this.refills.add(work);
+  }
+
+  private async flushIfPending(userId: string, sessionId: string): Promise<void> {
+    if (this.writeMode !== 'write-behind') return;
+    const hash = await this.cache.sessionHash(userId, sessionId);
+    if (hash && Number(hash.p ?? 0) > 0) await this.flush();
+  }
+}
+
+/** Tries to load a missing session into the cache before giving up (contention only). */
+const LOAD_ATTEMPTS = 20;

@@ -1,0 +1,42 @@
+-- read-window: a history read served from the cached window when the window holds the whole
+-- answer; otherwise it says so and the caller reads PostgreSQL. On a miss it takes the refill
+-- lease (when free), so that a refill racing a write can be voided by that write (see fill.lua).
+--   KEYS[1] session hash   KEYS[2] cached window (list, oldest first)   KEYS[3] refill lease
+--   ARGV[1] kind: 'newest' | 'after' | 'before'   ARGV[2] after seq   ARGV[3] before seq
+--   ('' when not given)   ARGV[4] page size   ARGV[5] lease token   ARGV[6] lease ms
+-- Returns { 1, items } served; { 0, token or '' } not cached (token: this caller holds the
+-- lease); { 2, pending } ask PostgreSQL (older than the window, or expired), with the count of
+-- entries still waiting for the flusher.
+local last = redis.call('HGET', KEYS[1], 'l')
+if not last then
+  if redis.call('SET', KEYS[3], ARGV[5], 'NX', 'PX', ARGV[6]) then return { 0, ARGV[5] } end
+  return { 0, '' }
+end
+local pending = tonumber(redis.call('HGET', KEYS[1], 'p') or '0')
+local expires = redis.call('HGET', KEYS[1], 'e')
+if expires and expires ~= '' then
+  local now_parts = redis.call('TIME')
+  if tonumber(expires) <= tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2]) then
+    return { 2, pending }
+  end
+end
+last = tonumber(last)
+local kept_first = last - tonumber(redis.call('HGET', KEYS[1], 'n')) + 1
+local window_first = last - redis.call('LLEN', KEYS[2]) + 1
+local limit = tonumber(ARGV[4])
+local lo, hi
+if ARGV[1] == 'newest' then
+  hi = last
+  lo = math.max(kept_first, last - limit + 1)
+elseif ARGV[1] == 'after' then
+  lo = math.max(kept_first, tonumber(ARGV[2]) + 1)
+  hi = last
+  if ARGV[3] ~= '' then hi = math.min(hi, tonumber(ARGV[3]) - 1) end
+  hi = math.min(hi, lo + limit - 1)
+else
+  hi = math.min(last, tonumber(ARGV[3]) - 1)
+  lo = math.max(kept_first, hi - limit + 1)
+end
+if lo > hi then return { 1, {} } end
+if lo < window_first then return { 2, pending } end
+return { 1, redis.call('LRANGE', KEYS[2], lo - window_first, hi - window_first) }

@@ -1,0 +1,97 @@
+-- write-behind-append: the acknowledged write of write-behind mode, atomically and in one round
+-- trip: appends to the cached window (idempotent per messageId over the window) and, for the
+-- messages it stores, adds one entry to the flush stream. While a session has entries waiting
+-- (field p), its keys have no TTL: it cannot be evicted or expire before they are flushed.
+--   KEYS[1] session hash   KEYS[2] cached window   KEYS[3] messageId -> seq
+--   KEYS[4] refill lease   KEYS[5] flush stream (one per key prefix: write-behind needs a
+--   single Redis, not a cluster, since this key is not the user's hash tag)
+--   ARGV[1] user id   ARGV[2] session id   ARGV[3] session ttl ms ('0': never expires)
+--   ARGV[4] max history ('0': all)   ARGV[5] window size   ARGV[6] agent id ('' keeps)
+--   ARGV[7] stream bound: refuse when this many entries wait   ARGV[8] create token: '' or the
+--   lease token of a caller that found the session in neither Redis nor PostgreSQL
+--   ARGV[9..] pairs: messageId, body (JSON members role/content/metadata, without braces)
+-- Returns { 1, session hash flat, inserted, items }; { 0 } not cached (load it first);
+-- { -1 } the stream is full (PostgreSQL has been away too long).
+local now_parts = redis.call('TIME')
+local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
+local now_us = string.format('%.0f', now)
+local now_ms = string.format('%.0f', math.floor(now / 1000))
+
+local last = redis.call('HGET', KEYS[1], 'l')
+local fresh = false
+if not last then
+  if ARGV[8] == '' or redis.call('GET', KEYS[4]) ~= ARGV[8] then return { 0 } end
+  fresh = true
+else
+  local expires = redis.call('HGET', KEYS[1], 'e')
+  if expires and expires ~= '' and tonumber(expires) <= now then fresh = true end
+end
+if redis.call('XLEN', KEYS[5]) >= tonumber(ARGV[7]) then return { -1 } end
+
+local count
+if fresh then
+  -- New, or expired: starts again from seq 1 (entries of the old one still count as pending).
+  local pending = redis.call('HGET', KEYS[1], 'p') or '0'
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+  redis.call('HSET', KEYS[1], 'c', now_us, 'm', '{}', 'a', '', 't', 'null', 'l', '0', 'n', '0',
+    'p', pending)
+  last, count = 0, 0
+else
+  last = tonumber(last)
+  count = tonumber(redis.call('HGET', KEYS[1], 'n'))
+end
+local window_first = last - redis.call('LLEN', KEYS[2]) + 1
+
+local items, fresh_items = {}, {}
+local inserted = 0
+for i = 9, #ARGV, 2 do
+  local id = ARGV[i]
+  local stored = redis.call('HGET', KEYS[3], id)
+  if stored then
+    items[#items + 1] = redis.call('LINDEX', KEYS[2], tonumber(stored) - window_first)
+  else
+    last = last + 1
+    inserted = inserted + 1
+    local item = '{"seq":' .. string.format('%d', last) .. ',"messageId":"' .. id ..
+      '","createdAt":' .. now_ms .. ',' .. ARGV[i + 1] .. '}'
+    redis.call('RPUSH', KEYS[2], item)
+    redis.call('HSET', KEYS[3], id, last)
+    items[#items + 1] = item
+    fresh_items[#fresh_items + 1] = item
+  end
+end
+
+local over = redis.call('LLEN', KEYS[2]) - tonumber(ARGV[5])
+if over > 0 then
+  for _, item in ipairs(redis.call('LPOP', KEYS[2], over)) do
+    redis.call('HDEL', KEYS[3], string.match(item, '^{"seq":%d+,"messageId":"([^"]*)"'))
+  end
+end
+count = count + inserted
+local max = tonumber(ARGV[4])
+if max > 0 and count > max then count = max end
+
+local ttl = tonumber(ARGV[3])
+local expires = ''
+if ttl > 0 then expires = string.format('%.0f', now + ttl * 1000) end
+redis.call('HSET', KEYS[1], 'u', now_us, 'e', expires, 'l', string.format('%d', last),
+  'n', string.format('%d', count))
+if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'a', ARGV[6]) end
+
+if inserted > 0 then
+  local agent = redis.call('HGET', KEYS[1], 'a')
+  if agent == '' then agent = 'null' else agent = '"' .. agent .. '"' end
+  if expires == '' then expires = 'null' end
+  redis.call('XADD', KEYS[5], '*', 'u', ARGV[1], 's', ARGV[2], 'd',
+    '{"agentId":' .. agent .. ',"createdAt":' .. redis.call('HGET', KEYS[1], 'c') ..
+    ',"updatedAt":' .. now_us .. ',"expiresAt":' .. expires .. ',"messages":[' ..
+    table.concat(fresh_items, ',') .. ']}')
+  redis.call('HINCRBY', KEYS[1], 'p', 1)
+end
+if tonumber(redis.call('HGET', KEYS[1], 'p') or '0') > 0 then
+  redis.call('PERSIST', KEYS[1])
+  redis.call('PERSIST', KEYS[2])
+  redis.call('PERSIST', KEYS[3])
+end
+
+return { 1, redis.call('HGETALL', KEYS[1]), inserted, items }

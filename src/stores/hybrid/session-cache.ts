@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import type { AppendResult, Message, Session } from '../../contract/types.js';
+import type { HistoryQuery } from '../../contract/validation.js';
+import type { RedisConnection } from '../redis/redis-connection.js';
+import { scanEveryNode } from '../redis/scan.js';
+import { runScript } from '../redis/scripts.js';
+import { messageFromItem, type SessionHash } from '../redis/session-codec.js';
+import type { CacheHealth } from './cache-health.js';
+import { messageItem, sessionFields } from './cache-codec.js';
+import type { CacheKeys, SessionCacheKeys } from './cache-keys.js';
+import type { HYBRID_SCRIPTS } from './scripts.generated.js';
+
+export const SCRIPT_NAMESPACE = 'convstore_hybrid';
+
+export interface SessionCacheOptions {
+  redis: RedisConnection;
+  keys: CacheKeys;
+  health: CacheHealth;
+  /** Messages per cached session. */
+  windowSize: number;
+  /** How long an idle cached session stays (ms). */
+  cacheTtlMs: number;
+}
+
+/** What a history read found in the cache. */
+export type WindowRead =
+  | { kind: 'hit'; messages: Message[] }
+  | { kind: 'miss'; leaseToken: string | null }
+  | { kind: 'database'; pending: number }
+  | { kind: 'down' };
+
+/**
+ * The Redis half of the hybrid. Every method survives Redis being away: it reports 'down' (or
+ * does nothing) and the store carries on against PostgreSQL. A cache change that could not be
+ * made (Redis failed after PostgreSQL committed) leaves the session "unsynced": until its keys
+ * are deleted, no read is served from the cache, so a stale window is never shown.
+ */
+export class SessionCache {
+  private readonly unsynced = new Map<string, SessionCacheKeys>();
+
+  constructor(private readonly options: SessionCacheOptions) {}
+
+  get redis(): RedisConnection {
+    return this.options.redis;
+  }
+
+  get streamKey(): string {
+    return this.options.keys.stream;
+  }
+
+  async readWindow(userId: string, sessionId: string, query: HistoryQuery): Promise<WindowRead> {
+    if (!(await this.resync())) return { kind: 'down' };
+    const args =
+      query.kind === 'newest'
+        ? ['newest', '', '', query.limit]
+        : query.kind === 'after'
+          ? ['after', query.afterSeq, query.beforeSeq ?? '', query.limit]
+          : ['before', '', query.beforeSeq, query.limit];
+    const [meta, window, , lease] = this.keys(userId, sessionId);
+    const reply = await this.attempt(() =>
+      this.script<[number, string[] | string | number]>(
+        'readWindow',
+        [meta, window, lease],
+        [...args, randomUUID(), LEASE_MS],
+      ),
+    );
+    if (reply === DOWN) return { kind: 'down' };
+    const [code, value] = reply;
+    if (code === 1) return { kind: 'hit', messages: (value as string[]).map(messageFromItem) };
+    if (code === 0) return { kind: 'miss', leaseToken: (value as string) || null };
+    return { kind: 'database', pending: Number(value) };
+  }
+
+  /** The cached session hash; null when not cached, expired, or Redis is away. */
+  async sessionHash(userId: string, sessionId: string): Promise<SessionHash | null> {
+    if (!(await this.resync())) return null;
+    const [meta] = this.keys(userId, sessionId);
+    const hash = await this.attempt(() => this.options.redis.hgetall(meta));
+    if (hash === DOWN || hash.l === undefined) return null;
+    return hash;
+  }
+
+  /** write-through: after the commit, extends the cached window or drops it (apply-append.lua). */
+  async afterAppend(userId: string, sessionId: string, result: AppendResult): Promise<void> {
+    const firstNew = result.session.lastSeq - result.inserted;
+    const items = result.messages.filter((m) => m.seq > firstNew).sort((a, b) => a.seq - b.seq);
+    const keys = this.keys(userId, sessionId);
+    const applied = await this.attempt(() =>
+      this.script<number>('applyAppend', keys, [
+        this.options.cacheTtlMs,
+        this.options.windowSize,
+        result.inserted,
+        ...sessionFields(result.session),
+        ...items.map(messageItem),
+      ]),
+    );
+    if (applied === DOWN) this.markUnsynced(keys);
+    else if (applied === 2) this.options.health.stats.invalidations++;
+  }
+
+  /** Puts a session read from PostgreSQL into the cache, if the lease is still this caller's. */
+  async fill(
+    userId: string,
+    sessionId: string,
+    token: string,
+    session: Session | null,
+    messages: Message[],
+  ): Promise<boolean> {
+    const keys = this.keys(userId, sessionId);
+    if (!session) {
+      await this.attempt(() => this.script('invalidate', keys, ['', '', '', '', '']));
+      return false;
+    }
+    const filled = await this.attempt(() =>
+      this.script<number>('fill', keys, [
+        token,
+        this.options.cacheTtlMs,
+        ...sessionFields(session),
+        ...messages.map(messageItem),
+      ]),
+    );
+    return filled === 1;
+  }
+
+  /**
+   * After PostgreSQL changed a session: drops it from the cache (or, with entries waiting for the
+   * flusher, updates its fields in place from `session`).
+   */
+  async invalidate(userId: string, sessionId: string, session?: Session): Promise<void> {
+    const keys = this.keys(userId, sessionId);
+    const fields = session ? sessionFields(session) : null;
+    const done = await this.attempt(() =>
+      this.script(
+        'invalidate',
+        keys,
+        fields
+          ? [fields[1]!, fields[2]!, fields[5]!, fields[6]!, fields[7]!]
+          : ['', '', '', '', ''],
+      ),
+    );
+    if (done === DOWN) this.markUnsynced(keys);
+  }
+
+  /** Every cached key of one user (deleteUser), found with SCAN. */
+  async dropUser(userId: string): Promise<void> {
+    const done = await this.attempt(() =>
+      scanEveryNode(this.options.redis, this.options.keys.userPattern(userId), 500, async (key) => {
+        await this.options.redis.del(key);
+      }),
+    );
+    if (done === DOWN) {
+      // Without the key names, the only safe thing is to stop serving this user's sessions from
+      // the cache: a later deleteUser retry or the cache TTL clears them.
+      this.unsynced.set(`user:${userId}`, [this.options.keys.userPattern(userId), '', '', '']);
+    }
+  }
+
+  keys(userId: string, sessionId: string): SessionCacheKeys {
+    return this.options.keys.session(userId, sessionId);
+  }
+
+  script<T>(
+    name: keyof typeof HYBRID_SCRIPTS,
+    keys: readonly string[],
+    args: ReadonlyArray<string | number>,
+  ): Promise<T> {
+    return runScript<T>(this.options.redis, SCRIPT_NAMESPACE, name, keys, args);
+  }
+
+  /** Runs a Redis call; on failure records it and returns DOWN instead of throwing. */
+  async attempt<T>(work: () => Promise<T>): Promise<T | typeof DOWN> {
+    try {
+      const result = await work();
+      this.options.health.redisAnswered();
+      return result;
+    } catch (error) {
+      this.options.health.redisFailed(error);
+      return DOWN;
+    }
+  }
+
+  private markUnsynced(keys: SessionCacheKeys): void {
+    this.unsynced.set(keys[0], keys);
+  }
+
+  /** Deletes what could not be kept in step; true when nothing stale can be served. */
+  private async resync(): Promise<boolean> {
+    if (this.unsynced.size === 0) return true;
+    for (const [id, keys] of [...this.unsynced]) {
+      const done = id.startsWith('user:')
+        ? await this.attempt(() =>
+            scanEveryNode(this.options.redis, keys[0], 500, async (key) => {
+              await this.options.redis.del(key);
+            }),
+          )
+        : await this.attempt(() => this.options.redis.del(...keys));
+      if (done === DOWN) return false;
+      this.unsynced.delete(id);
+    }
+    return true;
+  }
+}
+
+export const DOWN = Symbol('redis down');
+
+/** A refill that takes longer than this loses its lease (a crashed reader cannot block refills). */
+const LEASE_MS = 5000;
