@@ -59,6 +59,12 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
     (request as { startedAt?: bigint }).startedAt = process.hrtime.bigint();
     reply.header('x-request-id', request.id);
   });
+  // Once closing has begun, every response ends its connection, so that keep-alive clients do
+  // not hold the shutdown open after their last request in flight has been answered.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (!app.server.listening) reply.header('connection', 'close');
+    return payload;
+  });
   app.addHook('onResponse', async (request, reply) => {
     metrics.requestsInFlight.dec();
     const started = (request as { startedAt?: bigint }).startedAt ?? process.hrtime.bigint();

@@ -145,3 +145,19 @@ export async function dropSchema(backend: ServiceBackend, schema: string): Promi
   admin ??= postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
 }
+
+/** Rows of a table in a service's schema, read directly (expired rows included). */
+export async function countRows(
+  backend: ServiceBackend,
+  schema: string,
+  table: string,
+): Promise<number> {
+  const text = `SELECT count(*)::integer AS n FROM "${schema}"."${table}"`;
+  if (backend === 'pglite') {
+    const result = await (await pglite()).query<{ n: number }>(text);
+    return result.rows[0]!.n;
+  }
+  admin ??= postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  const rows = await admin.unsafe<{ n: number }[]>(text);
+  return rows[0]!.n;
+}

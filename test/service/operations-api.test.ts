@@ -1,0 +1,151 @@
+import { expect, it } from 'vitest';
+import {
+  ADMIN_TOKEN,
+  countRows,
+  describeService,
+  startTestService,
+} from './support/service-under-test.js';
+
+describeService('operations', (backend) => {
+  it('answers /healthz and /readyz', async () => {
+    const api = await startTestService(backend);
+    expect(await api.request('GET', '/healthz')).toMatchObject({
+      status: 200,
+      body: { status: 'ok' },
+    });
+    expect(await api.request('GET', '/readyz')).toMatchObject({
+      status: 200,
+      body: { status: 'ready', store: backend },
+    });
+  });
+
+  it('exports Prometheus metrics labelled by route template and code, never by ids', async () => {
+    const api = await startTestService(backend);
+    const key = await api.newUser('alice');
+    await api.request('POST', '/v1/sessions/secret-session-id/messages', {
+      token: key,
+      body: { role: 'user', content: 'hi' },
+    });
+    await api.request('GET', '/v1/sessions/missing-session', { token: key });
+    const metrics = await api.request('GET', '/metrics');
+    expect(metrics.status).toBe(200);
+    expect(metrics.headers.get('content-type')).toContain('text/plain');
+    const text = metrics.body as string;
+    expect(text).toMatch(
+      /convstore_http_request_duration_seconds_count\{method="POST",route="\/v1\/sessions\/:session_id\/messages",status="201"\} 1/,
+    );
+    expect(text).toMatch(
+      /convstore_store_operation_duration_seconds_count\{operation="append",outcome="ok"\} 1/,
+    );
+    expect(text).toMatch(/convstore_http_errors_total\{code="not_found"\} 1/);
+    expect(text).toContain('convstore_cache_hits_total');
+    expect(text).toContain('convstore_cache_misses_total');
+    expect(text).not.toContain('secret-session-id');
+    expect(text).not.toContain('missing-session');
+  });
+
+  it('serves the OpenAPI document of every route and the interactive docs', async () => {
+    const api = await startTestService(backend);
+    const spec = await api.request('GET', '/openapi.json');
+    expect(spec.status).toBe(200);
+    expect(spec.body.openapi).toMatch(/^3\./);
+    const paths = spec.body.paths as Record<string, Record<string, unknown>>;
+    const routes = Object.entries(paths).flatMap(([path, methods]) =>
+      Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`),
+    );
+    expect(routes).toEqual(
+      expect.arrayContaining([
+        'POST /v1/admin/users',
+        'DELETE /v1/admin/users/{user_id}',
+        'POST /v1/admin/agents',
+        'POST /v1/admin/cleanup',
+        'GET /v1/agents',
+        'POST /v1/sessions',
+        'GET /v1/sessions',
+        'GET /v1/sessions/{session_id}',
+        'PATCH /v1/sessions/{session_id}',
+        'DELETE /v1/sessions/{session_id}',
+        'POST /v1/sessions/{session_id}/messages',
+        'GET /v1/sessions/{session_id}/messages',
+        'GET /healthz',
+        'GET /readyz',
+        'GET /metrics',
+      ]),
+    );
+    // The documented body is the schema that validates requests.
+    const append = paths['/v1/sessions/{session_id}/messages']!.post as {
+      requestBody: { content: { 'application/json': { schema: { properties: object } } } };
+    };
+    expect(Object.keys(append.requestBody.content['application/json'].schema.properties)).toEqual(
+      expect.arrayContaining(['role', 'content', 'metadata', 'message_id', 'messages']),
+    );
+    const docs = await fetch(`${api.url}/docs/`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toContain('swagger');
+  });
+
+  it('reclaims expired sessions on POST /v1/admin/cleanup', async () => {
+    const api = await startTestService(backend, { conversationTtl: 1 });
+    const key = await api.newUser('alice');
+    await api.request('POST', '/v1/sessions/short/messages', {
+      token: key,
+      body: {
+        messages: [
+          { role: 'user', content: 'a' },
+          { role: 'assistant', content: 'b' },
+        ],
+      },
+    });
+    await expect
+      .poll(async () => (await api.request('GET', '/v1/sessions/short', { token: key })).status, {
+        timeout: 10_000,
+        interval: 200,
+      })
+      .toBe(404);
+    const cleanup = await api.request('POST', '/v1/admin/cleanup?batch_size=10', {
+      token: ADMIN_TOKEN,
+    });
+    expect(cleanup.status).toBe(200);
+    expect(cleanup.body).toEqual({ sessions: 1, messages: 2 });
+    const again = await api.request('POST', '/v1/admin/cleanup', { token: ADMIN_TOKEN });
+    expect(again.body).toEqual({ sessions: 0, messages: 0 });
+  });
+
+  it('runs cleanup on its own schedule when CLEANUP_INTERVAL is set', async () => {
+    const api = await startTestService(backend, { conversationTtl: 1, cleanupIntervalSeconds: 1 });
+    const key = await api.newUser('alice');
+    await api.request('POST', '/v1/sessions/short/messages', {
+      token: key,
+      body: { role: 'user', content: 'a' },
+    });
+    expect(await countRows(backend, api.schema, 'sessions')).toBe(1);
+    // No manual cleanup: the expired session's row disappears by the schedule alone.
+    await expect
+      .poll(() => countRows(backend, api.schema, 'sessions'), { timeout: 15_000, interval: 250 })
+      .toBe(0);
+    expect(await countRows(backend, api.schema, 'messages')).toBe(0);
+  });
+
+  it('finishes requests in flight when closed, then refuses new connections', async () => {
+    const api = await startTestService(backend);
+    const key = await api.newUser('alice');
+    const count = 20;
+    let received = 0;
+    api.handle.app.server.on('request', () => received++);
+    const pending = Array.from({ length: count }, (_, i) =>
+      api.request('POST', '/v1/sessions/s/messages', {
+        token: key,
+        body: { role: 'user', content: `m${i}`, message_id: `m${i}` },
+      }),
+    );
+    await expect.poll(() => received, { timeout: 10_000, interval: 5 }).toBe(count);
+    await api.handle.close();
+    const responses = await Promise.all(pending);
+    expect(responses.map((r) => r.status)).toEqual(Array(count).fill(201));
+    await expect(fetch(`${api.url}/healthz`)).rejects.toThrow();
+
+    const reopened = await startTestService(backend, { schema: api.schema });
+    const history = await reopened.request('GET', '/v1/sessions/s/messages', { token: key });
+    expect(history.body.messages).toHaveLength(count);
+  });
+});
