@@ -8,12 +8,22 @@ import { DEFAULT_STORE_OPTIONS } from '../options.js';
 export const ENV = {
   url: 'DATABASE_URL',
   schema: 'CONVSTORE_SCHEMA',
+  dataDir: 'DATA_DIR',
+  keyPrefix: 'CONVSTORE_KEY_PREFIX',
 } as const;
 
-export function urlOption(): Option {
-  return new Option('--url <url>', 'database: postgres://... or pglite://<dir>')
+/** The store: DATABASE_URL, else PGlite in DATA_DIR, as the service resolves it. */
+export function urlOption(env: NodeJS.ProcessEnv = process.env): Option {
+  const dataDir = env[ENV.dataDir];
+  return new Option('--url <url>', 'store: postgres://..., pglite://<dir> or redis://...')
     .env(ENV.url)
-    .default(DEFAULT_STORE_OPTIONS.url);
+    .default(dataDir ? `pglite://${dataDir}` : DEFAULT_STORE_OPTIONS.url);
+}
+
+export function keyPrefixOption(): Option {
+  return new Option('--key-prefix <prefix>', 'redis store: the prefix of every key').env(
+    ENV.keyPrefix,
+  );
 }
 
 export function schemaOption(): Option {

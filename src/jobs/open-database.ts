@@ -1,3 +1,4 @@
+import { ValidationError } from '../contract/errors.js';
 import type { SqlDriver } from '../stores/sql/sql-driver.js';
 
 /**
@@ -11,6 +12,9 @@ export async function openDatabase(url: string, poolSize = 2): Promise<SqlDriver
       import('../stores/pglite/index.js'),
     ]);
     return openPgliteDriver(pgliteDataDir(url));
+  }
+  if (!/^postgres(ql)?:\/\//.test(url)) {
+    throw ValidationError.field('url', 'must start with postgres://, postgresql:// or pglite://');
   }
   const { openPostgresDriver } = await import('../stores/postgres/postgres-driver.js');
   return openPostgresDriver({ url, poolSize });

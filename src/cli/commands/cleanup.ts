@@ -3,11 +3,12 @@ import { createStore } from '../../create-store.js';
 import { runCleanup } from '../../jobs/cleanup.js';
 import type { CommandContext } from '../command-context.js';
 import { runCommand } from '../command-context.js';
-import { integer, jsonOption, schemaOption, urlOption } from '../options.js';
+import { integer, jsonOption, keyPrefixOption, schemaOption, urlOption } from '../options.js';
 
 interface CleanupFlags {
   url: string;
   schema: string;
+  keyPrefix?: string;
   batchSize: number;
   json?: boolean;
 }
@@ -19,8 +20,9 @@ interface CleanupFlags {
 export function cleanupCommand(context: CommandContext): Command {
   return new Command('cleanup')
     .description('delete expired sessions and their messages, in short batches, then exit')
-    .addOption(urlOption())
+    .addOption(urlOption(context.env))
     .addOption(schemaOption())
+    .addOption(keyPrefixOption())
     .option('--batch-size <n>', 'sessions deleted per transaction', integer(1, 100_000), 500)
     .addOption(jsonOption())
     .addHelpText(
@@ -32,7 +34,12 @@ export function cleanupCommand(context: CommandContext): Command {
     .action((flags: CleanupFlags) =>
       runCommand(context, flags.json, async (output) => {
         // The schema is a deploy step's business: a cleanup never migrates.
-        const store = await createStore({ url: flags.url, schema: flags.schema, migrate: false });
+        const store = await createStore({
+          url: flags.url,
+          schema: flags.schema,
+          migrate: false,
+          ...(flags.keyPrefix === undefined ? {} : { keyPrefix: flags.keyPrefix }),
+        });
         try {
           const report = await runCleanup(store, { batchSize: flags.batchSize });
           output.result(

@@ -18,7 +18,7 @@ export function dbCommand(context: CommandContext): Command {
 
   db.command('migrate')
     .description('apply pending migrations (a deploy step), under an advisory lock')
-    .addOption(urlOption())
+    .addOption(urlOption(context.env))
     .addOption(schemaOption())
     .option('--dry-run', 'print the plan; change nothing')
     .addOption(jsonOption())
@@ -44,7 +44,7 @@ export function dbCommand(context: CommandContext): Command {
 
   db.command('status')
     .description('show the applied and pending migrations; exit 7 when not up to date')
-    .addOption(urlOption())
+    .addOption(urlOption(context.env))
     .addOption(schemaOption())
     .addOption(jsonOption())
     .action((flags: DbFlags) =>
