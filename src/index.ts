@@ -39,3 +39,8 @@ export {
 export type { ErrorCode, FieldIssue } from './contract/errors.js';
 export { DEFAULT_LIMITS, ID_PATTERN } from './contract/limits.js';
 export type { Limits } from './contract/limits.js';
+export type { CacheOptions } from './options.js';
+export { runFlusher } from './stores/hybrid/run-flusher.js';
+export type { RunFlusherOptions, FlusherReport } from './stores/hybrid/run-flusher.js';
+export { cacheStats } from './stores/hybrid/cache-stats.js';
+export type { CacheStats } from './stores/hybrid/cache-health.js';
