@@ -2,7 +2,9 @@ import { Command, CommanderError } from 'commander';
 import type { CommandContext } from './command-context.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { dbCommand } from './commands/db.js';
+import { flushCommand } from './commands/flush.js';
 import { migrateRedisCommand } from './commands/migrate-redis.js';
+import { serveCommand } from './commands/serve.js';
 import { EXIT } from './exit-codes.js';
 import type { OutputStreams } from './output.js';
 
@@ -52,9 +54,11 @@ function buildProgram(context: CommandContext): Command {
         '8 verification found differences, 9 some source keys were unreadable, 130 interrupted.\n',
     );
   for (const command of [
+    serveCommand(context),
     dbCommand(context),
     cleanupCommand(context),
     migrateRedisCommand(context),
+    flushCommand(context),
   ]) {
     program.addCommand(command);
   }
