@@ -166,3 +166,54 @@ export async function until(check: () => Promise<boolean>, timeoutMs = 20_000): 
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
+
+export interface OwnPostgres {
+  port: number;
+  url: string;
+  /** Immediate shutdown: what a crash or a lost server looks like to clients. */
+  stop(): Promise<void>;
+  start(): Promise<void>;
+  /** Stops it and removes its data directory. */
+  destroy(): Promise<void>;
+}
+
+/**
+ * A PostgreSQL of the test's own (initdb + pg_ctl as the postgres OS user, on a free loopback
+ * port, fsync off: its durability is not what is tested), to stop and start at will.
+ */
+export async function startOwnPostgres(): Promise<OwnPostgres> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'convstore-pg-'));
+  const data = join(dir, 'data');
+  await run('chown', ['postgres', dir]);
+  const asPostgres = (args: string[]) => run('runuser', ['-u', 'postgres', '--', ...args]);
+  await asPostgres(['initdb', '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  const pgOptions = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off`;
+  const start = async () => {
+    await asPostgres([
+      'pg_ctl',
+      '-D',
+      data,
+      '-o',
+      pgOptions,
+      '-l',
+      join(dir, 'log'),
+      '-w',
+      'start',
+    ]);
+  };
+  const stop = async () => {
+    await asPostgres(['pg_ctl', '-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
+  };
+  await start();
+  return {
+    port,
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start,
+    stop,
+    destroy: async () => {
+      await stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

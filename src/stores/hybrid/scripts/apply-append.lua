@@ -2,14 +2,14 @@
 -- when it continues exactly where the cache ends; anything else (a gap: appends applied out of
 -- order) drops the cached session, so a reader never sees a stale or reordered window. A
 -- session that is not cached stays so, and an in-flight refill of it is voided.
---   KEYS[1] session hash   KEYS[2] cached window   KEYS[3] refill lease   KEYS[4] messageId -> seq
+--   KEYS[1] session hash   KEYS[2] cached window   KEYS[3] messageId -> seq   KEYS[4] refill lease
 --   ARGV[1] cache ttl ms   ARGV[2] window size   ARGV[3] messages this append inserted
 --   ARGV[4..11] the session after the commit: c u e l n a t m
 --   ARGV[12..] the inserted messages, in seq order, as stored items
 -- Returns 1 applied, 0 not cached, 2 dropped.
 local cached = redis.call('HGET', KEYS[1], 'l')
 if not cached then
-  redis.call('DEL', KEYS[3])
+  redis.call('DEL', KEYS[4])
   return 0
 end
 cached = tonumber(cached)
@@ -18,22 +18,22 @@ if cached == last - tonumber(ARGV[3]) then
   for i = 12, #ARGV do
     redis.call('RPUSH', KEYS[2], ARGV[i])
     local seq, id = string.match(ARGV[i], '^{"seq":(%d+),"messageId":"([^"]*)"')
-    redis.call('HSET', KEYS[4], id, seq)
+    redis.call('HSET', KEYS[3], id, seq)
   end
   local window = tonumber(ARGV[2])
   local over = redis.call('LLEN', KEYS[2]) - window
   if over > 0 then
     for _, item in ipairs(redis.call('LPOP', KEYS[2], over)) do
-      redis.call('HDEL', KEYS[4], string.match(item, '^{"seq":%d+,"messageId":"([^"]*)"'))
+      redis.call('HDEL', KEYS[3], string.match(item, '^{"seq":%d+,"messageId":"([^"]*)"'))
     end
   end
   redis.call('HSET', KEYS[1], 'c', ARGV[4], 'u', ARGV[5], 'e', ARGV[6], 'l', ARGV[7],
     'n', ARGV[8], 'a', ARGV[9], 't', ARGV[10], 'm', ARGV[11])
   for k = 1, 4 do
-    if k ~= 3 then redis.call('PEXPIRE', KEYS[k], ARGV[1]) end
+    if k ~= 4 then redis.call('PEXPIRE', KEYS[k], ARGV[1]) end
   end
   return 1
 end
 if cached > last then return 1 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[4], KEYS[3])
 return 2

@@ -1,21 +1,21 @@
 -- fill: puts a session read from PostgreSQL into the cache, only if this caller still holds the
 -- refill lease. Any write in between deleted the lease, so a refill can never write back a
 -- window older than what PostgreSQL now holds.
---   KEYS[1] session hash   KEYS[2] cached window   KEYS[3] refill lease   KEYS[4] messageId -> seq
+--   KEYS[1] session hash   KEYS[2] cached window   KEYS[3] messageId -> seq   KEYS[4] refill lease
 --   ARGV[1] lease token   ARGV[2] cache ttl ms
 --   ARGV[3..10] session fields c u e l n a t m (see redis/session-codec.ts)
 --   ARGV[11..] the newest messages, oldest first, as stored items
 -- Returns 1 when filled, 0 when the lease was lost.
-if redis.call('GET', KEYS[3]) ~= ARGV[1] then return 0 end
-redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
+if redis.call('GET', KEYS[4]) ~= ARGV[1] then return 0 end
+redis.call('DEL', KEYS[1], KEYS[2], KEYS[4], KEYS[3])
 redis.call('HSET', KEYS[1], 'c', ARGV[3], 'u', ARGV[4], 'e', ARGV[5], 'l', ARGV[6], 'n', ARGV[7],
   'a', ARGV[8], 't', ARGV[9], 'm', ARGV[10])
 for i = 11, #ARGV do
   redis.call('RPUSH', KEYS[2], ARGV[i])
   local seq, id = string.match(ARGV[i], '^{"seq":(%d+),"messageId":"([^"]*)"')
-  redis.call('HSET', KEYS[4], id, seq)
+  redis.call('HSET', KEYS[3], id, seq)
 end
 for k = 1, 4 do
-  if k ~= 3 then redis.call('PEXPIRE', KEYS[k], ARGV[2]) end
+  if k ~= 4 then redis.call('PEXPIRE', KEYS[k], ARGV[2]) end
 end
 return 1

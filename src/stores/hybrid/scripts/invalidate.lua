@@ -2,13 +2,13 @@
 -- voids any in-flight refill. A session with entries still waiting for the flusher
 -- (write-behind) is never dropped, since the cache is where those live until flushed: its
 -- fields are updated in place instead, when given.
---   KEYS[1] session hash   KEYS[2] cached window   KEYS[3] refill lease   KEYS[4] messageId -> seq
+--   KEYS[1] session hash   KEYS[2] cached window   KEYS[3] messageId -> seq   KEYS[4] refill lease
 --   ARGV[1..5] the session's fields after the change: u e a t m ('' as ARGV[1]: not given)
 -- Returns 1 dropped, 2 updated in place, 0 kept as it was.
-redis.call('DEL', KEYS[3])
+redis.call('DEL', KEYS[4])
 local pending = tonumber(redis.call('HGET', KEYS[1], 'p') or '0')
 if pending <= 0 then
-  redis.call('DEL', KEYS[1], KEYS[2], KEYS[4])
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
   return 1
 end
 if ARGV[1] == '' then return 0 end
