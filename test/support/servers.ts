@@ -1,5 +1,5 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -187,7 +187,7 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
   const data = join(dir, 'data');
   await run('chown', ['postgres', dir]);
   const asPostgres = (args: string[]) => run('runuser', ['-u', 'postgres', '--', ...args]);
-  await asPostgres(['initdb', '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  await asPostgres([pgBin('initdb'), '-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const pgOptions = `-p ${port} -c listen_addresses=127.0.0.1 -c unix_socket_directories=${dir} -c fsync=off`;
   const start = async () => {
     await asPostgres([
@@ -203,7 +203,9 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
     ]);
   };
   const stop = async () => {
-    await asPostgres(['pg_ctl', '-D', data, '-m', 'immediate', '-w', 'stop']).catch(() => {});
+    await asPostgres([pgBin('pg_ctl'), '-D', data, '-m', 'immediate', '-w', 'stop']).catch(
+      () => {},
+    );
   };
   await start();
   return {
@@ -216,4 +218,18 @@ export async function startOwnPostgres(): Promise<OwnPostgres> {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** A PostgreSQL program: on PATH, or in Debian's versioned directory (newest first). */
+function pgBin(name: string): string {
+  for (const dir of (process.env.PATH ?? '').split(':')) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  const root = '/usr/lib/postgresql';
+  const versions = existsSync(root) ? readdirSync(root).sort((a, b) => Number(b) - Number(a)) : [];
+  for (const version of versions) {
+    const candidate = join(root, version, 'bin', name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return name;
 }
