@@ -44,3 +44,20 @@ export { runFlusher } from './stores/hybrid/run-flusher.js';
 export type { RunFlusherOptions, FlusherReport } from './stores/hybrid/run-flusher.js';
 export { cacheStats } from './stores/hybrid/cache-stats.js';
 export type { CacheStats } from './stores/hybrid/cache-health.js';
+// Jobs: the library functions the CLI (`convstore cleanup`, `db migrate`, `migrate-redis`) wraps.
+export { runCleanup } from './jobs/cleanup.js';
+export type { CleanupOptions, CleanupReport } from './jobs/cleanup.js';
+export { scheduleCleanup } from './jobs/schedule-cleanup.js';
+export type { ScheduleCleanupOptions, StopCleanup } from './jobs/schedule-cleanup.js';
+export { databaseStatus, migrateDatabase } from './jobs/migrate-database.js';
+export type {
+  DatabaseStatus,
+  MigrateDatabaseOptions,
+  MigrationPlan,
+  MigrationStep,
+} from './jobs/migrate-database.js';
+export { migrateRedis } from './jobs/migrate-redis/migrate-redis.js';
+export type { MigrationSummary } from './jobs/migrate-redis/migrate-redis.js';
+export type { MigrateRedisOptions, SourceFormat } from './jobs/migrate-redis/options.js';
+export type { MigrationProgress } from './jobs/migrate-redis/types.js';
+export type { SessionDifference } from './jobs/migrate-redis/verify.js';
