@@ -158,8 +158,12 @@ export class SqlStore implements ConversationStore {
     const { userId, limit, cursor } = this.validate.listSessions(input);
     const position = cursor === undefined ? null : decodeSessionCursor(cursor);
     const rows = await this.run<{ session: SessionJson; updated_us: string }>(
-      this.sql.listSessions,
-      [userId, position?.updatedMicros ?? null, position?.sessionId ?? null, limit + 1],
+      ...(position
+        ? ([
+            this.sql.listSessionsAfter,
+            [userId, position.updatedMicros, position.sessionId, limit + 1],
+          ] as const)
+        : ([this.sql.listSessions, [userId, limit + 1]] as const)),
     );
     const page = rows.slice(0, limit);
     const last = page.at(-1);

@@ -136,20 +136,25 @@ BEGIN
     s := claim.claimed;
   END IF;
 
-  -- Retries are found through the (user, session, message_id) index with the ids as an array:
-  -- joining the JSON set directly lets the planner scan the whole session instead.
+  -- Retries: one probe of the (user, session, message_id) index per message. LIMIT 1 keeps the
+  -- lateral join a nested loop, where a plain join lets the planner (short of statistics) hash
+  -- the whole session instead.
   WITH input AS (
     SELECT m.ord, m.value, m.value->>'messageId' AS message_id
       FROM jsonb_array_elements(p_messages) WITH ORDINALITY AS m(value, ord)
   ),
   stored AS (
-    SELECT x.message_id,
-           jsonb_build_object('seq', x.seq, 'messageId', x.message_id, 'role', x.role,
-                              'content', x.content, 'metadata', x.metadata,
-                              'createdAt', x.created_at, 'retry', true) AS json
-      FROM {{schema}}.messages x
-     WHERE x.user_id = p_user_id AND x.session_id = p_session_id
-       AND x.message_id = ANY (ARRAY(SELECT message_id FROM input))
+    SELECT i.message_id, x.json
+      FROM input i
+     CROSS JOIN LATERAL (
+           SELECT jsonb_build_object('seq', x.seq, 'messageId', x.message_id, 'role', x.role,
+                                     'content', x.content, 'metadata', x.metadata,
+                                     'createdAt', x.created_at, 'retry', true) AS json
+             FROM {{schema}}.messages x
+            WHERE x.user_id = p_user_id AND x.session_id = p_session_id
+              AND x.message_id = i.message_id
+            LIMIT 1
+           ) x
   ),
   numbered AS (
     SELECT i.ord, i.value, i.message_id, st.json AS stored_json,

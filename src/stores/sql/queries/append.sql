@@ -22,16 +22,20 @@ input AS (
   SELECT m.ord, m.value, m.value->>'messageId' AS message_id
     FROM jsonb_array_elements($6::text::jsonb) WITH ORDINALITY AS m(value, ord)
 ),
--- The ids as an array make the (user, session, message_id) index the obvious plan; a join with
--- the JSON set can make the planner walk the whole session instead.
+-- One probe of the (user, session, message_id) index per message: LIMIT 1 keeps the lateral
+-- join a nested loop, where a plain join lets the planner (short of statistics) hash the whole
+-- session instead.
 stored AS (
-  SELECT x.message_id,
-         jsonb_build_object('seq', x.seq, 'messageId', x.message_id, 'role', x.role,
-                            'content', x.content, 'metadata', x.metadata,
-                            'createdAt', x.created_at, 'retry', true) AS json
-    FROM {{schema}}.messages x
-   WHERE x.user_id = $1 AND x.session_id = $2
-     AND x.message_id = ANY (ARRAY(SELECT message_id FROM input))
+  SELECT i.message_id, x.json
+    FROM input i
+   CROSS JOIN LATERAL (
+         SELECT jsonb_build_object('seq', x.seq, 'messageId', x.message_id, 'role', x.role,
+                                   'content', x.content, 'metadata', x.metadata,
+                                   'createdAt', x.created_at, 'retry', true) AS json
+           FROM {{schema}}.messages x
+          WHERE x.user_id = $1 AND x.session_id = $2 AND x.message_id = i.message_id
+          LIMIT 1
+         ) x
 ),
 numbered AS (
   SELECT i.ord, i.value, i.message_id, st.json AS stored_json,
