@@ -26,6 +26,8 @@ export interface BenchOptions {
   json?: string;
   /** Write the SVG chart here. */
   svg?: string;
+  /** Longest a measurement runs, in seconds (default 3; quick: 0.25). */
+  seconds?: number;
   /** Seed of the data and of the target sequences. Default 42. */
   seed?: number;
   /** PostgreSQL connections of every PostgreSQL subject alike. Default 4 (the store's default). */

@@ -5,6 +5,8 @@ import type { Workload } from './workload.js';
 /** Everything one run measured, and what it could not. */
 export interface BenchResult {
   machine: MachineInfo;
+  /** Prefix of every schema and key the run created (and dropped). */
+  runPrefix: string;
   quick: boolean;
   seed: number;
   workload: Workload;

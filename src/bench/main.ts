@@ -1,89 +1,10 @@
 #!/usr/bin/env node
 // `npm run bench`: parses the flags, runs the benchmark and prints the table. `convstore bench`
-// calls runBench with the same options.
-import { parseArgs } from 'node:util';
-import { GROWTH_SIZES, type BenchOptions, type GrowthSize } from './bench-options.js';
-import { STORE_NAMES, type StoreName } from './names.js';
+// calls runBench (run-bench.ts) with the options parseBenchArgs makes.
+import { BENCH_USAGE, parseBenchArgs, UsageRequest } from './parse-bench-args.js';
+import type { BenchOptions } from './bench-options.js';
 import { renderTable } from './report/terminal-table.js';
 import { runBench } from './run-bench.js';
-
-const USAGE = `usage: npm run bench -- [options]
-  --quick                 a whole run in under a minute (small data, short runs, no growth)
-  --json <file>           one row per (store, operation, concurrency)
-  --svg <file>            the chart
-  --stores <a,b,...>      only these (${STORE_NAMES.join(', ')}); floors always run
-  --concurrency <1,32>    concurrent callers
-  --growth <100k,10m|none> messages-table sizes of the growth run (default 100k,10m; quick: none)
-  --no-http               skip the HTTP service run
-  --seed <n>              seed of the data and target sequences (default 42)
-  --pool-size <n>         PostgreSQL connections per subject (default 4)
-  --database-url <url>    default $CONVSTORE_BENCH_DATABASE_URL or postgres://127.0.0.1:5432/test
-  --redis-url <url>       default $CONVSTORE_BENCH_REDIS_URL or redis://127.0.0.1:6379`;
-
-/** Turns command-line flags into BenchOptions; throws a plain message on a bad flag. */
-export function parseBenchArgs(argv: string[]): BenchOptions {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean' },
-      json: { type: 'string' },
-      svg: { type: 'string' },
-      stores: { type: 'string' },
-      concurrency: { type: 'string' },
-      growth: { type: 'string' },
-      'no-http': { type: 'boolean' },
-      seed: { type: 'string' },
-      'pool-size': { type: 'string' },
-      'database-url': { type: 'string' },
-      'redis-url': { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-  });
-  if (values.help) throw new UsageRequest();
-  const list = (text: string) =>
-    text
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-  const positiveInt = (flag: string, text: string) => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < 1) throw new Error(`--${flag} must be a positive integer`);
-    return n;
-  };
-  const options: BenchOptions = {};
-  if (values.quick) options.quick = true;
-  if (values.json) options.json = values.json;
-  if (values.svg) options.svg = values.svg;
-  if (values['no-http']) options.http = false;
-  if (values.seed !== undefined) options.seed = positiveInt('seed', values.seed);
-  if (values['pool-size'] !== undefined)
-    options.poolSize = positiveInt('pool-size', values['pool-size']);
-  if (values['database-url']) options.databaseUrl = values['database-url'];
-  if (values['redis-url']) options.redisUrl = values['redis-url'];
-  if (values.stores !== undefined) {
-    const stores = list(values.stores);
-    const unknown = stores.filter((s) => !(STORE_NAMES as readonly string[]).includes(s));
-    if (unknown.length > 0) throw new Error(`--stores: unknown ${unknown.join(', ')}`);
-    options.stores = stores as StoreName[];
-  }
-  if (values.concurrency !== undefined) {
-    options.concurrency = list(values.concurrency).map((c) => positiveInt('concurrency', c));
-  }
-  if (values.growth !== undefined) {
-    const sizes = values.growth === 'none' ? [] : list(values.growth.toLowerCase());
-    const unknown = sizes.filter((s) => !(s in GROWTH_SIZES));
-    if (unknown.length > 0) {
-      throw new Error(
-        `--growth: unknown ${unknown.join(', ')} (use ${Object.keys(GROWTH_SIZES).join(', ')} or none)`,
-      );
-    }
-    options.growth = sizes as GrowthSize[];
-  }
-  return options;
-}
-
-class UsageRequest extends Error {}
 
 async function main(): Promise<void> {
   let options: BenchOptions;
@@ -92,7 +13,7 @@ async function main(): Promise<void> {
   } catch (error) {
     const help = error instanceof UsageRequest;
     if (!help) process.stderr.write(`${(error as Error).message}\n`);
-    process.stderr.write(`${USAGE}\n`);
+    process.stderr.write(`${BENCH_USAGE}\n`);
     process.exitCode = help ? 0 : 2;
     return;
   }
@@ -100,10 +21,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${renderTable(result)}\n`);
 }
 
-// Run only as a program, not when imported (the CLI imports runBench from run-bench.ts).
-if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('bench/main.ts')) {
-  main().catch((error: unknown) => {
-    process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
-    process.exitCode = 1;
-  });
-}
+main().catch((error: unknown) => {
+  process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exitCode = 1;
+});

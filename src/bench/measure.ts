@@ -83,3 +83,8 @@ export function percentile(sorted: ArrayLike<number>, q: number): number {
   const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
   return sorted[rank]!;
 }
+
+/** Milliseconds to the microsecond: finer is noise. */
+export function roundMs(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

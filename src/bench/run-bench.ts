@@ -11,7 +11,7 @@ import type { BenchContext } from './bench-context.js';
 import type { BenchResult } from './bench-result.js';
 import { runGrowth } from './growth/run-growth.js';
 import { runHttp } from './http/run-http.js';
-import { measure, type MeasurePlan } from './measure.js';
+import { measure, roundMs, type MeasurePlan } from './measure.js';
 import { STORE_NAMES, type BenchRow, type OperationName, type StoreName } from './names.js';
 import { describeMachine } from './report/machine-info.js';
 import { renderSvg } from './report/svg-chart.js';
@@ -48,7 +48,14 @@ const ORDER: OperationName[] = [
 export async function runBench(options: BenchOptions = {}): Promise<BenchResult> {
   const started = Date.now();
   const quick = options.quick ?? false;
-  const profile = PROFILES[quick ? 'quick' : 'full'];
+  const base = PROFILES[quick ? 'quick' : 'full'];
+  const profile = {
+    ...base,
+    plan: (c: number): MeasurePlan => ({
+      ...base.plan(c),
+      ...(options.seconds !== undefined && { maxSeconds: options.seconds }),
+    }),
+  };
   const concurrency = options.concurrency ?? [1, 32];
   const seed = options.seed ?? 42;
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -77,6 +84,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   };
   const result: BenchResult = {
     machine: await describeMachine(context),
+    runPrefix: context.runPrefix,
     quick,
     seed,
     workload,
@@ -92,7 +100,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       (s) => s.store.startsWith('floor-') || wanted.has(s.store as StoreName),
     );
     for (const subject of subjects) {
-      await runSubject(subject, workload, concurrency, profile.plan, clearPlan, result, log);
+      await runSubject(subject, workload, concurrency, profile.plan, clearPlan, result, log, () =>
+        settle(context),
+      );
     }
     const growth: GrowthSize[] = options.growth ?? (quick ? [] : ['100k', '10m']);
     if (growth.length > 0) {
@@ -102,7 +112,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
         result,
       });
     }
-    if (options.http ?? !quick) await runHttp(context, { concurrency, quick, result });
+    if (options.http ?? !quick) await runHttp(context, { concurrency, quick, seed, result });
   } finally {
     await admin.end({ timeout: 5 });
   }
@@ -136,6 +146,7 @@ async function runSubject(
   clearPlan: (c: number) => MeasurePlan,
   result: BenchResult,
   log: (line: string) => void,
+  settle: () => Promise<void>,
 ): Promise<void> {
   const loadStarted = Date.now();
   try {
@@ -148,6 +159,7 @@ async function runSubject(
       return;
     }
     log(`${subject.store}: loaded in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
+    await settle();
     const operations = subject.operations();
     for (const name of ORDER) {
       const operation = operations[name];
@@ -159,9 +171,9 @@ async function runSubject(
             store: subject.store,
             operation: name,
             concurrency: c,
-            p50_ms: round(m.p50_ms),
-            p95_ms: round(m.p95_ms),
-            p99_ms: round(m.p99_ms),
+            p50_ms: roundMs(m.p50_ms),
+            p95_ms: roundMs(m.p95_ms),
+            p99_ms: roundMs(m.p99_ms),
             ops_per_s: Math.round(m.ops_per_s),
           };
           result.rows.push(row);
@@ -183,15 +195,20 @@ async function runSubject(
   }
 }
 
+/**
+ * Starts every subject from the same state: a CHECKPOINT writes out the dirty pages the previous
+ * subject (or the load) left, which would otherwise be flushed during this one's measurements.
+ */
+async function settle(context: BenchContext): Promise<void> {
+  await context.admin.unsafe('CHECKPOINT').catch(() => {
+    // Needs superuser (or pg_checkpoint on 15+); without it the run is only a little noisier.
+  });
+}
+
 export function describeError(error: unknown): string {
   if (error instanceof Error) {
     const code = (error as { code?: unknown }).code;
     return `${error.name}${typeof code === 'string' ? ` (${code})` : ''}: ${error.message}`;
   }
   return String(error);
-}
-
-/** Milliseconds to the microsecond: finer is noise. */
-function round(ms: number): number {
-  return Math.round(ms * 1000) / 1000;
 }

@@ -1,6 +1,6 @@
 import { GROWTH_SIZES, type GrowthSize } from '../bench-options.js';
 import { schemaFor, type BenchContext } from '../bench-context.js';
-import { measure, type MeasurePlan } from '../measure.js';
+import { measure, roundMs, type MeasurePlan } from '../measure.js';
 import type { OperationName } from '../names.js';
 import type { BenchResult } from '../bench-result.js';
 import { convstoreSubject } from '../subjects/store-subjects.js';
@@ -60,9 +60,9 @@ export async function runGrowth(
             store: `postgres@${size}`,
             operation: name,
             concurrency: c,
-            p50_ms: Math.round(m.p50_ms * 1000) / 1000,
-            p95_ms: Math.round(m.p95_ms * 1000) / 1000,
-            p99_ms: Math.round(m.p99_ms * 1000) / 1000,
+            p50_ms: roundMs(m.p50_ms),
+            p95_ms: roundMs(m.p95_ms),
+            p99_ms: roundMs(m.p99_ms),
             ops_per_s: Math.round(m.ops_per_s),
             table_rows: fill.tableRows,
           };

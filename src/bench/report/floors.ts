@@ -22,6 +22,7 @@ const BACKING: Record<string, Backing> = {
   pglite: POSTGRES,
   'sketch-postgres': POSTGRES,
   'langchain-postgres': POSTGRES,
+  'http-postgres': POSTGRES,
   redis: REDIS,
   'langchain-redis': REDIS,
   // Write-through acknowledges after the PostgreSQL commit; reads come from Redis.

@@ -1,0 +1,80 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { runBench } from '../../src/bench/run-bench.js';
+import { renderTable } from '../../src/bench/report/terminal-table.js';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/servers.js';
+
+const available = inject('postgresAvailable') && inject('redisAvailable');
+const dir = await mkdtemp(join(tmpdir(), 'convstore-bench-test-'));
+
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe.skipIf(!available)('npm run bench (a very reduced run)', () => {
+  it('writes one row per (store, operation, concurrency) and leaves nothing behind', async () => {
+    const json = join(dir, 'bench.json');
+    const svg = join(dir, 'bench.svg');
+    const result = await runBench({
+      quick: true,
+      stores: ['postgres', 'sketch-postgres'],
+      concurrency: [1, 4],
+      seconds: 0.05,
+      growth: [],
+      http: false,
+      databaseUrl: TEST_DATABASE_URL,
+      redisUrl: TEST_REDIS_URL,
+      json,
+      svg,
+      log: () => {},
+    });
+
+    const rows = JSON.parse(await readFile(json, 'utf8')) as Array<Record<string, unknown>>;
+    expect(rows).toEqual(result.rows);
+    for (const r of rows) {
+      expect(Object.keys(r).sort()).toEqual(
+        ['concurrency', 'operation', 'ops_per_s', 'p50_ms', 'p95_ms', 'p99_ms', 'store'].sort(),
+      );
+      const [p50, p95, p99] = [r.p50_ms, r.p95_ms, r.p99_ms] as number[];
+      expect(p50).toBeGreaterThan(0);
+      expect(p95!).toBeGreaterThanOrEqual(p50!);
+      expect(p99!).toBeGreaterThanOrEqual(p95!);
+      expect(r.ops_per_s).toBeGreaterThan(0);
+    }
+    const keys = rows.map((r) => `${r.store}/${r.operation}/${r.concurrency}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    for (const c of [1, 4]) {
+      for (const op of ['select1', 'insert1', 'read50'])
+        expect(keys).toContain(`floor-postgres/${op}/${c}`);
+      for (const op of ['ping', 'lrange50']) expect(keys).toContain(`floor-redis/${op}/${c}`);
+      for (const store of ['postgres', 'sketch-postgres']) {
+        for (const op of ['add', 'read_last_50', 'list_sessions', 'clear_session', 'chat_turn']) {
+          expect(keys).toContain(`${store}/${op}/${c}`);
+        }
+      }
+    }
+    expect(result.skipped).toEqual([]);
+    expect(await readFile(svg, 'utf8')).toMatch(
+      /^<svg [^>]*>[\s\S]*sketch-postgres[\s\S]*<\/svg>\n$/,
+    );
+    expect(renderTable(result)).toMatch(/^operation +\| postgres/m);
+
+    // Every schema and key of the run is gone.
+    const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+    const redis = new Redis(TEST_REDIS_URL);
+    try {
+      const schemas = await sql`
+        SELECT nspname FROM pg_namespace WHERE nspname LIKE ${result.runPrefix + '%'}`;
+      expect(schemas).toHaveLength(0);
+      const [, keysLeft] = await redis.scan('0', 'MATCH', `${result.runPrefix}*`, 'COUNT', 100000);
+      expect(keysLeft).toEqual([]);
+    } finally {
+      await sql.end({ timeout: 1 });
+      redis.disconnect();
+    }
+  });
+});
