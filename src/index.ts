@@ -61,3 +61,7 @@ export type { MigrationSummary } from './jobs/migrate-redis/migrate-redis.js';
 export type { MigrateRedisOptions, SourceFormat } from './jobs/migrate-redis/options.js';
 export type { MigrationProgress } from './jobs/migrate-redis/types.js';
 export type { SessionDifference } from './jobs/migrate-redis/verify.js';
+export { startService } from './service/index.js';
+export type { ServiceDeps, ServiceHandle } from './service/index.js';
+export { CONFIG_FIELDS, loadServiceConfig } from './config/index.js';
+export type { ConfigOverrides, FlatConfig, ServiceConfig } from './config/index.js';
