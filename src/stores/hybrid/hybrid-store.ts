@@ -94,7 +94,7 @@ export class HybridStore implements ConversationStore {
       return read.messages;
     }
     this.options.health.stats.misses++;
-    if (read.kind === 'database' && read.pending > 0) await this.flush();
+    if (read.kind === 'database' && read.pending > 0) await this.flushFirst();
     const messages = await this.sql.history(input);
     if (read.kind === 'miss' && read.leaseToken) this.refill(userId, sessionId, read.leaseToken);
     return messages;
@@ -141,13 +141,13 @@ export class HybridStore implements ConversationStore {
 
   async listSessions(input: ListSessionsInput): Promise<SessionPage> {
     this.validate.listSessions(input);
-    await this.flush();
+    await this.flushFirst();
     return this.sql.listSessions(input);
   }
 
   async deleteUser(input: UserKey): Promise<DeletedCounts> {
     const { userId } = this.validate.userKey(input);
-    await this.flush();
+    await this.flushFirst();
     const counts = await this.sql.deleteUser(input);
     await this.cache.dropUser(userId);
     return counts;
@@ -158,13 +158,13 @@ export class HybridStore implements ConversationStore {
   }
 
   async listAgents(): Promise<Agent[]> {
-    await this.flush();
+    await this.flushFirst();
     return this.sql.listAgents();
   }
 
   async cleanupExpired(input?: CleanupInput): Promise<DeletedCounts> {
     this.validate.cleanup(input);
-    await this.flush();
+    await this.flushFirst();
     return this.sql.cleanupExpired(input);
   }
 
@@ -268,7 +268,16 @@ export class HybridStore implements ConversationStore {
   private async flushIfPending(userId: string, sessionId: string): Promise<void> {
     if (this.writeMode !== 'write-behind') return;
     const hash = await this.cache.sessionHash(userId, sessionId);
-    if (hash && Number(hash.p ?? 0) > 0) await this.flush();
+    if (hash && Number(hash.p ?? 0) > 0) await this.flushFirst();
+  }
+
+  /**
+   * write-behind: brings PostgreSQL up to date before a call that reads or changes it there.
+   * Best effort: if Redis is away there is nothing to take, and if PostgreSQL is, the call that
+   * follows says so.
+   */
+  private async flushFirst(): Promise<void> {
+    await this.flush().catch(() => {});
   }
 }
 

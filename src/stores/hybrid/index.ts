@@ -18,8 +18,9 @@ import { resolveCacheSettings } from './cache-settings.js';
 
 /**
  * The hybrid: PostgreSQL at `url` keeps everything, the Redis at `cache.url` keeps each active
- * session's newest messages. Redis must answer when the store opens (afterwards it may come and
- * go); write-behind also starts the in-process flusher unless `cache.flusher` is false.
+ * session's newest messages. PostgreSQL must answer when the store opens; Redis may come and go
+ * at any time, including at start. write-behind also starts the in-process flusher unless
+ * `cache.flusher` is false.
  */
 export async function openHybridStore(
   options: ResolvedStoreOptions,
@@ -31,10 +32,15 @@ export async function openHybridStore(
   const sql = await openSqlStore(driver, options, false);
   const connections: RedisConnection[] = [];
   try {
-    const redis = await openRedisConnection({ url: settings.url, failFast: true });
+    const redis = await openRedisConnection({
+      url: settings.url,
+      failFast: true,
+      tolerateDown: true,
+    });
     connections.push(redis);
     defineScripts(redis, SCRIPT_NAMESPACE, HYBRID_SCRIPTS);
     const health = new CacheHealth(log);
+    if (redis.status !== 'ready') health.redisFailed(new Error('redis does not answer'));
     const cache = new SessionCache({
       redis,
       keys,
@@ -44,7 +50,11 @@ export async function openHybridStore(
     });
     let flusher: StreamFlusher | undefined;
     if (settings.writeMode === 'write-behind') {
-      const waiter = await openRedisConnection({ url: settings.url, failFast: true });
+      const waiter = await openRedisConnection({
+        url: settings.url,
+        failFast: true,
+        tolerateDown: true,
+      });
       connections.push(waiter);
       flusher = new StreamFlusher({
         redis,

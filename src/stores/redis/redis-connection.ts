@@ -15,6 +15,11 @@ export interface RedisConnectOptions {
    * PostgreSQL) instead of queueing, and a hung server times out quickly.
    */
   failFast: boolean;
+  /**
+   * Return the connection even when Redis does not answer yet (it keeps reconnecting in the
+   * background): a cache that is down at start is a degraded cache, not a failed store.
+   */
+  tolerateDown?: boolean;
 }
 
 export const REDIS_URL_PATTERN = /^(redis|rediss|redis\+cluster):\/\//;
@@ -42,6 +47,7 @@ export async function openRedisConnection(options: RedisConnectOptions): Promise
     await connection.connect();
     if (options.failFast && connection.status !== 'ready') await onceReady(connection);
   } catch (error) {
+    if (options.tolerateDown) return connection;
     connection.disconnect();
     throw new UnavailableError('redis does not answer', { cause: error });
   }

@@ -73,4 +73,39 @@ describe.skipIf(!available)('hybrid write-through: Redis stopped during writes',
       ...Array.from({ length: 10 }, (_, i) => `during ${i}`),
     ]);
   });
+
+  it('opens while Redis is down, works against PostgreSQL, and uses Redis once it answers', async () => {
+    await store?.close();
+    await redis?.stop();
+    redis = await startOwnRedis();
+    await redis.stop();
+    store = await createStore({
+      url: TEST_DATABASE_URL,
+      schema,
+      migrate: true,
+      cache: { url: redis.url, keyPrefix: 'late:', writeMode: 'write-behind' },
+    });
+    expect(cacheStats(store)!.redisAvailable).toBe(false);
+    const key = { userId: 'bob', sessionId: 'late' };
+    await store.append({ ...key, messages: [{ role: 'user', content: 'while down' }] });
+    expect((await store.history(key)).map((m) => m.content)).toEqual(['while down']);
+    expect((await store.listSessions({ userId: 'bob' })).sessions).toHaveLength(1);
+
+    await redis.restart();
+    await expect
+      .poll(
+        async () => {
+          await store!.history(key);
+          return cacheStats(store!)!.hits;
+        },
+        { timeout: 15_000 },
+      )
+      .toBeGreaterThan(0);
+    const { messages } = await store.append({
+      ...key,
+      messages: [{ role: 'user', content: 'via redis' }],
+    });
+    expect(messages[0]!.seq).toBe(2);
+    expect((await store.history(key)).map((m) => m.content)).toEqual(['while down', 'via redis']);
+  });
 });
