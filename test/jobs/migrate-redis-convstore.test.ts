@@ -25,6 +25,12 @@ describe.skipIf(!available())('migrate-redis, convstore layout', () => {
     const [prefix, schema] = [freshPrefix(), freshSchema()];
     const source = await open({ url: TEST_REDIS_URL, keyPrefix: prefix, ttlSeconds: 3600 });
     const trimming = await open({ url: TEST_REDIS_URL, keyPrefix: prefix, maxHistory: 3 });
+    await source.putAgent({
+      agentId: 'helper',
+      name: 'Helper',
+      model: 'gpt-x',
+      settings: { temperature: 0.2, tools: ['search'] },
+    });
     const keys = await writeSessions(source, trimming);
 
     // Two broken sessions: a message that is not JSON, and a session hash whose metadata is not.
@@ -50,8 +56,16 @@ describe.skipIf(!available())('migrate-redis, convstore layout', () => {
       [`${prefix}{user-1}:meta:s-1`, `${prefix}{user-2}:meta:s-2`].sort(),
     );
     expect(JSON.stringify(summary)).not.toContain('broken');
+    expect(summary.agents).toBe(1);
 
     const target = await open({ url: TEST_DATABASE_URL, schema });
+    const [agent] = await target.listAgents();
+    expect(agent).toMatchObject({
+      agentId: 'helper',
+      name: 'Helper',
+      model: 'gpt-x',
+      settings: { temperature: 0.2, tools: ['search'] },
+    });
     for (const key of keys) {
       if (
         (key.userId === 'user-1' && key.sessionId === 's-1') ||

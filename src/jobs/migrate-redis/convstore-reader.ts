@@ -1,13 +1,21 @@
 import type { Redis } from 'ioredis';
-import { isPlainObject } from '../../contract/json-check.js';
+import { findJsonProblem, findTextProblem, isPlainObject } from '../../contract/json-check.js';
+import { ID_PATTERN } from '../../contract/limits.js';
 import { ROLES, type Role } from '../../contract/types.js';
 import { RedisKeys } from '../../stores/redis/keys.js';
 import {
+  agentFromJson,
   hashFromList,
   messageFromItem,
   sessionFromHash,
 } from '../../stores/redis/session-codec.js';
-import type { ReadOutcome, SourceMessage, SourceReader, SourceSession } from './types.js';
+import type {
+  ReadOutcome,
+  SourceAgent,
+  SourceMessage,
+  SourceReader,
+  SourceSession,
+} from './types.js';
 
 export interface ConvstoreReaderOptions {
   redis: Redis;
@@ -74,6 +82,36 @@ export function convstoreReader(options: ConvstoreReaderOptions): SourceReader {
         }
       });
     },
+    async readAgents() {
+      const entries = Object.entries(await redis.hgetall(keys.agents));
+      const agents: SourceAgent[] = [];
+      const unreadable: Array<{ key: string; problem: string }> = [];
+      for (const [agentId, json] of entries) {
+        const where = `${keys.agents} ${agentId}`;
+        try {
+          const agent = agentFromJson(json);
+          const problem = !ID_PATTERN.test(agentId)
+            ? 'agent id is invalid'
+            : (findJsonProblem(agent.settings ?? {}, 'settings') ??
+              findTextProblem(agent.name ?? '', 'name') ??
+              findTextProblem(agent.model ?? '', 'model'));
+          if (problem) unreadable.push({ key: where, problem });
+          else {
+            agents.push({
+              agentId,
+              name: agent.name ?? null,
+              model: agent.model ?? null,
+              settings: agent.settings ?? {},
+              createdAt: validDate(agent.createdAt),
+              updatedAt: validDate(agent.updatedAt),
+            });
+          }
+        } catch (problem) {
+          unreadable.push({ key: where, problem: describe(problem) });
+        }
+      }
+      return { agents, unreadable };
+    },
     async deleteSessions(sessions) {
       if (sessions.length === 0) return 0;
       const pipeline = redis.pipeline();
@@ -123,6 +161,10 @@ function toSourceMessage(item: string, index: number): SourceMessage {
     metadata,
     createdAt: Number.isNaN(message.createdAt.getTime()) ? null : message.createdAt,
   };
+}
+
+function validDate(date: Date): Date | null {
+  return Number.isNaN(date.getTime()) ? null : date;
 }
 
 function flatten(hash: Record<string, string>): string[] {

@@ -43,6 +43,8 @@ export interface MigrationSummary {
     /** The first 100 differing sessions. */
     differing: SessionDifference[];
   } | null;
+  /** Agents of the source's catalogue written (convstore layout; on a dry run, found). */
+  agents: number;
   /** Source keys deleted after verification (deleteSource). */
   deletedKeys: number;
   durationMs: number;
@@ -78,6 +80,7 @@ export async function migrateRedis(options: MigrateRedisOptions): Promise<Migrat
     unreadable: 0,
     unreadableKeys: [],
     verification: null,
+    agents: 0,
     deletedKeys: 0,
     durationMs: 0,
   };
@@ -91,6 +94,13 @@ export async function migrateRedis(options: MigrateRedisOptions): Promise<Migrat
       if (resolved.dryRun) await assertSchemaCurrent(driver, resolved.schema);
       else await migrate(driver, resolved.schema);
       writer = new PostgresWriter(driver, resolved.schema);
+    }
+    if (reader.readAgents) {
+      // Agents first: the sessions that name them then find them complete, not as bare ids.
+      const { agents, unreadable } = await reader.readAgents();
+      for (const { key, problem } of unreadable) report(summary, options, key, problem);
+      if (writer && !resolved.dryRun) await writer.writeAgents(agents);
+      summary.agents = agents.length;
     }
     const run = new PassRunner(redis, reader, options);
     const total = options.onProgress ? await run.count() : 0;
@@ -176,12 +186,21 @@ function checked(
       ? outcome.problem
       : findSessionProblem(outcome.session, options.limits);
   if (problem !== null) {
-    summary.unreadable++;
-    if (summary.unreadableKeys.length < REPORTED) summary.unreadableKeys.push({ key, problem });
-    callbacks.onUnreadable?.(key, problem);
+    report(summary, callbacks, key, problem);
     return null;
   }
   return outcome.kind === 'session' ? outcome.session : null;
+}
+
+function report(
+  summary: MigrationSummary,
+  callbacks: MigrateRedisOptions,
+  key: string,
+  problem: string,
+): void {
+  summary.unreadable++;
+  if (summary.unreadableKeys.length < REPORTED) summary.unreadableKeys.push({ key, problem });
+  callbacks.onUnreadable?.(key, problem);
 }
 
 /** The sessions a verify or delete pass looks at: the same ones the migrate pass wrote. */

@@ -1,7 +1,7 @@
 import { quoteSchema, renderSql } from '../../stores/sql/schema-name.js';
 import type { SqlDriver } from '../../stores/sql/sql-driver.js';
 import { MIGRATE_REDIS_SQL } from './sql.generated.js';
-import type { SourceSession } from './types.js';
+import type { SourceAgent, SourceSession } from './types.js';
 
 export interface WrittenCounts {
   /** Messages this write stored; those already there (an earlier run) are not counted. */
@@ -17,6 +17,7 @@ export interface WrittenCounts {
 export class PostgresWriter {
   private readonly upsertSessions: string;
   private readonly insertMessages: string;
+  private readonly upsertAgents: string;
   readonly readMigrated: string;
 
   constructor(
@@ -27,6 +28,21 @@ export class PostgresWriter {
     this.upsertSessions = renderSql(MIGRATE_REDIS_SQL.upsertSessions, quoted);
     this.insertMessages = renderSql(MIGRATE_REDIS_SQL.insertMessages, quoted);
     this.readMigrated = renderSql(MIGRATE_REDIS_SQL.readMigrated, quoted);
+    this.upsertAgents = renderSql(MIGRATE_REDIS_SQL.upsertAgents, quoted);
+  }
+
+  /** The agent catalogue, in one statement (a catalogue is small). */
+  async writeAgents(agents: SourceAgent[]): Promise<void> {
+    if (agents.length === 0) return;
+    const rows = agents.map((agent) => ({
+      agent_id: agent.agentId,
+      name: agent.name,
+      model: agent.model,
+      settings: agent.settings,
+      created_at: agent.createdAt,
+      updated_at: agent.updatedAt,
+    }));
+    await this.driver.query(this.upsertAgents, [JSON.stringify(rows)]);
   }
 
   async write(sessions: SourceSession[]): Promise<WrittenCounts> {

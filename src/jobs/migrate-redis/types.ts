@@ -32,6 +32,16 @@ export interface SourceSession {
   sourceKeys: string[];
 }
 
+/** An agent of the source's catalogue (convstore layout only). */
+export interface SourceAgent {
+  agentId: string;
+  name: string | null;
+  model: string | null;
+  settings: Metadata;
+  createdAt: Date | null;
+  updatedAt: Date | null;
+}
+
 /** What reading one scanned key gave. */
 export type ReadOutcome =
   | { kind: 'session'; session: SourceSession }
@@ -48,6 +58,11 @@ export interface SourceReader {
   isSessionKey(key: string): boolean;
   /** Reads the sessions the keys name, in one round trip per call. */
   read(keys: string[]): Promise<ReadOutcome[]>;
+  /** The agent catalogue, when the layout has one; unreadable entries are reported by key. */
+  readAgents?(): Promise<{
+    agents: SourceAgent[];
+    unreadable: Array<{ key: string; problem: string }>;
+  }>;
   /** Deletes the source keys of sessions that verified equal; returns how many keys went. */
   deleteSessions(sessions: SourceSession[]): Promise<number>;
 }
