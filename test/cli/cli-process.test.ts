@@ -116,6 +116,52 @@ describe.skipIf(!available())('convstore as a process', () => {
   });
 });
 
+describe.skipIf(!available())('convstore migrate-redis and SIGINT', () => {
+  it('stops between batches on SIGINT, says so, exits 130, and a re-run finishes the job', async () => {
+    const [prefix, schema] = [freshPrefix(), freshSchema()];
+    const fixture = await writeLangChainFixture(prefix, 2000);
+    const args = [
+      'migrate-redis',
+      '--format',
+      'langchain',
+      '--user',
+      'frank',
+      '--key-pattern',
+      `${prefix}lc:*`,
+      '--from',
+      TEST_REDIS_URL,
+      '--to',
+      TEST_DATABASE_URL,
+      '--schema',
+      schema,
+      '--json',
+    ];
+    const run = startCli([...args, '--batch-size', '5']);
+    onCleanup(async () => {
+      run.child.kill('SIGKILL');
+    });
+    await expect
+      .poll(() => sessionCount(schema), { timeout: 20_000, interval: 10 })
+      .toBeGreaterThan(0);
+    run.child.kill('SIGINT');
+    const stopped = await run.done;
+    expect(stopped.code).toBe(130);
+    const summary = JSON.parse(stopped.stdout);
+    expect(summary.interrupted).toBe(true);
+    expect(summary.sessions).toBeLessThan(2000);
+    // Everything it counted as migrated was committed: a stop never leaves half a batch.
+    expect(await sessionCount(schema)).toBe(summary.sessions);
+
+    const rest = await runCliProcess([...args, '--verify']);
+    expect(JSON.parse(rest.stdout)).toMatchObject({
+      interrupted: false,
+      sessions: 2000,
+      messages: fixture.messageCount,
+      verification: { differences: 0 },
+    });
+  });
+});
+
 async function expired(schema: string): Promise<number> {
   const [row] = await admin.unsafe<{ n: number }[]>(
     `SELECT count(*)::int AS n FROM "${schema}".sessions WHERE expires_at <= now()`,

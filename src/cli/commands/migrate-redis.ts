@@ -122,6 +122,7 @@ function describeSummary(summary: MigrationSummary): string {
         : `VERIFICATION FAILED: ${differences} of ${sessions} session(s) differ from their source`,
     );
   }
+  if (summary.agents > 0) lines.push(`${summary.agents} agent(s) of the catalogue brought along`);
   if (summary.deletedKeys > 0) lines.push(`deleted ${summary.deletedKeys} source key(s)`);
   if (summary.interrupted) lines.push('interrupted: committed batches stay; run again to resume');
   lines.push(`took ${(summary.durationMs / 1000).toFixed(1)} s`);
