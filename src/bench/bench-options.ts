@@ -44,6 +44,8 @@ export const DEFAULT_REDIS_URL = process.env.CONVSTORE_BENCH_REDIS_URL ?? 'redis
 export interface Profile {
   workload: Omit<Workload, 'seed' | 'clearSessions'>;
   plan: (concurrency: number) => MeasurePlan;
+  /** Rounds each measurement is split into, interleaved across stores (see interleave.ts). */
+  rounds: number;
   /** clear_session consumes a prepared session per op, so it runs fewer. */
   clearOps: number;
   /** Bench sessions of the growth run (its own, beside the filler). */
@@ -54,12 +56,14 @@ export const PROFILES: Record<'quick' | 'full', Profile> = {
   quick: {
     workload: { users: 10, sessionsPerUser: 5, historySize: 50 },
     plan: (c) => ({ warmupOps: Math.max(20, 2 * c), maxOps: 2000, maxSeconds: 0.25 }),
+    rounds: 2,
     clearOps: 60,
     growthWorkload: { users: 10, sessionsPerUser: 5, historySize: 50 },
   },
   full: {
     workload: { users: 100, sessionsPerUser: 10, historySize: 50 },
     plan: (c) => ({ warmupOps: Math.max(200, 8 * c), maxOps: 20_000, maxSeconds: 3 }),
+    rounds: 5,
     clearOps: 600,
     growthWorkload: { users: 20, sessionsPerUser: 10, historySize: 50 },
   },

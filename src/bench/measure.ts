@@ -20,48 +20,39 @@ export interface Measurement {
   ops_per_s: number;
 }
 
-/**
- * A closed loop: `concurrency` callers, each starting its next op as soon as its previous one
- * returns, as the users of a chat service do. Latency is each op's own time; throughput is ops
- * over wall time. Op indexes continue after the warm-up so targets are never reused.
- */
+/** What one slice of a measurement recorded. */
+export interface Slice {
+  latencies: Float64Array;
+  seconds: number;
+}
+
+/** A measurement in one go: warm-up, then one slice (the growth run uses it). */
 export async function measure(
   operation: Operation,
   concurrency: number,
   plan: MeasurePlan,
 ): Promise<Measurement> {
-  await loop(operation, concurrency, 0, plan.warmupOps, Number.POSITIVE_INFINITY);
-  const latencies = new Float64Array(plan.maxOps);
-  const started = performance.now();
-  const done = await loop(
-    operation,
-    concurrency,
-    plan.warmupOps,
-    plan.maxOps,
-    started + plan.maxSeconds * 1000,
-    latencies,
-  );
-  const seconds = (performance.now() - started) / 1000;
-  const sorted = latencies.subarray(0, done).sort();
-  return {
-    ops: done,
-    seconds,
-    p50_ms: percentile(sorted, 0.5),
-    p95_ms: percentile(sorted, 0.95),
-    p99_ms: percentile(sorted, 0.99),
-    ops_per_s: done / seconds,
-  };
+  await runSlice(operation, concurrency, 0, plan.warmupOps, Number.POSITIVE_INFINITY);
+  return summarize([
+    await runSlice(operation, concurrency, plan.warmupOps, plan.maxOps, plan.maxSeconds),
+  ]);
 }
 
-/** Runs up to `count` ops (indexes first, first+1, ...) until the deadline; returns how many. */
-async function loop(
+/**
+ * A closed loop: `concurrency` callers, each starting its next op as soon as its previous one
+ * returns, as the users of a chat service do, for up to `count` ops (indexes first, first+1, ...)
+ * or `seconds`. Latency is each op's own time; the slice's time is its wall time.
+ */
+export async function runSlice(
   operation: Operation,
   concurrency: number,
   first: number,
   count: number,
-  deadline: number,
-  latencies?: Float64Array,
-): Promise<number> {
+  seconds: number,
+): Promise<Slice> {
+  const latencies = new Float64Array(Number.isFinite(count) ? count : 0);
+  const started = performance.now();
+  const deadline = started + seconds * 1000;
   let next = 0;
   let done = 0;
   const caller = async () => {
@@ -69,12 +60,32 @@ async function loop(
       const slot = next++;
       const start = performance.now();
       await operation(first + slot);
-      if (latencies) latencies[done] = performance.now() - start;
-      done++;
+      latencies[done++] = performance.now() - start;
     }
   };
   await Promise.all(Array.from({ length: concurrency }, caller));
-  return done;
+  return { latencies: latencies.subarray(0, done), seconds: (performance.now() - started) / 1000 };
+}
+
+/** Percentiles over every slice's latencies; throughput over the slices' summed wall time. */
+export function summarize(slices: readonly Slice[]): Measurement {
+  const ops = slices.reduce((sum, s) => sum + s.latencies.length, 0);
+  const seconds = slices.reduce((sum, s) => sum + s.seconds, 0);
+  const all = new Float64Array(ops);
+  let at = 0;
+  for (const s of slices) {
+    all.set(s.latencies, at);
+    at += s.latencies.length;
+  }
+  all.sort();
+  return {
+    ops,
+    seconds,
+    p50_ms: percentile(all, 0.5),
+    p95_ms: percentile(all, 0.95),
+    p99_ms: percentile(all, 0.99),
+    ops_per_s: seconds > 0 ? ops / seconds : 0,
+  };
 }
 
 /** Nearest-rank percentile of sorted values (0 when there are none). */

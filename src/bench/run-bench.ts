@@ -11,7 +11,8 @@ import type { BenchContext } from './bench-context.js';
 import type { BenchResult } from './bench-result.js';
 import { runGrowth } from './growth/run-growth.js';
 import { runHttp } from './http/run-http.js';
-import { measure, roundMs, type MeasurePlan } from './measure.js';
+import { measureInterleaved, type Job } from './interleave.js';
+import { roundMs, summarize, type MeasurePlan } from './measure.js';
 import { STORE_NAMES, type BenchRow, type OperationName, type StoreName } from './names.js';
 import { describeMachine } from './report/machine-info.js';
 import { renderSvg } from './report/svg-chart.js';
@@ -67,8 +68,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   const workload: Workload = {
     ...profile.workload,
     seed,
+    // Each round runs ceil(maxOps / rounds) clears at most; each clear needs a session of its own.
     clearSessions: concurrency.reduce(
-      (sum, c) => sum + clearPlan(c).warmupOps + clearPlan(c).maxOps,
+      (sum, c) =>
+        sum + clearPlan(c).warmupOps + base.rounds * Math.ceil(clearPlan(c).maxOps / base.rounds),
       0,
     ),
   };
@@ -99,16 +102,53 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     const subjects = makeSubjects(context).filter(
       (s) => s.store.startsWith('floor-') || wanted.has(s.store as StoreName),
     );
-    for (const subject of subjects) {
-      await runSubject(subject, workload, concurrency, profile.plan, clearPlan, result, log, () =>
-        settle(context),
-      );
+    const loaded = await loadAll(subjects, workload, result, log);
+    try {
+      await settle(context);
+      const jobs = loaded.flatMap((subject) => jobsOf(subject, profile.plan, clearPlan));
+      jobs.sort((a, b) => ORDER.indexOf(a.operation) - ORDER.indexOf(b.operation));
+      for (const c of concurrency) {
+        log(`measuring ${jobs.length} operations at concurrency ${c}, ${base.rounds} rounds`);
+        const measured = await measureInterleaved(jobs, c, base.rounds, (round) =>
+          log(`  concurrency ${c}: round ${round} of ${base.rounds} done`),
+        );
+        for (const { job, slices, error } of measured) {
+          if (error !== undefined) {
+            const reason = `${job.operation} c=${c} failed: ${describeError(error)}`;
+            result.skipped.push({ store: job.store, reason });
+            log(`  ${job.store} ${reason}`);
+            continue;
+          }
+          const m = summarize(slices);
+          const row: BenchRow = {
+            store: job.store,
+            operation: job.operation,
+            concurrency: c,
+            p50_ms: roundMs(m.p50_ms),
+            p95_ms: roundMs(m.p95_ms),
+            p99_ms: roundMs(m.p99_ms),
+            ops_per_s: Math.round(m.ops_per_s),
+          };
+          result.rows.push(row);
+          log(
+            `  ${row.store} ${row.operation} c=${c}: p50 ${row.p50_ms} ms, p95 ${row.p95_ms}, ` +
+              `p99 ${row.p99_ms}, ${row.ops_per_s}/s (${m.ops} ops)`,
+          );
+        }
+      }
+    } finally {
+      for (const subject of loaded) {
+        await subject.close().catch((error: unknown) => {
+          log(`${subject.store}: cleanup failed: ${describeError(error)}`);
+        });
+      }
     }
     const growth: GrowthSize[] = options.growth ?? (quick ? [] : ['100k', '10m']);
     if (growth.length > 0) {
       await runGrowth(context, { ...profile.growthWorkload, seed, clearSessions: 0 }, growth, {
         concurrency,
         plan: profile.plan,
+        rounds: base.rounds,
         result,
       });
     }
@@ -137,62 +177,53 @@ function makeSubjects(context: BenchContext): Subject[] {
   ];
 }
 
-/** Loads one subject, measures each of its operations at each concurrency, then drops it. */
-async function runSubject(
-  subject: Subject,
+/**
+ * Loads every subject before any is measured, so that their measurements can be interleaved. A
+ * subject that cannot load (a store this version lacks, a missing peer library) is reported and
+ * left out.
+ */
+async function loadAll(
+  subjects: Subject[],
   workload: Workload,
-  concurrency: number[],
-  plan: (c: number) => MeasurePlan,
-  clearPlan: (c: number) => MeasurePlan,
   result: BenchResult,
   log: (line: string) => void,
-  settle: () => Promise<void>,
-): Promise<void> {
-  const loadStarted = Date.now();
-  try {
+): Promise<Subject[]> {
+  const loaded: Subject[] = [];
+  for (const subject of subjects) {
+    const started = Date.now();
     try {
       await subject.load(workload);
+      loaded.push(subject);
+      log(`${subject.store}: loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
     } catch (error) {
       const reason = describeError(error);
       result.skipped.push({ store: subject.store, reason });
       log(`${subject.store}: not measured: ${reason}`);
-      return;
+      await subject.close().catch(() => {});
     }
-    log(`${subject.store}: loaded in ${((Date.now() - loadStarted) / 1000).toFixed(1)} s`);
-    await settle();
-    const operations = subject.operations();
-    for (const name of ORDER) {
-      const operation = operations[name];
-      if (!operation) continue;
-      for (const c of concurrency) {
-        try {
-          const m = await measure(operation, c, name === 'clear_session' ? clearPlan(c) : plan(c));
-          const row: BenchRow = {
-            store: subject.store,
-            operation: name,
-            concurrency: c,
-            p50_ms: roundMs(m.p50_ms),
-            p95_ms: roundMs(m.p95_ms),
-            p99_ms: roundMs(m.p99_ms),
-            ops_per_s: Math.round(m.ops_per_s),
-          };
-          result.rows.push(row);
-          log(
-            `  ${subject.store} ${name} c=${c}: p50 ${row.p50_ms} ms, p95 ${row.p95_ms}, ` +
-              `p99 ${row.p99_ms}, ${row.ops_per_s}/s (${m.ops} ops)`,
-          );
-        } catch (error) {
-          const reason = `${name} c=${c} failed: ${describeError(error)}`;
-          result.skipped.push({ store: subject.store, reason });
-          log(`  ${subject.store} ${reason}`);
-        }
-      }
-    }
-  } finally {
-    await subject.close().catch((error: unknown) => {
-      log(`${subject.store}: cleanup failed: ${describeError(error)}`);
-    });
   }
+  return loaded;
+}
+
+/** The jobs of one subject: each operation it supports, with its plan. */
+function jobsOf(
+  subject: Subject,
+  plan: (c: number) => MeasurePlan,
+  clearPlan: (c: number) => MeasurePlan,
+): Job[] {
+  const operations = subject.operations();
+  return ORDER.flatMap((operation) => {
+    const run = operations[operation];
+    if (!run) return [];
+    return [
+      {
+        store: subject.store,
+        operation,
+        run,
+        plan: operation === 'clear_session' ? clearPlan : plan,
+      },
+    ];
+  });
 }
 
 /**

@@ -77,4 +77,37 @@ describe.skipIf(!available)('npm run bench (a very reduced run)', () => {
       redis.disconnect();
     }
   });
+
+  it('grows the messages table with its own loader and measures the store beside the floors', async () => {
+    const result = await runBench({
+      quick: true,
+      stores: [],
+      concurrency: [1],
+      seconds: 0.05,
+      growth: ['100k'],
+      http: false,
+      databaseUrl: TEST_DATABASE_URL,
+      redisUrl: TEST_REDIS_URL,
+      log: () => {},
+    });
+    const grown = result.rows.filter((r) => r.store.endsWith('@100k'));
+    expect(grown.map((r) => `${r.store}/${r.operation}`).sort()).toEqual([
+      'floor-postgres@100k/insert1',
+      'floor-postgres@100k/read50',
+      'postgres@100k/add',
+      'postgres@100k/read_last_50',
+    ]);
+    for (const r of grown) expect(r.table_rows).toBeGreaterThanOrEqual(100_000);
+    expect(result.loads).toHaveLength(1);
+    expect(result.loads[0]!.loaded + 2_500).toBeGreaterThanOrEqual(100_000);
+    expect(result.loads[0]!.rows_per_s).toBeGreaterThan(0);
+    const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+    try {
+      const schemas = await sql`
+        SELECT nspname FROM pg_namespace WHERE nspname LIKE ${result.runPrefix + '%'}`;
+      expect(schemas).toHaveLength(0);
+    } finally {
+      await sql.end({ timeout: 1 });
+    }
+  });
 });

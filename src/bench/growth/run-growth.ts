@@ -1,6 +1,8 @@
 import { GROWTH_SIZES, type GrowthSize } from '../bench-options.js';
 import { schemaFor, type BenchContext } from '../bench-context.js';
-import { measure, roundMs, type MeasurePlan } from '../measure.js';
+import { measureInterleaved, type Job } from '../interleave.js';
+import { roundMs, summarize, type MeasurePlan } from '../measure.js';
+import { FloorPostgresSubject } from '../subjects/floor-postgres-subject.js';
 import type { OperationName } from '../names.js';
 import type { BenchResult } from '../bench-result.js';
 import { convstoreSubject } from '../subjects/store-subjects.js';
@@ -10,15 +12,16 @@ import { fillMessages } from './fill-messages.js';
 export interface GrowthOptions {
   concurrency: number[];
   plan: (c: number) => MeasurePlan;
+  rounds: number;
   result: BenchResult;
 }
-
-const MEASURED: OperationName[] = ['add', 'read_last_50'];
 
 /**
  * Growth: the postgres store's add and read with the messages table at each size, in one schema
  * grown step by step (bench sessions loaded through the store, filler bulk-loaded around them).
- * Rows are reported as store `postgres@<size>` so they sit beside the main rows.
+ * The durable-write and read floors are measured again at each step, interleaved with the store,
+ * so a change of the machine's pace between steps (minutes apart) shows in the floors too. Rows
+ * are stores `postgres@<size>` and `floor-postgres@<size>`.
  */
 export async function runGrowth(
   context: BenchContext,
@@ -27,13 +30,16 @@ export async function runGrowth(
   options: GrowthOptions,
 ): Promise<void> {
   const { log, admin } = context;
-  const subject = convstoreSubject(context, 'postgres');
+  const store = convstoreSubject(context, 'postgres');
+  const floor = new FloorPostgresSubject(context);
   const schema = schemaFor(context, 'postgres');
   const nextFiller = { value: 0 };
   const ordered = [...sizes].sort((a, b) => GROWTH_SIZES[a] - GROWTH_SIZES[b]);
   try {
-    await subject.load(workload);
-    const operations = subject.operations();
+    await store.load(workload);
+    await floor.load(workload);
+    const storeOps = store.operations();
+    const floorOps = floor.operations();
     for (const size of ordered) {
       const fill = await fillMessages(
         context,
@@ -53,12 +59,24 @@ export async function runGrowth(
           `(loaded ${fill.loaded.toLocaleString('en')} in ${fill.seconds.toFixed(1)} s)`,
       );
       await admin.unsafe('CHECKPOINT').catch(() => {});
-      for (const name of MEASURED) {
-        for (const c of options.concurrency) {
-          const m = await measure(operations[name]!, c, options.plan(c));
+      const jobs: Job[] = [
+        { store: `floor-postgres@${size}`, operation: 'insert1', run: floorOps.insert1! },
+        { store: `postgres@${size}`, operation: 'add', run: storeOps.add! },
+        { store: `floor-postgres@${size}`, operation: 'read50', run: floorOps.read50! },
+        { store: `postgres@${size}`, operation: 'read_last_50', run: storeOps.read_last_50! },
+      ].map((job) => ({ ...job, operation: job.operation as OperationName, plan: options.plan }));
+      for (const c of options.concurrency) {
+        for (const { job, slices, error } of await measureInterleaved(
+          jobs,
+          c,
+          options.rounds,
+          () => {},
+        )) {
+          if (error !== undefined) throw error;
+          const m = summarize(slices);
           const row = {
-            store: `postgres@${size}`,
-            operation: name,
+            store: job.store,
+            operation: job.operation,
             concurrency: c,
             p50_ms: roundMs(m.p50_ms),
             p95_ms: roundMs(m.p95_ms),
@@ -67,11 +85,12 @@ export async function runGrowth(
             table_rows: fill.tableRows,
           };
           options.result.rows.push(row);
-          log(`  ${row.store} ${name} c=${c}: p50 ${row.p50_ms} ms, ${row.ops_per_s}/s`);
+          log(`  ${row.store} ${row.operation} c=${c}: p50 ${row.p50_ms} ms, ${row.ops_per_s}/s`);
         }
       }
     }
   } finally {
-    await subject.close();
+    await store.close();
+    await floor.close();
   }
 }

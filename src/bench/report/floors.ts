@@ -62,10 +62,15 @@ export function floorOf(
   if (ops.length === 0) return undefined;
   let p50 = 0;
   let inverseRate = 0;
+  // A growth row (postgres@10m) is read against the floors measured beside it (floor-...@10m).
+  const at = /@.*$/.exec(row.store)?.[0] ?? '';
   for (const op of ops) {
     const floor = rows.find(
       (r) =>
-        r.store.startsWith('floor-') && r.operation === op && r.concurrency === row.concurrency,
+        r.store.startsWith('floor-') &&
+        (/@.*$/.exec(r.store)?.[0] ?? '') === at &&
+        r.operation === op &&
+        r.concurrency === row.concurrency,
     );
     if (!floor) return undefined;
     p50 += floor.p50_ms;
