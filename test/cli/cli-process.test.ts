@@ -8,10 +8,13 @@ import {
   freshSchema,
   onCleanup,
   TEST_DATABASE_URL,
-  TEST_REDIS_URL,
+  redisUrl,
+  useRedisDatabase,
 } from '../jobs/support/job-fixtures.js';
 import { writeLangChainFixture } from '../jobs/support/langchain-fixture.js';
 import { runCliProcess, startCli } from '../jobs/support/run-cli-process.js';
+
+useRedisDatabase(13);
 
 /** The real `convstore` process, as cron or an operator runs it. */
 describe.skipIf(!available())('convstore as a process', () => {
@@ -66,7 +69,7 @@ describe.skipIf(!available())('convstore as a process', () => {
       '--key-pattern',
       `${prefix}lc:*`,
       '--from',
-      TEST_REDIS_URL,
+      redisUrl(),
       '--to',
       TEST_DATABASE_URL,
       '--schema',
@@ -129,7 +132,7 @@ describe.skipIf(!available())('convstore migrate-redis and SIGINT', () => {
       '--key-pattern',
       `${prefix}lc:*`,
       '--from',
-      TEST_REDIS_URL,
+      redisUrl(),
       '--to',
       TEST_DATABASE_URL,
       '--schema',

@@ -9,8 +9,11 @@ import {
   onCleanup,
   redis,
   TEST_DATABASE_URL,
-  TEST_REDIS_URL,
+  redisUrl,
+  useRedisDatabase,
 } from './support/job-fixtures.js';
+
+useRedisDatabase(12);
 
 const USERS = 20;
 const SESSIONS_PER_USER = 60;
@@ -23,8 +26,8 @@ const SESSIONS_PER_USER = 60;
 describe.skipIf(!available())('migrate-redis, convstore layout', () => {
   it('moves every session of every user, empty and trimmed ones included, exactly as the redis store holds them', async () => {
     const [prefix, schema] = [freshPrefix(), freshSchema()];
-    const source = await open({ url: TEST_REDIS_URL, keyPrefix: prefix, ttlSeconds: 3600 });
-    const trimming = await open({ url: TEST_REDIS_URL, keyPrefix: prefix, maxHistory: 3 });
+    const source = await open({ url: redisUrl(), keyPrefix: prefix, ttlSeconds: 3600 });
+    const trimming = await open({ url: redisUrl(), keyPrefix: prefix, maxHistory: 3 });
     await source.putAgent({
       agentId: 'helper',
       name: 'Helper',
@@ -35,11 +38,11 @@ describe.skipIf(!available())('migrate-redis, convstore layout', () => {
 
     // Two broken sessions: a message that is not JSON, and a session hash whose metadata is not.
     const brokenList = `${prefix}{user-1}:msgs:s-1`;
-    await redis.lset(brokenList, 0, '{"seq":1,"messageId":"x", broken');
-    await redis.hset(`${prefix}{user-2}:meta:s-2`, 'm', '{nope');
+    await redis().lset(brokenList, 0, '{"seq":1,"messageId":"x", broken');
+    await redis().hset(`${prefix}{user-2}:meta:s-2`, 'm', '{nope');
 
     const summary = await migrateRedis({
-      from: TEST_REDIS_URL,
+      from: redisUrl(),
       to: TEST_DATABASE_URL,
       schema,
       format: 'convstore',
@@ -102,7 +105,7 @@ describe.skipIf(!available())('migrate-redis, convstore layout', () => {
 
     // A second run finds everything in place.
     const again = await migrateRedis({
-      from: TEST_REDIS_URL,
+      from: redisUrl(),
       to: TEST_DATABASE_URL,
       schema,
       format: 'convstore',
@@ -117,7 +120,7 @@ describe.skipIf(!available())('migrate-redis, convstore layout', () => {
 
   it('deletes the source keys of verified sessions and takes them out of the user index', async () => {
     const [prefix, schema] = [freshPrefix(), freshSchema()];
-    const source = await open({ url: TEST_REDIS_URL, keyPrefix: prefix });
+    const source = await open({ url: redisUrl(), keyPrefix: prefix });
     for (let i = 0; i < 5; i++) {
       await source.append({
         userId: 'carol',
@@ -126,7 +129,7 @@ describe.skipIf(!available())('migrate-redis, convstore layout', () => {
       });
     }
     const summary = await migrateRedis({
-      from: TEST_REDIS_URL,
+      from: redisUrl(),
       to: TEST_DATABASE_URL,
       schema,
       format: 'convstore',

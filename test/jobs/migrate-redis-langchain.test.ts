@@ -8,15 +8,18 @@ import {
   freshSchema,
   redis,
   TEST_DATABASE_URL,
-  TEST_REDIS_URL,
+  redisUrl,
+  useRedisDatabase,
 } from './support/job-fixtures.js';
 import { writeLangChainFixture, type LangChainFixture } from './support/langchain-fixture.js';
+
+useRedisDatabase(11);
 
 const SESSIONS = 2000;
 
 describe.skipIf(!available())('migrate-redis, LangChain layout', () => {
   const options = (prefix: string, schema: string) => ({
-    from: TEST_REDIS_URL,
+    from: redisUrl(),
     to: TEST_DATABASE_URL,
     schema,
     format: 'langchain' as const,
@@ -160,7 +163,7 @@ describe.skipIf(!available())('migrate-redis, LangChain layout', () => {
     expect(refused.verification?.differences).toBe(1);
     expect(refused.verification?.differing[0]?.sessionId).toBe('s7');
     expect(refused.deletedKeys).toBe(0);
-    expect(await redis.exists(fixture.sessions[0]!.key)).toBe(1);
+    expect(await redis().exists(fixture.sessions[0]!.key)).toBe(1);
 
     // Repair the target the way an operator would (drop the bad sessions, migrate again).
     await admin.unsafe(`DELETE FROM "${schema}".sessions WHERE session_id = 's7'`);
@@ -171,10 +174,10 @@ describe.skipIf(!available())('migrate-redis, LangChain layout', () => {
     });
     expect(repaired.verification?.differences).toBe(0);
     expect(repaired.deletedKeys).toBe(200);
-    for (const session of fixture.sessions) expect(await redis.exists(session.key)).toBe(0);
+    for (const session of fixture.sessions) expect(await redis().exists(session.key)).toBe(0);
     // Unreadable and foreign keys are never deleted.
     for (const key of [...fixture.malformedKeys, ...fixture.otherKeys]) {
-      expect(await redis.exists(key)).toBe(1);
+      expect(await redis().exists(key)).toBe(1);
     }
     await expectTargetHolds(schema, fixture);
   });
@@ -241,7 +244,7 @@ describe.skipIf(!available())('migrate-redis, what LangChain itself wrote', () =
     const history = new RedisChatMessageHistory({
       sessionId: `${prefix}chat-42`,
       sessionTTL: 600,
-      client: redis,
+      client: redis(),
     });
     await history.addMessage(new HumanMessage('What is the weather in Lisbon?'));
     await history.addMessage(
@@ -254,7 +257,7 @@ describe.skipIf(!available())('migrate-redis, what LangChain itself wrote', () =
     await history.addMessage(new AIMessage({ content: 'Sunny, 21°C.', id: 'run-7' }));
 
     const summary = await migrateRedis({
-      from: TEST_REDIS_URL,
+      from: redisUrl(),
       to: TEST_DATABASE_URL,
       schema,
       format: 'langchain',

@@ -13,8 +13,33 @@ const prefixes: string[] = [];
 const cleanups: Array<() => Promise<void>> = [];
 
 export const admin = postgres(TEST_DATABASE_URL, { max: 2, onnotice: () => {} });
-export const redis = new Redis(TEST_REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1 });
-redis.on('error', () => {});
+let database = 0;
+let client: Redis | undefined;
+
+/**
+ * A test file that writes Redis data for a migration picks a database of its own (before its
+ * tests run), so that no other file's writes and deletes resize the keyspace under its SCANs:
+ * a resizing table may hand SCAN a key twice, which would make exact counts flaky.
+ */
+export function useRedisDatabase(db: number): void {
+  database = db;
+}
+
+/** The test Redis, on this file's database. */
+export function redisUrl(): string {
+  const url = new URL(TEST_REDIS_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** A client of this file's Redis database. */
+export function redis(): Redis {
+  if (!client) {
+    client = new Redis(redisUrl(), { maxRetriesPerRequest: 1 });
+    client.on('error', () => {});
+  }
+  return client;
+}
 
 export function freshSchema(): string {
   const schema = `${inject('runPrefix')}_j${process.pid}_${++counter}`;
@@ -36,9 +61,9 @@ export function onCleanup(cleanup: () => Promise<void>): void {
 export async function deleteKeys(pattern: string): Promise<void> {
   let cursor = '0';
   do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
+    const [next, keys] = await redis().scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
     cursor = next;
-    if (keys.length > 0) await redis.unlink(...keys);
+    if (keys.length > 0) await redis().unlink(...keys);
   } while (cursor !== '0');
 }
 
@@ -55,7 +80,7 @@ afterEach(async () => {
 });
 
 afterAll(async () => {
-  redis.disconnect();
+  client?.disconnect();
   await admin.end({ timeout: 1 });
 });
 

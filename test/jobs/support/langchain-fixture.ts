@@ -47,7 +47,7 @@ export async function writeLangChainFixture(
   const malformedKeys: string[] = [];
   const otherKeys: string[] = [];
   let messageCount = 0;
-  let pipeline = redis.pipeline();
+  let pipeline = redis().pipeline();
   for (let n = 0; n < count; n++) {
     const sessionId = `s${n}`;
     const key = `${prefix}lc:${sessionId}`;
@@ -83,7 +83,7 @@ export async function writeLangChainFixture(
     messageCount += messages.length;
     if (n % 500 === 499) {
       await pipeline.exec();
-      pipeline = redis.pipeline();
+      pipeline = redis().pipeline();
     }
   }
   const broken: Array<[string, string[]]> = [
