@@ -158,12 +158,10 @@ export class SqlStore implements ConversationStore {
     const { userId, limit, cursor } = this.validate.listSessions(input);
     const position = cursor === undefined ? null : decodeSessionCursor(cursor);
     const rows = await this.run<{ session: SessionJson; updated_us: string }>(
-      ...(position
-        ? ([
-            this.sql.listSessionsAfter,
-            [userId, position.updatedMicros, position.sessionId, limit + 1],
-          ] as const)
-        : ([this.sql.listSessions, [userId, limit + 1]] as const)),
+      position ? this.sql.listSessionsAfter : this.sql.listSessions,
+      position
+        ? [userId, position.updatedMicros, position.sessionId, limit + 1]
+        : [userId, limit + 1],
     );
     const page = rows.slice(0, limit);
     const last = page.at(-1);
