@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import type { CommandContext } from './command-context.js';
+import { benchCommand } from './commands/bench.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { dbCommand } from './commands/db.js';
 import { flushCommand } from './commands/flush.js';
@@ -59,6 +60,7 @@ function buildProgram(context: CommandContext): Command {
     cleanupCommand(context),
     migrateRedisCommand(context),
     flushCommand(context),
+    benchCommand(context),
   ]) {
     program.addCommand(command);
   }

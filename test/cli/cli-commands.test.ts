@@ -11,6 +11,8 @@ const COMMANDS = [
   [['db', 'status']],
   [['cleanup']],
   [['migrate-redis']],
+  [['serve']],
+  [['flush']],
 ];
 
 describe('convstore CLI: parsing', () => {
@@ -19,6 +21,16 @@ describe('convstore CLI: parsing', () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: convstore/);
     expect(stdout).toContain('--help');
+  });
+
+  it('hands bench its own flags: --help prints its usage, a bad flag exits 2', async () => {
+    const help = await cli('bench', '--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^usage: convstore bench/);
+    expect(help.stdout).toContain('--quick');
+    const bad = await cli('bench', '--stores', 'nope');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--stores: unknown nope/);
   });
 
   it('documents every exit code in the top-level help, from the one error table', async () => {
