@@ -245,11 +245,17 @@ export class HybridStore implements ConversationStore {
       await new Promise((resolve) => setTimeout(resolve, 2 + attempt * 5));
       return '';
     }
-    const session = await this.sql.getSession({ userId, sessionId });
-    if (!session) return token;
-    const window = await this.sql.history({ userId, sessionId, last: this.options.windowSize });
-    await this.cache.fill(userId, sessionId, token, session, window);
-    return '';
+    try {
+      const session = await this.sql.getSession({ userId, sessionId });
+      if (!session) return token;
+      const window = await this.sql.history({ userId, sessionId, last: this.options.windowSize });
+      await this.cache.fill(userId, sessionId, token, session, window);
+      return '';
+    } catch (error) {
+      // PostgreSQL is away: free the lease at once rather than let it block others for seconds.
+      await this.cache.attempt(() => this.cache.script('unlockLease', [lease], [token]));
+      throw error;
+    }
   }
 
   private refill(userId: string, sessionId: string, token: string): void {

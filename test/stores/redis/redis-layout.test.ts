@@ -152,7 +152,7 @@ describe.skipIf(!available)('redis store: keys, TTLs and round trips', () => {
     expect(
       (await store.listSessions({ userId: 'carol' })).sessions.map((s) => s.sessionId),
     ).toEqual(['new']);
-    expect(await admin.zrange(`${prefix}{carol}:sessions`, 0, -1)).toEqual(['new']);
+    expect(await admin.zrange(`${prefix}{carol}:sessions`, '0', '-1')).toEqual(['new']);
     expect(await store.cleanupExpired()).toEqual({ sessions: 1, messages: 1 });
     expect(await store.deleteUser({ userId: 'carol' })).toEqual({ sessions: 1, messages: 1 });
     expect(await keysUnder(`${prefix}{carol}`)).toEqual([]);
