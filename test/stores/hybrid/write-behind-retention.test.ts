@@ -1,0 +1,70 @@
+import { Redis } from 'ioredis';
+import postgres from 'postgres';
+import { afterAll, describe, expect, inject, it } from 'vitest';
+import { createStore, type ConversationStore } from '../../../src/index.js';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
+
+const available = inject('postgresAvailable') && inject('redisAvailable');
+
+describe.skipIf(!available)('hybrid write-behind: unflushed sessions stay in Redis', () => {
+  const schema = `${inject('runPrefix')}_retain_${process.pid}`;
+  const keyPrefix = `${schema}:`;
+  const redis = new Redis(TEST_REDIS_URL);
+  let store: ConversationStore | undefined;
+
+  afterAll(async () => {
+    await store?.close();
+    const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+    await sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await sql.end();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
+      cursor = next;
+      if (keys.length > 0) await redis.del(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+  });
+
+  it('has no TTL while entries wait, and gets its cache TTL back once they are flushed', async () => {
+    store = await createStore({
+      url: TEST_DATABASE_URL,
+      schema,
+      migrate: true,
+      ttlSeconds: 1,
+      cache: {
+        url: TEST_REDIS_URL,
+        keyPrefix,
+        writeMode: 'write-behind',
+        flusher: false,
+        cacheTtlSeconds: 1,
+      },
+    });
+    const key = { userId: 'alice', sessionId: 'waiting' };
+    await store.append({ ...key, messages: [{ role: 'user', content: 'not flushed yet' }] });
+    const sessionKeys = ['meta', 'msgs', 'ids'].map(
+      (kind) => `${keyPrefix}{alice}:${kind}:waiting`,
+    );
+    for (const k of sessionKeys) expect(await redis.pttl(k), k).toBe(-1);
+    expect(await redis.hget(sessionKeys[0]!, 'p')).toBe('1');
+
+    // Past the session's own TTL, the entry is still there to be flushed.
+    await expect.poll(() => store!.getSession(key), { timeout: 5_000 }).toBeNull();
+    expect(await redis.exists(sessionKeys[0]!)).toBe(1);
+    expect(await redis.xlen(`${keyPrefix}flush-stream`)).toBe(1);
+
+    const flushed = await (store as ConversationStore & { flush(): Promise<number> }).flush();
+    expect(flushed).toBe(1);
+    const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+    const rows = await sql.unsafe(
+      `SELECT content FROM "${schema}".messages WHERE user_id = 'alice' AND session_id = 'waiting'`,
+    );
+    await sql.end();
+    expect(rows.map((row) => row.content)).toEqual(['not flushed yet']);
+    for (const k of sessionKeys) {
+      expect(await redis.pttl(k), k).toBeGreaterThan(0);
+      expect(await redis.pttl(k), k).toBeLessThanOrEqual(1000);
+    }
+    expect(await redis.hexists(sessionKeys[0]!, 'p')).toBe(0);
+  });
+});
