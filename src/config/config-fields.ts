@@ -31,6 +31,20 @@ export const CONFIG_FIELDS = [
     url(/^rediss?:\/\//, 'redis:// or rediss://'),
   ),
   field(
+    'redisKeyPrefix',
+    'REDIS_KEY_PREFIX',
+    'convstore:',
+    'prefix of every key the cache writes in Redis (no braces)',
+    z.string().regex(/^[A-Za-z0-9._:-]{0,64}$/, 'must be 0-64 characters from A-Z a-z 0-9 . _ : -'),
+  ),
+  field(
+    'cacheWriteMode',
+    'CACHE_WRITE_MODE',
+    'write-through',
+    'with REDIS_URL: write-through (acknowledged after the PostgreSQL commit) or write-behind',
+    z.enum(['write-through', 'write-behind'], { error: 'must be write-through or write-behind' }),
+  ),
+  field(
     'schema',
     'CONVSTORE_SCHEMA',
     'convstore',

@@ -10,6 +10,10 @@ export interface ServiceConfig {
   databaseUrl: string | null;
   /** Adds the Redis cache in front of the database (hybrid store). */
   redisUrl: string | null;
+  /** Prefix of the cache's Redis keys. */
+  redisKeyPrefix: string;
+  /** How the hybrid acknowledges appends; see CacheOptions.writeMode. */
+  cacheWriteMode: 'write-through' | 'write-behind';
   schema: string;
   /** Sliding session TTL in seconds; null keeps sessions forever. */
   conversationTtl: number | null;

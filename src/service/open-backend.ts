@@ -87,15 +87,20 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
   };
 }
 
-/**
- * REDIS_URL puts the Redis cache in front of the database. Until createStore takes a `cache`
- * option, the service refuses REDIS_URL rather than silently running without the cache; once it
- * does, this becomes `config.redisUrl ? { cache: { url: config.redisUrl } } : {}`.
- */
+/** REDIS_URL puts the Redis cache in front of PostgreSQL: the hybrid store. */
 function cacheOption(config: ServiceConfig): Partial<StoreOptions> {
   if (!config.redisUrl) return {};
-  throw ValidationError.field(
-    'REDIS_URL',
-    'the Redis cache (hybrid store) is not available in this version yet; unset REDIS_URL',
-  );
+  if (!config.databaseUrl || config.databaseUrl.startsWith('pglite://')) {
+    throw ValidationError.field(
+      'REDIS_URL',
+      'the Redis cache sits in front of PostgreSQL: set DATABASE_URL=postgres://... too',
+    );
+  }
+  return {
+    cache: {
+      url: config.redisUrl,
+      keyPrefix: config.redisKeyPrefix,
+      writeMode: config.cacheWriteMode,
+    },
+  };
 }

@@ -40,6 +40,16 @@ describeService('operations', (backend) => {
     expect(text).toMatch(/convstore_http_errors_total\{code="not_found"\} 1/);
     expect(text).toContain('convstore_cache_hits_total');
     expect(text).toContain('convstore_cache_misses_total');
+    if (backend === 'hybrid') {
+      expect(text).toMatch(/^convstore_cache_redis_up 1$/m);
+      // Reads are answered by the Redis cache once it holds the session (it fills on reads).
+      const hits = async () => {
+        await api.request('GET', '/v1/sessions/secret-session-id/messages', { token: key });
+        const now = (await api.request('GET', '/metrics')).body as string;
+        return Number(/^convstore_cache_hits_total (\d+)/m.exec(now)?.[1]);
+      };
+      await expect.poll(hits, { timeout: 10_000, interval: 50 }).toBeGreaterThan(0);
+    }
     expect(text).not.toContain('secret-session-id');
     expect(text).not.toContain('missing-session');
   });

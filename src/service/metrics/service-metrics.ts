@@ -2,7 +2,7 @@ import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom
 
 /** Something that counts cache hits and misses (the hybrid store does). */
 export interface CacheCounters {
-  cacheStats(): { hits: number; misses: number };
+  cacheStats(): { hits: number; misses: number; redisAvailable?: boolean };
 }
 
 /**
@@ -57,6 +57,19 @@ export class ServiceMetrics {
       registers: [this.registry],
       collect() {
         catchUp(this, 'misses');
+      },
+    });
+    const cacheUp = (): number | null => {
+      const stats = this.cache?.cacheStats();
+      return stats?.redisAvailable === undefined ? null : Number(stats.redisAvailable);
+    };
+    new Gauge({
+      name: 'convstore_cache_redis_up',
+      help: '1 while the Redis cache answers, 0 while calls fall back to PostgreSQL (hybrid only)',
+      registers: [this.registry],
+      collect() {
+        const up = cacheUp();
+        if (up !== null) this.set(up);
       },
     });
   }

@@ -3,10 +3,11 @@ import postgres from 'postgres';
 import { afterAll, afterEach, describe, inject } from 'vitest';
 import { loadServiceConfig, type ConfigOverrides } from '../../../src/config/index.js';
 import { startService, type ServiceDeps, type ServiceHandle } from '../../../src/service/index.js';
-import { TEST_DATABASE_URL } from '../../support/servers.js';
+import { Redis } from 'ioredis';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
 
-export type ServiceBackend = 'pglite' | 'postgres';
-export const SERVICE_BACKENDS: readonly ServiceBackend[] = ['pglite', 'postgres'];
+export type ServiceBackend = 'pglite' | 'postgres' | 'hybrid';
+export const SERVICE_BACKENDS: readonly ServiceBackend[] = ['pglite', 'postgres', 'hybrid'];
 export const ADMIN_TOKEN = 'test-admin-token-0123456789abcdef';
 
 // Response bodies are whatever JSON the service sent; tests assert their shape.
@@ -62,7 +63,8 @@ export async function startTestService(
       port: 0,
       host: '127.0.0.1',
       schema,
-      databaseUrl: backend === 'postgres' ? TEST_DATABASE_URL : null,
+      databaseUrl: backend === 'pglite' ? null : TEST_DATABASE_URL,
+      ...(backend === 'hybrid' && { redisUrl: TEST_REDIS_URL, redisKeyPrefix: `${schema}:` }),
       adminToken: ADMIN_TOKEN,
       logLevel: 'silent',
       cleanupIntervalSeconds: 0,
@@ -112,10 +114,12 @@ export function serviceClient(handle: ServiceHandle, schema: string): TestServic
   };
 }
 
-/** One describe block per backend; PostgreSQL's runs only when it answers (CI requires it). */
+/** One describe block per backend; each runs only when its servers answer (CI requires them). */
 export function describeService(name: string, body: (backend: ServiceBackend) => void): void {
   for (const backend of SERVICE_BACKENDS) {
-    const available = backend === 'pglite' || inject('postgresAvailable');
+    const available =
+      backend === 'pglite' ||
+      (inject('postgresAvailable') && (backend === 'postgres' || inject('redisAvailable')));
     describe.skipIf(!available)(`${name} [${backend}]`, () => body(backend));
   }
 }
@@ -124,13 +128,28 @@ afterEach(async () => {
   for (const { handle, backend, schema } of started.splice(0)) {
     await handle.close();
     await dropSchema(backend, schema);
+    if (backend === 'hybrid') await dropCacheKeys(`${schema}:`);
   }
 });
 
 afterAll(async () => {
   if (sharedPglite) await (await sharedPglite).close();
   await admin?.end({ timeout: 1 });
+  redis?.disconnect();
 });
+
+let redis: Redis | undefined;
+
+/** The hybrid's cache keys of one test: its schema name is their prefix. */
+async function dropCacheKeys(prefix: string): Promise<void> {
+  redis ??= new Redis(TEST_REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    if (keys.length > 0) await redis.del(...keys);
+    cursor = next;
+  } while (cursor !== '0');
+}
 
 export function pglite(): Promise<PGlite> {
   sharedPglite ??= import('@electric-sql/pglite').then(({ PGlite }) => PGlite.create('memory://'));
