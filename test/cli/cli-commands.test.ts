@@ -1,8 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_STATUS } from '../../src/index.js';
 import { EXIT } from '../../src/cli/exit-codes.js';
-import { admin, available, freshSchema, TEST_DATABASE_URL } from '../jobs/support/job-fixtures.js';
+import { createStore } from '../../src/index.js';
+import {
+  admin,
+  available,
+  freshPrefix,
+  freshSchema,
+  onCleanup,
+  redisUrl,
+  TEST_DATABASE_URL,
+  useRedisDatabase,
+} from '../jobs/support/job-fixtures.js';
 import { cli } from './capture.js';
+
+useRedisDatabase(14);
 
 const COMMANDS = [
   [[]],
@@ -132,5 +144,38 @@ describe.skipIf(!available())('convstore db', () => {
     expect(down.stderr).toMatch(/unavailable/);
     const wrong = await cli('db', 'status', '--url', 'redis://127.0.0.1:6379');
     expect(wrong.code).toBe(2);
+  });
+});
+
+describe.skipIf(!available())('convstore cleanup on the Redis store', () => {
+  it('prunes the user indexes of sessions Redis has expired and says how many', async () => {
+    const prefix = freshPrefix();
+    const store = await createStore({ url: redisUrl(), keyPrefix: prefix, ttlSeconds: 1 });
+    onCleanup(() => store.close());
+    for (let i = 0; i < 5; i++) {
+      await store.append({
+        userId: 'gus',
+        sessionId: `s${i}`,
+        messages: [{ role: 'user', content: 'soon gone' }],
+      });
+    }
+    // Expired (getSession reads without pruning anything), but still in the user's index.
+    await expect
+      .poll(async () => await store.getSession({ userId: 'gus', sessionId: 's4' }), {
+        timeout: 10_000,
+      })
+      .toBeNull();
+    const { code, stdout } = await cli(
+      'cleanup',
+      '--url',
+      redisUrl(),
+      '--key-prefix',
+      prefix,
+      '--json',
+    );
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ sessions: 5, messages: 5 });
+    const again = await cli('cleanup', '--url', redisUrl(), '--key-prefix', prefix, '--json');
+    expect(JSON.parse(again.stdout)).toMatchObject({ sessions: 0, messages: 0 });
   });
 });
