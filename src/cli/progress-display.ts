@@ -4,6 +4,8 @@ import type { MigrationProgress } from '../jobs/migrate-redis/types.js';
 /** Shows a job's progress: a bar with rate and ETA on a terminal, plain lines otherwise. */
 export interface ProgressDisplay {
   update(progress: MigrationProgress): void;
+  /** A line (a skipped key, a difference) that must not land in the middle of the bar. */
+  log(line: string): void;
   stop(): void;
 }
 
@@ -18,7 +20,8 @@ const LABEL: Record<MigrationProgress['phase'], string> = {
 const LINE_EVERY_MS = 1000;
 
 export function progressDisplay(stream: NodeJS.WritableStream, enabled: boolean): ProgressDisplay {
-  if (!enabled) return { update: () => {}, stop: () => {} };
+  if (!enabled)
+    return { update: () => {}, log: (line) => stream.write(`${line}\n`), stop: () => {} };
   const tty = (stream as NodeJS.WriteStream).isTTY === true;
   return tty ? barDisplay(stream) : lineDisplay(stream);
 }
@@ -48,6 +51,10 @@ function barDisplay(stream: NodeJS.WritableStream): ProgressDisplay {
       }
       bar.setTotal(progress.total);
       bar.update(progress.done, { rate });
+    },
+    log(line) {
+      // Clear the bar's line, print, and let the next update draw the bar again below.
+      stream.write(`\r\x1b[2K${line}\n`);
     },
     stop() {
       if (phase !== null) bar.stop();
@@ -82,6 +89,9 @@ function lineDisplay(stream: NodeJS.WritableStream): ProgressDisplay {
         print(progress);
       } else if (performance.now() - lastLine >= LINE_EVERY_MS) print(progress);
       last = progress;
+    },
+    log(line) {
+      stream.write(`${line}\n`);
     },
     stop() {
       if (last) print(last);

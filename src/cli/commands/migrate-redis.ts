@@ -89,9 +89,9 @@ export function migrateRedisCommand(context: CommandContext): Command {
             batchSize: flags.batchSize,
             signal: context.signal,
             onProgress: (event) => progress.update(event),
-            onUnreadable: (key, problem) => output.note(`unreadable, skipped: ${key}: ${problem}`),
+            onUnreadable: (key, problem) => progress.log(`unreadable, skipped: ${key}: ${problem}`),
             onDifference: (difference) =>
-              output.note(`differs: ${difference.key}: ${difference.problem}`),
+              progress.log(`differs: ${difference.key}: ${difference.problem}`),
           });
         } finally {
           progress.stop();
