@@ -17,6 +17,14 @@ describeService('operations', (backend) => {
       status: 200,
       body: { status: 'ready', store: backend },
     });
+    const traced = await api.request('GET', '/healthz', {
+      headers: { 'x-request-id': 'trace-42' },
+    });
+    expect(traced.headers.get('x-request-id')).toBe('trace-42');
+    const untraced = await api.request('GET', '/healthz', {
+      headers: { 'x-request-id': 'a b\tc' },
+    });
+    expect(untraced.headers.get('x-request-id')).toMatch(/^req-/);
   });
 
   it('exports Prometheus metrics labelled by route template and code, never by ids', async () => {
