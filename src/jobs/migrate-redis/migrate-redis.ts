@@ -147,8 +147,10 @@ export async function migrateRedis(options: MigrateRedisOptions): Promise<Migrat
       }
     }
   } catch (error) {
-    throw error instanceof Error && error.name === 'ReplyError'
-      ? new UnavailableError('the source Redis refused a read', { cause: error })
+    throw isRedisFailure(error)
+      ? new UnavailableError('the source Redis stopped answering or refused a read', {
+          cause: error,
+        })
       : toStoreError(error);
   } finally {
     redis.disconnect();
@@ -156,6 +158,16 @@ export async function migrateRedis(options: MigrateRedisOptions): Promise<Migrat
     summary.durationMs = Math.round(performance.now() - started);
   }
   return summary;
+}
+
+/** ioredis's own failures: a refused command, a lost connection, retries given up. */
+function isRedisFailure(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return (
+    error.name === 'ReplyError' ||
+    error.name === 'MaxRetriesPerRequestError' ||
+    /^Connection is closed/.test(error.message)
+  );
 }
 
 function sourceReader(options: ResolvedMigrateRedisOptions, redis: Redis): SourceReader {
@@ -244,6 +256,8 @@ class PassRunner {
     let total = 0;
     this.options.onProgress?.({ phase: 'count', done: 0, total: 0 });
     for await (const page of scanKeys(this.redis, this.reader.match, SCAN_COUNT)) {
+      // Stopped while counting: the migrate pass then stops before its first chunk.
+      if (this.options.signal?.aborted) break;
       total += page.filter((key) => this.reader.isSessionKey(key)).length;
     }
     return total;

@@ -9,11 +9,9 @@ export async function* scanKeys(
   redis: Redis,
   match: string,
   count: number,
-  signal?: AbortSignal,
 ): AsyncGenerator<string[]> {
   let cursor = '0';
   do {
-    signal?.throwIfAborted();
     const [next, keys] = await redis.scan(cursor, 'MATCH', match, 'COUNT', count);
     cursor = next;
     if (keys.length > 0) yield keys;
