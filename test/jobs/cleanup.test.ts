@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BusyError, createStore, type ConversationStore } from '../../src/index.js';
 import { runCleanup } from '../../src/jobs/cleanup.js';
+import { cleanupLockHeld } from './support/cleanup-lock.js';
 import {
   admin,
   available,
@@ -102,30 +103,25 @@ describe.skipIf(!available())('cleanup', () => {
     const expiring = await open(schema, 1);
     const first = await open(schema, null);
     const second = await open(schema, null);
-    await fill(expiring, 'old', 1500);
-    await expect.poll(() => expiredCount(schema), { timeout: 10_000 }).toBe(1500);
+    await fill(expiring, 'old', 50);
+    await expect.poll(() => expiredCount(schema), { timeout: 10_000 }).toBe(50);
 
-    // One session per transaction, so the first runner holds the lock for a good while.
-    const running = runCleanup(first, { batchSize: 1 });
-    await expect.poll(() => lockHeld(schema), { timeout: 10_000 }).toBe(true);
+    // Hold the first runner up inside its first batch (our transaction locks the table), so it
+    // surely holds the lock while the second one tries: the race is decided, not hoped for.
+    const blocker = await admin.reserve();
+    onCleanup(async () => blocker.release());
+    await blocker`BEGIN`;
+    await blocker.unsafe(`LOCK TABLE "${schema}".sessions IN EXCLUSIVE MODE`);
+    const running = runCleanup(first, { batchSize: 10 });
+    await expect.poll(() => cleanupLockHeld(schema), { timeout: 10_000 }).toBe(true);
     await expect(runCleanup(second)).rejects.toThrow(BusyError);
     await expect(runCleanup(second)).rejects.toThrow(/another cleanup is running/);
+    expect(await expiredCount(schema)).toBe(50);
 
-    expect(await running).toMatchObject({ sessions: 1500, messages: 3000 });
-    expect(await lockHeld(schema)).toBe(false);
+    await blocker`COMMIT`;
+    expect(await running).toMatchObject({ sessions: 50, messages: 100 });
+    expect(await cleanupLockHeld(schema)).toBe(false);
     // Once the first is done, the lock is free again.
     expect(await runCleanup(second)).toMatchObject({ sessions: 0, messages: 0 });
   });
 });
-
-/** Whether some connection holds the schema's cleanup advisory lock. */
-export async function lockHeld(schema: string): Promise<boolean> {
-  const [row] = await admin.unsafe<{ held: boolean }[]>(
-    `SELECT exists(
-       SELECT 1 FROM pg_locks
-        WHERE locktype = 'advisory' AND granted
-          AND objid::bigint = (hashtext($1)::bigint & 4294967295)) AS held`,
-    [`convstore:cleanup:${schema}`],
-  );
-  return row!.held;
-}
