@@ -26,6 +26,8 @@ export interface BenchOptions {
   json?: string;
   /** Write the SVG chart here. */
   svg?: string;
+  /** Write the results as Markdown tables here (for docs/BENCHMARKS.md). */
+  markdown?: string;
   /** Longest a measurement runs, in seconds (default 3; quick: 0.25). */
   seconds?: number;
   /** Seed of the data and of the target sequences. Default 42. */
@@ -55,14 +57,24 @@ export interface Profile {
 export const PROFILES: Record<'quick' | 'full', Profile> = {
   quick: {
     workload: { users: 10, sessionsPerUser: 5, historySize: 50 },
-    plan: (c) => ({ warmupOps: Math.max(20, 2 * c), maxOps: 2000, maxSeconds: 0.25 }),
+    plan: (c) => ({
+      warmupOps: Math.max(20, 2 * c),
+      warmupSeconds: 0.1,
+      maxOps: 2000,
+      maxSeconds: 0.25,
+    }),
     rounds: 2,
     clearOps: 60,
     growthWorkload: { users: 10, sessionsPerUser: 5, historySize: 50 },
   },
   full: {
     workload: { users: 100, sessionsPerUser: 10, historySize: 50 },
-    plan: (c) => ({ warmupOps: Math.max(200, 8 * c), maxOps: 20_000, maxSeconds: 3 }),
+    plan: (c) => ({
+      warmupOps: Math.max(200, 8 * c),
+      warmupSeconds: 1,
+      maxOps: 20_000,
+      maxSeconds: 3,
+    }),
     rounds: 5,
     clearOps: 600,
     growthWorkload: { users: 20, sessionsPerUser: 10, historySize: 50 },

@@ -38,8 +38,14 @@ export async function measureInterleaved(
   for (const state of results) {
     const plan = state.job.plan(concurrency);
     try {
-      await runSlice(state.job.run, concurrency, 0, plan.warmupOps, Number.POSITIVE_INFINITY);
-      state.next = plan.warmupOps;
+      const warm = await runSlice(
+        state.job.run,
+        concurrency,
+        0,
+        plan.warmupOps,
+        plan.warmupSeconds,
+      );
+      state.next = warm.latencies.length;
     } catch (error) {
       state.error = error;
     }

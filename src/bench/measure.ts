@@ -3,8 +3,10 @@ import type { Operation } from './subjects/subject.js';
 
 /** How long one (store, operation, concurrency) runs. */
 export interface MeasurePlan {
-  /** Ops run first and thrown away: connections opened, statements prepared, caches warm. */
+  /** Ops run first and thrown away: connections opened, statements prepared, caches warm... */
   warmupOps: number;
+  /** ...for at most this long (slow references would otherwise warm up for a minute). */
+  warmupSeconds: number;
   /** The measurement stops at this many ops... */
   maxOps: number;
   /** ...or after this long, whichever comes first. */
@@ -32,9 +34,9 @@ export async function measure(
   concurrency: number,
   plan: MeasurePlan,
 ): Promise<Measurement> {
-  await runSlice(operation, concurrency, 0, plan.warmupOps, Number.POSITIVE_INFINITY);
+  const warm = await runSlice(operation, concurrency, 0, plan.warmupOps, plan.warmupSeconds);
   return summarize([
-    await runSlice(operation, concurrency, plan.warmupOps, plan.maxOps, plan.maxSeconds),
+    await runSlice(operation, concurrency, warm.latencies.length, plan.maxOps, plan.maxSeconds),
   ]);
 }
 

@@ -6,6 +6,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --quick                 a whole run in under a minute (small data, short runs, no growth)
   --json <file>           one row per (store, operation, concurrency)
   --svg <file>            the chart
+  --markdown <file>       the results as Markdown tables (for docs/BENCHMARKS.md)
   --stores <a,b,...>      only these (${STORE_NAMES.join(', ')}); floors always run
   --concurrency <1,32>    concurrent callers
   --growth <100k,10m|none> messages-table sizes of the growth run (default 100k,10m; quick: none)
@@ -24,6 +25,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       quick: { type: 'boolean' },
       json: { type: 'string' },
       svg: { type: 'string' },
+      markdown: { type: 'string' },
       stores: { type: 'string' },
       concurrency: { type: 'string' },
       growth: { type: 'string' },
@@ -53,6 +55,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (values.quick) options.quick = true;
   if (values.json) options.json = values.json;
   if (values.svg) options.svg = values.svg;
+  if (values.markdown) options.markdown = values.markdown;
   if (values.http) options.http = true;
   if (values['no-http']) options.http = false;
   if (values.seconds !== undefined) {

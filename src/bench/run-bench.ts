@@ -14,7 +14,8 @@ import { runHttp } from './http/run-http.js';
 import { measureInterleaved, type Job } from './interleave.js';
 import { roundMs, summarize, type MeasurePlan } from './measure.js';
 import { STORE_NAMES, type BenchRow, type OperationName, type StoreName } from './names.js';
-import { describeMachine } from './report/machine-info.js';
+import { currentLoad, describeMachine } from './report/machine-info.js';
+import { renderMarkdown } from './report/markdown-tables.js';
 import { renderSvg } from './report/svg-chart.js';
 import { FloorPostgresSubject } from './subjects/floor-postgres-subject.js';
 import { FloorRedisSubject } from './subjects/floor-redis-subject.js';
@@ -62,6 +63,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const clearPlan = (c: number): MeasurePlan => ({
     warmupOps: Math.min(profile.plan(c).warmupOps, 20 + c),
+    warmupSeconds: profile.plan(c).warmupSeconds,
     maxOps: profile.clearOps,
     maxSeconds: profile.plan(c).maxSeconds,
   });
@@ -157,8 +159,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     await admin.end({ timeout: 5 });
   }
   result.seconds = (Date.now() - started) / 1000;
+  result.machine.loadAverage.end = currentLoad();
   if (options.json) await writeFile(options.json, `${JSON.stringify(result.rows, null, 2)}\n`);
   if (options.svg) await writeFile(options.svg, renderSvg(result));
+  if (options.markdown) await writeFile(options.markdown, renderMarkdown(result));
   return result;
 }
 

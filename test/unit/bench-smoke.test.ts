@@ -19,6 +19,7 @@ describe.skipIf(!available)('npm run bench (a very reduced run)', () => {
   it('writes one row per (store, operation, concurrency) and leaves nothing behind', async () => {
     const json = join(dir, 'bench.json');
     const svg = join(dir, 'bench.svg');
+    const markdown = join(dir, 'bench.md');
     const result = await runBench({
       quick: true,
       stores: ['postgres', 'sketch-postgres'],
@@ -30,6 +31,7 @@ describe.skipIf(!available)('npm run bench (a very reduced run)', () => {
       redisUrl: TEST_REDIS_URL,
       json,
       svg,
+      markdown,
       log: () => {},
     });
 
@@ -62,6 +64,7 @@ describe.skipIf(!available)('npm run bench (a very reduced run)', () => {
       /^<svg [^>]*>[\s\S]*sketch-postgres[\s\S]*<\/svg>\n$/,
     );
     expect(renderTable(result)).toMatch(/^operation +\| postgres/m);
+    expect(await readFile(markdown, 'utf8')).toMatch(/^\| add \| [\d.]+ \(/m);
 
     // Every schema and key of the run is gone.
     const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });

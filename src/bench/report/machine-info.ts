@@ -1,4 +1,4 @@
-import { availableParallelism, cpus, totalmem, platform, release } from 'node:os';
+import { availableParallelism, cpus, loadavg, totalmem, platform, release } from 'node:os';
 import type { BenchContext } from '../bench-context.js';
 import { openRedis } from '../subjects/redis-connection.js';
 
@@ -12,6 +12,12 @@ export interface MachineInfo {
   postgres: string;
   postgresSettings: Record<string, string>;
   redis: string;
+  /**
+   * 1-minute load average when the run started and when it ended: above the CPU count, other
+   * work shared the machine and absolute figures are slower than the machine can do (ratios,
+   * measured interleaved, hold better).
+   */
+  loadAverage: { start: number; end: number };
 }
 
 export async function describeMachine(context: BenchContext): Promise<MachineInfo> {
@@ -50,5 +56,10 @@ export async function describeMachine(context: BenchContext): Promise<MachineInf
     postgres: postgresVersion,
     postgresSettings,
     redis: redisVersion,
+    loadAverage: { start: currentLoad(), end: currentLoad() },
   };
+}
+
+export function currentLoad(): number {
+  return Math.round((loadavg()[0] ?? 0) * 100) / 100;
 }

@@ -13,7 +13,8 @@ export function renderTable(result: BenchResult): string {
   const m = result.machine;
   lines.push(
     `machine: ${m.cpus} CPUs (${m.cpuModel}), ${m.memoryGiB} GiB, ${m.os}; node ${m.node}; ` +
-      `PostgreSQL ${m.postgres}; Redis ${m.redis}`,
+      `PostgreSQL ${m.postgres}; Redis ${m.redis}; load average ${m.loadAverage.start} at start, ` +
+      `${m.loadAverage.end} at end`,
   );
   const stores = unique(
     rows.filter((r) => !r.store.startsWith('floor-') && !r.store.includes('@')).map((r) => r.store),
