@@ -64,6 +64,15 @@ describeService('HTTP errors', (backend) => {
     expect(text.status).toBe(415);
     expect(text.body.error.code).toBe('unsupported_media_type');
 
+    const badUrl = await api.request('GET', '/v1/sessions/%E0%A4%A/messages', { token: key });
+    expect(badUrl.status).toBe(400);
+    expect(badUrl.body.error.code).toBe('invalid_input');
+    const badId = await api.request('GET', '/v1/sessions/a%20b', { token: key });
+    expect(badId.status).toBe(400);
+    expect(badId.body.error.message).toBe(
+      'session_id: must be 1-128 characters from A-Z a-z 0-9 . _ : @ -',
+    );
+
     const route = await api.request('GET', '/v1/nowhere', { token: key });
     expect(route.status).toBe(404);
     expect(route.body).toEqual({ error: { code: 'not_found', message: 'no such route' } });

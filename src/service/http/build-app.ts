@@ -2,7 +2,12 @@ import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyReply,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { registerAdminRoutes } from '../routes/admin-routes.js';
 import { registerAgentRoutes } from '../routes/agent-routes.js';
@@ -24,6 +29,11 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestId,
+    // Errors the router raises before any route runs (a malformed URL): same JSON shape.
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body } = toErrorResponse(error);
+      void (reply as unknown as FastifyReply).code(status).send(body);
+    },
     return503OnClosing: true,
   });
   app.setValidatorCompiler(validatorCompiler());

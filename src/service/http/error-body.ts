@@ -1,5 +1,6 @@
 import type { FastifyError } from 'fastify';
 import { ConvstoreError, ERROR_STATUS, ValidationError } from '../../contract/errors.js';
+import { ID_PATTERN, ID_RULE } from '../../contract/limits.js';
 import { fromJsonPointer, toApiField } from './field-names.js';
 import { HttpError, type HttpErrorCode } from './http-error.js';
 
@@ -50,7 +51,9 @@ function fromFastify(error: Partial<FastifyError>): MappedError {
           ? 'is required'
           : issue.keyword === 'additionalProperties'
             ? 'is not a known field'
-            : (issue.message ?? 'is invalid');
+            : issue.keyword === 'pattern' && issue.params.pattern === ID_PATTERN.source
+              ? `must be ${ID_RULE}`
+              : (issue.message ?? 'is invalid');
       return { field: field === 'body' ? where : field, problem };
     });
     return respond(400, 'invalid_input', describe(issues), issues);
@@ -68,10 +71,9 @@ function fromFastify(error: Partial<FastifyError>): MappedError {
   if (error.statusCode === 429) {
     return respond(429, 'rate_limited', 'too many requests for this key; retry later');
   }
-  // Fastify's JSON parser answers 400 with the parser's message, which can quote the body.
-  if (error.statusCode === 400 || error instanceof SyntaxError) {
-    return respond(400, 'invalid_input', 'body: is not valid JSON');
-  }
+  // Fastify's JSON parser throws a SyntaxError whose message can quote the body.
+  if (error instanceof SyntaxError) return respond(400, 'invalid_input', 'body: is not valid JSON');
+  if (error.statusCode === 400) return respond(400, 'invalid_input', 'the request is malformed');
   if (error.statusCode === 413) {
     return respond(413, 'payload_too_large', 'the request body is over the size limit');
   }
