@@ -186,6 +186,9 @@ describe.skipIf(!available())('migrate-redis, LangChain layout', () => {
     const base = options('x:', freshSchema());
     await expect(migrateRedis({ ...base, userId: undefined })).rejects.toThrow(ValidationError);
     await expect(migrateRedis({ ...base, deleteSource: true })).rejects.toThrow(/verif/);
+    await expect(migrateRedis({ ...base, format: 'convstore' })).rejects.toThrow(
+      /userId: is for the langchain format/,
+    );
     await expect(migrateRedis({ ...base, userId: 'no spaces allowed' })).rejects.toThrow(
       ValidationError,
     );

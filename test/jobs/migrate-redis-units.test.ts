@@ -133,3 +133,32 @@ describe('content digest', () => {
     );
   });
 });
+
+describe('Python LangChain messages', () => {
+  it('drop the repeated type and example: false that message_to_dict adds', () => {
+    // What langchain_core.messages.message_to_dict(HumanMessage("hi")) gives in Python.
+    const python = {
+      type: 'human',
+      data: {
+        content: 'hi',
+        additional_kwargs: {},
+        response_metadata: {},
+        type: 'human',
+        name: null,
+        id: null,
+        example: false,
+      },
+    };
+    expect(convertLangChainMessage(JSON.stringify(python), 1)).toEqual({
+      ok: true,
+      message: {
+        seq: 1,
+        messageId: 'lc-1',
+        role: 'user',
+        content: 'hi',
+        metadata: {},
+        createdAt: null,
+      },
+    });
+  });
+});

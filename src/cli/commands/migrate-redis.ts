@@ -14,7 +14,7 @@ interface MigrateRedisFlags {
   schema: string;
   format: SourceFormat;
   prefix: string;
-  keyPattern: string;
+  keyPattern?: string;
   user?: string;
   agent?: string;
   dryRun?: boolean;
@@ -50,8 +50,8 @@ export function migrateRedisCommand(context: CommandContext): Command {
     .option('--prefix <prefix>', 'convstore format: the key prefix', DEFAULT_KEY_PREFIX)
     .option(
       '--key-pattern <glob>',
-      'langchain format: SCAN pattern of the history keys; with one *, what it matches is the session id',
-      '*',
+      'langchain format: SCAN pattern of the history keys (default *; Python apps: message_store:*); ' +
+        'with one *, what it matches is the session id',
     )
     .option('--user <id>', 'langchain format: the user who owns the migrated sessions (required)')
     .option('--agent <id>', 'langchain format: the agent of the migrated sessions')
@@ -80,7 +80,7 @@ export function migrateRedisCommand(context: CommandContext): Command {
             schema: flags.schema,
             format: flags.format,
             prefix: flags.prefix,
-            keyPattern: flags.keyPattern,
+            ...(flags.keyPattern === undefined ? {} : { keyPattern: flags.keyPattern }),
             ...(flags.user === undefined ? {} : { userId: flags.user }),
             ...(flags.agent === undefined ? {} : { agentId: flags.agent }),
             dryRun: flags.dryRun ?? false,

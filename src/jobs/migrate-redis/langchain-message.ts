@@ -8,6 +8,8 @@ import type { SourceMessage } from './types.js';
  * @langchain/community) LPUSHes `JSON.stringify(message.toDict())` per message:
  * `{"type": "human"|"ai"|"system"|"tool"|"function"|"generic", "data": {"content": ..., ...}}`.
  * Older versions wrote the "v1" shape `{"type", "role", "text"}`, which its reader still accepts.
+ * Python's RedisChatMessageHistory writes the same shape (`message_to_dict`), LPUSHed under
+ * `message_store:<session id>`, so `--key-pattern 'message_store:*'` reads Python apps too.
  */
 const ROLE_OF_TYPE: Record<string, Role> = {
   human: 'user',
@@ -65,6 +67,10 @@ export function convertLangChainMessage(raw: string, seq: number): ConvertedMess
   for (const [key, value] of Object.entries(data)) {
     if (key === 'content' || value === undefined || value === null) continue;
     if (key === 'role' && parsed.type === 'generic') continue;
+    // Python's message_to_dict repeats the type inside data and adds example: false.
+    if ((key === 'type' && value === parsed.type) || (key === 'example' && value === false)) {
+      continue;
+    }
     if (DROPPED_WHEN_EMPTY.has(key) && isEmpty(value)) continue;
     metadata[key] = value;
   }

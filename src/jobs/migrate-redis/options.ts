@@ -84,6 +84,17 @@ const schema = z
         message: 'is required for the langchain format (its keys name no user)',
       });
     }
+    if (value.format === 'convstore') {
+      for (const field of ['userId', 'agentId', 'keyPattern'] as const) {
+        if (value[field] !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [field],
+            message: 'is for the langchain format; the convstore layout names its own',
+          });
+        }
+      }
+    }
     if (value.deleteSource && !value.verify) {
       ctx.addIssue({
         code: 'custom',
