@@ -11,7 +11,10 @@ export function registerHealthRoutes(
 
   app.get(
     '/healthz',
-    { config: publicRoute, schema: { summary: 'The process is up', tags: ['health'] } },
+    {
+      config: publicRoute,
+      schema: { summary: 'The process is up', tags: ['health'], security: [] },
+    },
     async () => ({ status: 'ok' }),
   );
 
@@ -19,7 +22,11 @@ export function registerHealthRoutes(
     '/readyz',
     {
       config: publicRoute,
-      schema: { summary: 'The store answers (503 when it does not)', tags: ['health'] },
+      schema: {
+        summary: 'The store answers (503 when it does not)',
+        tags: ['health'],
+        security: [],
+      },
     },
     async () => {
       await withTimeout(store.ping(), config.readyTimeoutMs);
@@ -29,7 +36,10 @@ export function registerHealthRoutes(
 
   app.get(
     '/metrics',
-    { config: publicRoute, schema: { summary: 'Prometheus metrics', tags: ['health'] } },
+    {
+      config: publicRoute,
+      schema: { summary: 'Prometheus metrics', tags: ['health'], security: [] },
+    },
     async (_request, reply) =>
       reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
   );
