@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CommandContext } from './command-context.js';
 import { benchCommand } from './commands/bench.js';
@@ -47,6 +48,7 @@ export async function runCli(
 function buildProgram(context: CommandContext): Command {
   const program = new Command('convstore')
     .description('convstore: the conversation store for AI chat apps, and the jobs around it')
+    .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
@@ -76,4 +78,10 @@ function configure(command: Command, streams: OutputStreams): void {
     writeErr: (text) => streams.stderr.write(text),
   });
   for (const child of command.commands) configure(child, streams);
+}
+
+/** The package's version; package.json sits two levels up from both src/cli and dist/cli. */
+function packageVersion(): string {
+  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  return (JSON.parse(text) as { version: string }).version;
 }

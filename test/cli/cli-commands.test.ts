@@ -35,6 +35,12 @@ describe('convstore CLI: parsing', () => {
     expect(stdout).toContain('--help');
   });
 
+  it('prints its version', async () => {
+    const { code, stdout } = await cli('--version');
+    expect(code).toBe(0);
+    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
   it('hands bench its own flags: --help prints its usage, a bad flag exits 2', async () => {
     const help = await cli('bench', '--help');
     expect(help.code).toBe(0);
