@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { ERROR_STATUS } from '../../contract/errors.js';
 import { databaseStatus, migrateDatabase } from '../../jobs/migrate-database.js';
 import type { CommandContext } from '../command-context.js';
 import { runCommand } from '../command-context.js';
@@ -60,7 +61,7 @@ export function dbCommand(context: CommandContext): Command {
           ].join('\n'),
         );
         // A schema that is behind (or ahead of) this code would make the store refuse to open.
-        return status.upToDate ? EXIT.ok : 7;
+        return status.upToDate ? EXIT.ok : ERROR_STATUS.schema_mismatch.exit;
       }),
     );
 
