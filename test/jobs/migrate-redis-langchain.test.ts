@@ -108,6 +108,32 @@ describe.skipIf(!available())('migrate-redis, LangChain layout', () => {
     await expectTargetHolds(schema, fixture);
   });
 
+  it('keeps seqs stable while the app keeps pushing: a second run adds the new messages after', async () => {
+    const [prefix, schema] = [freshPrefix(), freshSchema()];
+    const fixture = await writeLangChainFixture(prefix, 1000);
+    let pushed = false;
+    const pushes: Array<Promise<unknown>> = [];
+    await migrateRedis({
+      ...options(prefix, schema),
+      onProgress: (progress) => {
+        // Mid-run, the application answers in 100 conversations, some already migrated.
+        if (progress.phase !== 'migrate' || progress.done < 500 || pushed) return;
+        pushed = true;
+        for (const session of fixture.sessions.slice(0, 100)) {
+          const late = { type: 'ai', data: { content: `late answer in ${session.sessionId}` } };
+          pushes.push(redis().lpush(session.key, JSON.stringify(late)));
+          session.messages.push({ role: 'assistant', content: late.data.content });
+        }
+      },
+    });
+    await Promise.all(pushes);
+    expect(pushed).toBe(true);
+
+    const second = await migrateRedis({ ...options(prefix, schema), verify: true });
+    expect(second.verification).toMatchObject({ sessions: 1000, differences: 0 });
+    await expectTargetHolds(schema, { ...fixture, messageCount: fixture.messageCount + 100 });
+  });
+
   it('on a dry run counts what it would do and writes nothing, not even the schema', async () => {
     const [prefix, schema] = [freshPrefix(), freshSchema()];
     const fixture = await writeLangChainFixture(prefix, 300);
