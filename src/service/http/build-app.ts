@@ -16,7 +16,8 @@ import { registerMessageRoutes } from '../routes/message-routes.js';
 import { registerSessionRoutes } from '../routes/session-routes.js';
 import { accessHook } from './access-hook.js';
 import { toErrorResponse } from './error-body.js';
-import { notFound } from './http-error.js';
+import { handleErrors } from './error-handling.js';
+import { observeRequests } from './request-observer.js';
 import type { RouteContext } from './route-context.js';
 import { validatorCompiler } from './validator-compiler.js';
 
@@ -47,54 +48,9 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
     }
   });
 
-  app.setErrorHandler((error, request, reply) => {
-    const { status, body } = toErrorResponse(error);
-    if (status >= 500) {
-      const cause = (error as { cause?: { code?: unknown; name?: unknown } }).cause;
-      // Names and codes only: a driver's message can quote the row it choked on.
-      request.log.error(
-        { code: body.error.code, err_name: (error as Error).name, cause_code: cause?.code },
-        'request failed',
-      );
-    }
-    (reply as { errorCode?: string }).errorCode = body.error.code;
-    return reply.code(status).send(body);
-  });
-  app.setNotFoundHandler(() => {
-    throw notFound('no such route');
-  });
+  handleErrors(app);
+  observeRequests(app, metrics);
 
-  app.addHook('onRequest', async (request, reply) => {
-    metrics.requestsInFlight.inc();
-    (request as { startedAt?: bigint }).startedAt = process.hrtime.bigint();
-    reply.header('x-request-id', request.id);
-  });
-  // Once closing has begun, every response ends its connection, so that keep-alive clients do
-  // not hold the shutdown open after their last request in flight has been answered.
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (!app.server.listening) reply.header('connection', 'close');
-    return payload;
-  });
-  app.addHook('onResponse', async (request, reply) => {
-    metrics.requestsInFlight.dec();
-    const started = (request as { startedAt?: bigint }).startedAt ?? process.hrtime.bigint();
-    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    const route = request.routeOptions.url ?? 'unmatched';
-    const status = reply.statusCode;
-    metrics.requestDuration.observe({ method: request.method, route, status }, seconds);
-    const code = (reply as { errorCode?: string }).errorCode;
-    if (code) metrics.errors.inc({ code });
-    request.log.info(
-      {
-        method: request.method,
-        route,
-        status,
-        ...(code && { code }),
-        ms: +(seconds * 1000).toFixed(2),
-      },
-      'request',
-    );
-  });
   if (config.docs) {
     await app.register(swagger, {
       openapi: {
