@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, inject, it } from 'vitest';
 import { TEST_DATABASE_URL } from '../support/servers.js';
-import { describeService, startTestService } from './support/service-under-test.js';
+import { describeService, execSql, startTestService } from './support/service-under-test.js';
 import { startTcpProxy } from './support/tcp-proxy.js';
 
 /** Collects the service's log lines. */
@@ -166,3 +166,28 @@ describe.skipIf(!inject('postgresAvailable'))('store unavailable [postgres]', ()
     }
   });
 });
+
+for (const backend of ['pglite', 'postgres'] as const) {
+  const available = backend === 'pglite' || inject('postgresAvailable');
+  describe.skipIf(!available)(`server faults [${backend}]`, () => {
+    it('answers 500 with a code and no stack trace, and logs codes only', async () => {
+      const { lines, stream } = logSink();
+      const api = await startTestService(backend, { logLevel: 'info' }, { logStream: stream });
+      const key = await api.newUser('alice');
+      await api.request('POST', '/v1/sessions/s/messages', {
+        token: key,
+        body: { role: 'user', content: 'SECRET-FAULT-TEXT' },
+      });
+      // Break the database behind the service's back: the messages table disappears.
+      await execSql(backend, `DROP TABLE "${api.schema}".messages CASCADE`);
+      const response = await api.request('GET', '/v1/sessions/s/messages', { token: key });
+      expect(response.status).toBe(500);
+      expect(response.body.error.code).toBe('internal');
+      expect(Object.keys(response.body.error)).toEqual(['code', 'message']);
+      expect(JSON.stringify(response.body)).not.toMatch(/\bat \S+ \(|stack|SECRET/);
+      const failure = lines.map((line) => JSON.parse(line)).find((l) => l.msg === 'request failed');
+      expect(failure).toMatchObject({ code: 'internal', cause_code: '42P01' });
+      expect(lines.join('\n')).not.toContain('SECRET-FAULT-TEXT');
+    });
+  });
+}

@@ -165,6 +165,16 @@ export async function dropSchema(backend: ServiceBackend, schema: string): Promi
   await admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
 }
 
+/** Runs SQL directly on a backend's database (to break or inspect it from outside). */
+export async function execSql(backend: ServiceBackend, text: string): Promise<void> {
+  if (backend === 'pglite') {
+    await (await pglite()).exec(text);
+    return;
+  }
+  admin ??= postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(text);
+}
+
 /** Rows of a table in a service's schema, read directly (expired rows included). */
 export async function countRows(
   backend: ServiceBackend,
