@@ -118,6 +118,40 @@ describe.skipIf(!available())('migrate-redis, convstore layout', () => {
     expect(count!.n).toBe(summary.messages);
   });
 
+  it('keeps in PostgreSQL what Redis trimmed between runs, and still verifies', async () => {
+    const [prefix, schema] = [freshPrefix(), freshSchema()];
+    const source = await open({ url: redisUrl(), keyPrefix: prefix, maxHistory: 3 });
+    const key = { userId: 'hal', sessionId: 'window' };
+    const say = (content: string) =>
+      source.append({ ...key, messages: [{ role: 'user', content }] });
+    const run = () =>
+      migrateRedis({
+        from: redisUrl(),
+        to: TEST_DATABASE_URL,
+        schema,
+        format: 'convstore',
+        prefix,
+        verify: true,
+      });
+    for (const word of ['one', 'two', 'three']) await say(word);
+    expect((await run()).verification?.differences).toBe(0);
+    // Redis keeps a window of 3: 'one' and 'two' leave it, PostgreSQL keeps them.
+    for (const word of ['four', 'five']) await say(word);
+    const second = await run();
+    expect(second).toMatchObject({ messagesInserted: 2, verification: { differences: 0 } });
+
+    const target = await open({ url: TEST_DATABASE_URL, schema });
+    const history = await target.history({ ...key, last: 10 });
+    expect(history.map((m) => [m.seq, m.content])).toEqual([
+      [1, 'one'],
+      [2, 'two'],
+      [3, 'three'],
+      [4, 'four'],
+      [5, 'five'],
+    ]);
+    expect(await target.getSession(key)).toMatchObject({ lastSeq: 5, messageCount: 5 });
+  });
+
   it('deletes the source keys of verified sessions and takes them out of the user index', async () => {
     const [prefix, schema] = [freshPrefix(), freshSchema()];
     const source = await open({ url: redisUrl(), keyPrefix: prefix });

@@ -57,7 +57,6 @@ export class PostgresWriter {
       updated_at: session.updatedAt,
       expires_at: session.expiresAt,
       last_seq: Math.max(session.lastSeq, session.messages.at(-1)?.seq ?? 0),
-      message_count: session.messages.length,
     }));
     const messageRows = sessions.flatMap((session) =>
       session.messages.map((message) => ({

@@ -1,8 +1,10 @@
 -- upsert-sessions: creates (or catches up) the migrated sessions of one batch, with their users
 -- and agents, in one statement. Idempotent: a re-run (or a run after a kill) finds the rows and
--- only moves counters forward, so it never lowers what an earlier run or a live writer stored.
+-- only moves last_seq forward, so it never lowers what an earlier run or a live writer stored.
+-- message_count starts at 0 and insert-messages sets it to the rows the session holds, so it
+-- always counts the rows (also when the source trimmed messages that an earlier run copied).
 --   $1 JSON array of {user_id, session_id, agent_id, title, metadata, created_at, updated_at,
---      expires_at, last_seq, message_count}; expires_at keeps the source key's TTL (null: none).
+--      expires_at, last_seq}; expires_at keeps the source key's TTL (null: none).
 -- The users and agents CTEs run in the same statement; the foreign keys are checked at its end,
 -- when their rows exist.
 WITH input AS (
@@ -10,7 +12,7 @@ WITH input AS (
     FROM jsonb_to_recordset($1::text::jsonb) AS s(
       user_id text, session_id text, agent_id text, title text, metadata jsonb,
       created_at timestamptz, updated_at timestamptz, expires_at timestamptz,
-      last_seq bigint, message_count integer)
+      last_seq bigint)
 ),
 new_users AS (
   INSERT INTO {{schema}}.users (user_id)
@@ -27,10 +29,9 @@ INSERT INTO {{schema}}.sessions AS s (
   last_seq, message_count)
 SELECT user_id, session_id, agent_id, title, coalesce(metadata, '{}'),
        coalesce(created_at, now()), coalesce(updated_at, now()), expires_at,
-       last_seq, message_count
+       last_seq, 0
   FROM input
 ON CONFLICT (user_id, session_id) DO UPDATE
    SET last_seq = greatest(s.last_seq, excluded.last_seq),
-       message_count = greatest(s.message_count, excluded.message_count),
        updated_at = greatest(s.updated_at, excluded.updated_at),
        expires_at = excluded.expires_at
