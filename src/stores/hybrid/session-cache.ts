@@ -144,9 +144,14 @@ export class SessionCache {
   /** Every cached key of one user (deleteUser), found with SCAN. */
   async dropUser(userId: string): Promise<void> {
     const done = await this.attempt(() =>
-      scanEveryNode(this.options.redis, this.options.keys.userPattern(userId), 500, async (key) => {
-        await this.options.redis.del(key);
-      }),
+      scanEveryNode(
+        this.options.redis,
+        this.options.keys.userPattern(userId),
+        1000,
+        async (key) => {
+          await this.options.redis.del(key);
+        },
+      ),
     );
     if (done === DOWN) {
       // Without the key names, the only safe thing is to stop serving this user's sessions from
@@ -189,7 +194,7 @@ export class SessionCache {
     for (const [id, keys] of [...this.unsynced]) {
       const done = id.startsWith('user:')
         ? await this.attempt(() =>
-            scanEveryNode(this.options.redis, keys[0], 500, async (key) => {
+            scanEveryNode(this.options.redis, keys[0], 1000, async (key) => {
               await this.options.redis.del(key);
             }),
           )

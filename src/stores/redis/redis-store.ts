@@ -232,7 +232,10 @@ export class RedisStore implements ConversationStore {
     if (locked !== 'OK') throw new BusyError('another cleanup is running; this one did nothing');
     const total: DeletedCounts = { sessions: 0, messages: 0 };
     try {
-      await scanEveryNode(this.redis, this.keys.countsPattern, batchSize, async (countsKey) => {
+      // SCAN walks the whole keyspace whatever the pattern, so its step is large and fixed; each
+      // user found is pruned in one script (batchSize only bounds how much SCAN returns at once).
+      const step = Math.max(batchSize, SCAN_STEP);
+      await scanEveryNode(this.redis, this.keys.countsPattern, step, async (countsKey) => {
         const base = countsKey.slice(0, -'counts'.length);
         const [sessions, messages] = await this.script<[number, number]>(
           'pruneUser',
@@ -282,6 +285,9 @@ export class RedisStore implements ConversationStore {
     }
   }
 }
+
+/** Keys SCAN looks at per call: a Redis shared with other data may hold millions. */
+const SCAN_STEP = 1000;
 
 /** A cleanup lock outlives any sane run; it only matters when a runner dies holding it. */
 const CLEANUP_LOCK_MS = 10 * 60 * 1000;
