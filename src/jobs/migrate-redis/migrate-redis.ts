@@ -12,11 +12,12 @@ import {
   type ResolvedMigrateRedisOptions,
   type SourceFormat,
 } from './options.js';
+import { PassRunner } from './pass-runner.js';
+import { PendingBatch } from './pending-batch.js';
 import { PostgresWriter } from './postgres-writer.js';
 import { connectSource } from './redis-source.js';
-import { scanKeys } from './scan-keys.js';
 import { findSessionProblem } from './session-checks.js';
-import type { MigrationPhase, ReadOutcome, SourceReader, SourceSession } from './types.js';
+import type { ReadOutcome, SourceReader, SourceSession } from './types.js';
 import { verifyBatch, type SessionDifference } from './verify.js';
 
 export interface MigrationSummary {
@@ -50,11 +51,6 @@ export interface MigrationSummary {
   durationMs: number;
 }
 
-/** Scan page size and sessions read per Redis round trip. */
-const SCAN_COUNT = 500;
-const READ_CHUNK = 100;
-/** A write batch also ends at this many bytes of content, whatever its session count. */
-const BATCH_BYTES = 8 * 1024 * 1024;
 const REPORTED = 100;
 
 /**
@@ -219,68 +215,4 @@ function report(
 function sessionOf(outcome: ReadOutcome, options: ResolvedMigrateRedisOptions): SourceSession[] {
   if (outcome.kind !== 'session') return [];
   return findSessionProblem(outcome.session, options.limits) === null ? [outcome.session] : [];
-}
-
-/** Sessions waiting to be written; full at a session count or a byte size. */
-class PendingBatch {
-  private sessions: SourceSession[] = [];
-  private bytes = 0;
-
-  constructor(private readonly size: number) {}
-
-  /** Adds a session; true when the batch is now full. */
-  add(session: SourceSession): boolean {
-    this.sessions.push(session);
-    for (const message of session.messages) this.bytes += message.content.length * 3 + 256;
-    return this.sessions.length >= this.size || this.bytes >= BATCH_BYTES;
-  }
-
-  take(): SourceSession[] {
-    const sessions = this.sessions;
-    this.sessions = [];
-    this.bytes = 0;
-    return sessions;
-  }
-}
-
-/** Walks the source's session keys a chunk at a time, reporting progress; stops on the signal. */
-class PassRunner {
-  constructor(
-    private readonly redis: Redis,
-    private readonly reader: SourceReader,
-    private readonly options: MigrateRedisOptions,
-  ) {}
-
-  /** How many session keys there are, for the progress bar's total and ETA. */
-  async count(): Promise<number> {
-    let total = 0;
-    this.options.onProgress?.({ phase: 'count', done: 0, total: 0 });
-    for await (const page of scanKeys(this.redis, this.reader.match, SCAN_COUNT)) {
-      // Stopped while counting: the migrate pass then stops before its first chunk.
-      if (this.options.signal?.aborted) break;
-      total += page.filter((key) => this.reader.isSessionKey(key)).length;
-    }
-    return total;
-  }
-
-  /** Runs `handle` on every chunk; returns true when the signal stopped it early. */
-  async pass(
-    phase: MigrationPhase,
-    total: number,
-    handle: (outcomes: ReadOutcome[]) => Promise<void>,
-  ): Promise<boolean> {
-    let done = 0;
-    this.options.onProgress?.({ phase, done, total });
-    for await (const page of scanKeys(this.redis, this.reader.match, SCAN_COUNT)) {
-      const keys = page.filter((key) => this.reader.isSessionKey(key));
-      for (let start = 0; start < keys.length; start += READ_CHUNK) {
-        if (this.options.signal?.aborted) return true;
-        const chunk = keys.slice(start, start + READ_CHUNK);
-        await handle(await this.reader.read(chunk));
-        done += chunk.length;
-        this.options.onProgress?.({ phase, done, total: Math.max(total, done) });
-      }
-    }
-    return false;
-  }
 }
