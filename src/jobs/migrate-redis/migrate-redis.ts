@@ -51,6 +51,7 @@ export interface MigrationSummary {
   durationMs: number;
 }
 
+/** Unreadable keys and differing sessions kept in the summary (all are passed to the callbacks). */
 const REPORTED = 100;
 
 /**
