@@ -46,6 +46,15 @@ describeService('operations', (backend) => {
       /convstore_store_operation_duration_seconds_count\{operation="append",outcome="ok"\} 1/,
     );
     expect(text).toMatch(/convstore_http_errors_total\{code="not_found"\} 1/);
+    // Only the /metrics request itself is in flight once the others have been answered.
+    await expect
+      .poll(
+        async () =>
+          /^convstore_http_requests_in_flight (\d+)$/m.exec(
+            (await api.request('GET', '/metrics')).body,
+          )?.[1],
+      )
+      .toBe('1');
     expect(text).toContain('convstore_cache_hits_total');
     expect(text).toContain('convstore_cache_misses_total');
     if (backend === 'hybrid') {

@@ -17,6 +17,8 @@ export function noteErrorCode(reply: FastifyReply, code: string): void {
 export function observeRequests(app: FastifyInstance, metrics: ServiceMetrics): void {
   app.addHook('onRequest', async (request, reply) => {
     metrics.requestsInFlight.inc();
+    // 'close' fires once per response, answered or abandoned by the client alike.
+    reply.raw.once('close', () => metrics.requestsInFlight.dec());
     startedAt.set(request, process.hrtime.bigint());
     reply.header('x-request-id', request.id);
   });
@@ -27,7 +29,6 @@ export function observeRequests(app: FastifyInstance, metrics: ServiceMetrics): 
     return payload;
   });
   app.addHook('onResponse', async (request, reply) => {
-    metrics.requestsInFlight.dec();
     const started = startedAt.get(request) ?? process.hrtime.bigint();
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     const route = request.routeOptions.url ?? 'unmatched';
