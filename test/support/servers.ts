@@ -26,15 +26,17 @@ export interface OwnRedis {
 
 export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis> {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'convstore-redis-'));
+  let dir = '';
   let child: ChildProcess | undefined;
   const start = async () => {
+    dir = mkdtempSync(join(tmpdir(), 'convstore-redis-'));
     child = spawnRedis(port, dir, extraArgs);
     await waitForRedis(port);
   };
   const stop = async () => {
     if (child) await stopChild(child);
     child = undefined;
+    rmSync(dir, { recursive: true, force: true });
   };
   await start();
   return {
