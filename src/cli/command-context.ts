@@ -3,7 +3,7 @@ import { exitCodeOf } from './exit-codes.js';
 
 /** What every command is given: the streams to write to and a way to report its exit code. */
 export interface CommandContext {
-  streams: OutputStreams & { stderr: NodeJS.WriteStream | NodeJS.WritableStream };
+  streams: OutputStreams;
   env: NodeJS.ProcessEnv;
   /** The process's exit code once the command returns. */
   exitCode: number;

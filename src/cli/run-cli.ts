@@ -12,6 +12,7 @@ import type { OutputStreams } from './output.js';
 
 export interface RunCliOptions {
   streams?: OutputStreams;
+  /** Where `serve` reads its settings and DATA_DIR comes from (flags' own env: process.env). */
   env?: NodeJS.ProcessEnv;
   /** Aborts long jobs between batches; main.ts wires SIGINT/SIGTERM to it. */
   signal?: AbortSignal;
