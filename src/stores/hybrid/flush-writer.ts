@@ -26,7 +26,10 @@ export class FlushWriter {
   }
 
   /** Returns the `userId\0sessionId` of sessions whose messages had to be renumbered. */
-  async write(entries: readonly FlushEntry[]): Promise<Set<string>> {
+  async write(
+    entries: readonly FlushEntry[],
+    beforeCommit?: () => Promise<void> | void,
+  ): Promise<Set<string>> {
     const groups = new Map<string, MergedWrite>();
     for (const entry of entries) {
       if (!entry.data) continue;
@@ -61,6 +64,7 @@ export class FlushWriter {
         }
         if (Number(row?.moved ?? 0) > 0) renumbered.add(`${userId}\u0000${sessionId}`);
       }
+      await beforeCommit?.();
       return renumbered;
     });
   }

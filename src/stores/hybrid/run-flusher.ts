@@ -19,6 +19,8 @@ export interface RunFlusherOptions extends StoreOptions {
   signal?: AbortSignal;
   /** Write what is queued now, then return, instead of running until `signal` aborts. */
   once?: boolean;
+  /** Called with each batch written but not yet committed (observability, tests). */
+  onWritten?: (entries: number) => Promise<void> | void;
   /** Called after each batch is committed and before it is acknowledged (observability, tests). */
   onCommitted?: (entries: number) => Promise<void> | void;
   log?: (message: string) => void;
@@ -38,7 +40,14 @@ export interface FlusherReport {
  * others after `cache.claimIdleMs`.
  */
 export async function runFlusher(options: RunFlusherOptions): Promise<FlusherReport> {
-  const { signal, once, onCommitted, log = (message) => console.warn(message), ...store } = options;
+  const {
+    signal,
+    once,
+    onWritten,
+    onCommitted,
+    log = (message) => console.warn(message),
+    ...store
+  } = options;
   const resolved = resolveStoreOptions(store);
   if (!resolved.cache) throw ValidationError.field('cache', 'is required to run the flusher');
   const settings = resolveCacheSettings(resolved);
@@ -64,6 +73,7 @@ export async function runFlusher(options: RunFlusherOptions): Promise<FlusherRep
       batchSize: settings.flushBatchSize,
       claimIdleMs: settings.claimIdleMs,
       cacheTtlMs: settings.cacheTtlMs,
+      beforeCommit: onWritten ? (entries) => onWritten(entries.length) : undefined,
       afterCommit: onCommitted ? (entries) => onCommitted(entries.length) : undefined,
       log,
     });

@@ -20,7 +20,8 @@ export interface StreamFlusherOptions {
   /** Entries pending this long in another consumer are taken over (it is presumed dead). */
   claimIdleMs: number;
   cacheTtlMs: number;
-  /** Test hooks: run between the PostgreSQL commit and the acknowledgement. */
+  /** Hooks (observability, tests): inside the transaction before its commit; after the commit. */
+  beforeCommit?: (entries: readonly FlushEntry[]) => Promise<void> | void;
   afterCommit?: (entries: readonly FlushEntry[]) => Promise<void> | void;
   log: (message: string) => void;
 }
@@ -102,7 +103,11 @@ export class StreamFlusher {
   }
 
   private async process(entries: FlushEntry[]): Promise<void> {
-    const renumbered = await this.options.writer.write(entries);
+    const beforeCommit = this.options.beforeCommit;
+    const renumbered = await this.options.writer.write(
+      entries,
+      beforeCommit ? () => beforeCommit(entries) : undefined,
+    );
     await this.options.afterCommit?.(entries);
     const keys = [this.options.keys.stream];
     const args: Array<string | number> = [FLUSH_GROUP, this.options.cacheTtlMs];

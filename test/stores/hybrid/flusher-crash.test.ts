@@ -49,71 +49,91 @@ describe.skipIf(!available)('hybrid write-behind: a flusher killed mid-batch', (
     redis.disconnect();
   });
 
-  it('leaves every acknowledged message in PostgreSQL exactly once and in order', async () => {
-    store = await createStore({ ...options, migrate: true });
-    const acknowledged = new Map<string, Message[]>();
-    const appendSome = async (count: number) => {
-      await Promise.all(
-        Array.from({ length: count }, async (_, i) => {
-          const sessionId = `s${i % 3}`;
-          const { messages } = await store!.append({
-            userId: 'alice',
-            sessionId,
-            messages: [{ role: 'user', content: `message ${i}` }],
-          });
-          acknowledged.set(sessionId, [...(acknowledged.get(sessionId) ?? []), ...messages]);
-        }),
-      );
-    };
-    await appendSome(45);
+  it.each([
+    ['after its commit, before acknowledging', 'committed', 10],
+    ['inside its transaction, before the commit', 'written', 0],
+  ] as const)(
+    'killed %s: every acknowledged message ends in PostgreSQL once, in order',
+    async (_, point, committed) => {
+      store = await createStore({ ...options, migrate: true });
+      const acknowledged = new Map<string, Message[]>();
+      const appendSome = async (count: number) => {
+        await Promise.all(
+          Array.from({ length: count }, async (_, i) => {
+            const sessionId = `s${i % 3}`;
+            const { messages } = await store!.append({
+              userId: 'alice',
+              sessionId,
+              messages: [{ role: 'user', content: `message ${i}` }],
+            });
+            acknowledged.set(sessionId, [...(acknowledged.get(sessionId) ?? []), ...messages]);
+          }),
+        );
+      };
+      await appendSome(45);
 
-    // A flusher in its own process commits one batch of 10 entries, then is killed (SIGKILL)
-    // before it acknowledges them: they stay pending in the consumer group.
-    const child = spawn(process.execPath, ['--import', 'tsx', FLUSHER], {
-      env: { ...process.env, CONVSTORE_FLUSHER: JSON.stringify(options) },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    await expect.poll(() => output, { timeout: 20_000 }).toContain('committed 10');
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGKILL');
-    await exited;
-    const [{ flushed }] = await sql.unsafe<[{ flushed: number }]>(
-      `SELECT count(*)::int AS flushed FROM "${name}".messages`,
-    );
-    expect(flushed).toBe(10);
-    const pending = (await redis.xpending(`${name}:flush-stream`, 'convstore-flusher')) as [number];
-    expect(pending[0]).toBe(10);
+      // A flusher in its own process takes one batch of 10 entries and is killed (SIGKILL) at
+      // `point`: the entries stay pending in the consumer group, committed or not.
+      const child = spawn(process.execPath, ['--import', 'tsx', FLUSHER], {
+        env: {
+          ...process.env,
+          CONVSTORE_FLUSHER: JSON.stringify(options),
+          CONVSTORE_FLUSHER_HANG: point,
+        },
+        stdio: ['ignore', 'pipe', 'inherit'],
+      });
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      await expect.poll(() => output, { timeout: 20_000 }).toContain(`${point} 10`);
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+      await expect
+        .poll(async () => {
+          // A killed client's open transaction ends when PostgreSQL notices the closed socket.
+          const [row] = await sql.unsafe<[{ flushed: number }]>(
+            `SELECT count(*)::int AS flushed FROM "${name}".messages`,
+          );
+          return row.flushed;
+        })
+        .toBe(committed);
+      const pending = (await redis.xpending(`${name}:flush-stream`, 'convstore-flusher')) as [
+        number,
+      ];
+      expect(pending[0]).toBe(10);
 
-    // Writes go on while nobody flushes; then a new flusher claims the dead one's batch.
-    await appendSome(15);
-    const report = await runFlusher({ ...options, once: true, log: () => {} });
-    expect(report.flushed).toBe(60);
+      // Writes go on while nobody flushes; then a new flusher claims the dead one's batch.
+      await appendSome(15);
+      const report = await runFlusher({ ...options, once: true, log: () => {} });
+      expect(report.flushed).toBe(60);
 
-    for (const [sessionId, messages] of acknowledged) {
-      const rows = await sql.unsafe<Array<{ seq: string; message_id: string; content: string }>>(
-        `SELECT seq, message_id, content FROM "${name}".messages
+      for (const [sessionId, messages] of acknowledged) {
+        const rows = await sql.unsafe<Array<{ seq: string; message_id: string; content: string }>>(
+          `SELECT seq, message_id, content FROM "${name}".messages
           WHERE user_id = 'alice' AND session_id = $1 ORDER BY seq`,
-        [sessionId],
-      );
-      const expected = [...messages].sort((a, b) => a.seq - b.seq);
-      expect(rows.map((row) => [Number(row.seq), row.message_id, row.content])).toEqual(
-        expected.map((m) => [m.seq, m.messageId, m.content]),
-      );
-      expect(expected.map((m) => m.seq)).toEqual(expected.map((_, i) => i + 1));
-    }
-    const total = [...acknowledged.values()].reduce((sum, list) => sum + list.length, 0);
-    expect(total).toBe(60);
-    expect(await redis.xlen(`${name}:flush-stream`)).toBe(0);
-    // PostgreSQL's sessions agree with what the store acknowledged.
-    for (const [sessionId, messages] of acknowledged) {
-      const [row] = await sql.unsafe<[{ last_seq: string; message_count: number }]>(
-        `SELECT last_seq, message_count FROM "${name}".sessions
+          [sessionId],
+        );
+        const expected = [...messages].sort((a, b) => a.seq - b.seq);
+        expect(rows.map((row) => [Number(row.seq), row.message_id, row.content])).toEqual(
+          expected.map((m) => [m.seq, m.messageId, m.content]),
+        );
+        expect(expected.map((m) => m.seq)).toEqual(expected.map((_, i) => i + 1));
+      }
+      const total = [...acknowledged.values()].reduce((sum, list) => sum + list.length, 0);
+      expect(total).toBe(60);
+      expect(await redis.xlen(`${name}:flush-stream`)).toBe(0);
+      // PostgreSQL's sessions agree with what the store acknowledged.
+      for (const [sessionId, messages] of acknowledged) {
+        const [row] = await sql.unsafe<[{ last_seq: string; message_count: number }]>(
+          `SELECT last_seq, message_count FROM "${name}".sessions
           WHERE user_id = 'alice' AND session_id = $1`,
-        [sessionId],
-      );
-      expect([Number(row.last_seq), row.message_count]).toEqual([messages.length, messages.length]);
-    }
-  });
+          [sessionId],
+        );
+        expect([Number(row.last_seq), row.message_count]).toEqual([
+          messages.length,
+          messages.length,
+        ]);
+      }
+    },
+  );
 });
