@@ -8,6 +8,8 @@ export interface Job {
   operation: OperationName;
   run: Operation;
   plan: (concurrency: number) => MeasurePlan;
+  /** Run (untimed) after each of this job's slices: see Subject.settle. */
+  settle?: () => Promise<void>;
 }
 
 export interface JobResult {
@@ -46,6 +48,7 @@ export async function measureInterleaved(
         plan.warmupSeconds,
       );
       state.next = warm.latencies.length;
+      await state.job.settle?.();
     } catch (error) {
       state.error = error;
     }
@@ -65,6 +68,7 @@ export async function measureInterleaved(
         );
         state.next += slice.latencies.length;
         state.slices.push(slice);
+        await state.job.settle?.();
       } catch (error) {
         state.error = error;
       }

@@ -225,6 +225,7 @@ function jobsOf(
         operation,
         run,
         plan: operation === 'clear_session' ? clearPlan : plan,
+        ...(subject.settle && { settle: () => subject.settle!() }),
       },
     ];
   });

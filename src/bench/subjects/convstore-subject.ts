@@ -19,6 +19,8 @@ export interface ConvstoreSubjectOptions {
   open: () => Promise<ConversationStore>;
   /** Removes what the run created (a schema, a data directory, keys), after close(). */
   drop: () => Promise<void>;
+  /** Waits for deferred work (the write-behind flusher) to finish; see Subject.settle. */
+  settle?: () => Promise<void>;
 }
 
 /**
@@ -76,6 +78,10 @@ export class ConvstoreSubject implements Subject {
         await store.append({ ...session, messages: [message(answer)] });
       },
     };
+  }
+
+  async settle(): Promise<void> {
+    await this.options.settle?.();
   }
 
   async close(): Promise<void> {

@@ -6,7 +6,7 @@ import type { StoreOptions } from '../../options.js';
 import { schemaFor, type BenchContext } from '../bench-context.js';
 import type { StoreName } from '../names.js';
 import { ConvstoreSubject } from './convstore-subject.js';
-import { deleteKeys, openRedis } from './redis-connection.js';
+import { deleteKeys, drainStreams, openRedis } from './redis-connection.js';
 
 /** What every convstore store is opened with: the sketch's window and a sliding day of TTL. */
 const COMMON = { maxHistory: 50, ttlSeconds: 24 * 3600 } as const;
@@ -84,6 +84,9 @@ export function convstoreSubject(context: BenchContext, name: ConvstoreStoreName
           await dropSchema();
           await dropKeys();
         },
+        ...(name === 'hybrid-write-behind' && {
+          settle: () => drainStreams(context.redisUrl, keyPrefix),
+        }),
       });
   }
 }

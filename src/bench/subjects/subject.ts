@@ -15,5 +15,10 @@ export interface Subject {
   readonly store: string;
   load(workload: Workload): Promise<void>;
   operations(): Partial<Record<OperationName, Operation>>;
+  /**
+   * Waits (untimed) until work the subject deferred is done, e.g. a write-behind flusher's
+   * backlog, so that it does not run during another subject's measurement.
+   */
+  settle?(): Promise<void>;
   close(): Promise<void>;
 }
