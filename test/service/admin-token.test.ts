@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import postgres from 'postgres';
 import { describe, expect, inject, it } from 'vitest';
 import { loadServiceConfig } from '../../src/config/index.js';
-import { ValidationError } from '../../src/index.js';
+import { SchemaMismatchError, ValidationError } from '../../src/index.js';
 import { startService } from '../../src/service/index.js';
 import { TEST_DATABASE_URL } from '../support/servers.js';
 import {
@@ -72,4 +72,20 @@ describe('start-up refusals', () => {
     expect(refusal).toBeInstanceOf(ValidationError);
     expect((refusal as ValidationError).issues[0]!.field).toBe('REDIS_URL');
   });
+
+  it.skipIf(!inject('postgresAvailable'))(
+    'refuses an unmigrated PostgreSQL schema when CONVSTORE_MIGRATE=false, saying what to run',
+    async () => {
+      const config = loadServiceConfig({
+        DATABASE_URL: TEST_DATABASE_URL,
+        CONVSTORE_SCHEMA: freshSchema(),
+        CONVSTORE_MIGRATE: 'false',
+      });
+      const refusal = await startService(config, { say: () => {} }).catch(
+        (error: unknown) => error,
+      );
+      expect(refusal).toBeInstanceOf(SchemaMismatchError);
+      expect((refusal as Error).message).toContain('convstore db migrate');
+    },
+  );
 });
