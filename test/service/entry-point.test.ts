@@ -64,7 +64,7 @@ describe('the entry point (npm start)', () => {
     const another = await call(base2!, 'POST', '/v1/admin/users', adminToken!, { user_id: 'bob' });
     expect(another.status).toBe(201);
     expect(await second.stop()).toBe(0);
-  });
+  }, 120_000); // two PGlite starts on disk: seconds each, more on a busy machine
 
   it('refuses to start on an invalid setting, naming the variable', async () => {
     const service = start({ PORT: 'eighty', CONVERSATION_TTL: '-5' });
