@@ -168,7 +168,7 @@ export class RedisStore implements ConversationStore {
       [this.keys.user(userId), position?.updatedMicros ?? '', position?.sessionId ?? '', limit + 1],
     );
     const rows: Array<{ micros: string; session: Session }> = [];
-    for (let i = 0; i + 2 < flat.length + 1; i += 3) {
+    for (let i = 0; i + 2 < flat.length; i += 3) {
       const sessionId = flat[i + 1] as string;
       rows.push({
         micros: flat[i] as string,
