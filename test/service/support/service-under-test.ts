@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
-import { afterAll, afterEach, describe, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, inject } from 'vitest';
 import { loadServiceConfig, type ConfigOverrides } from '../../../src/config/index.js';
 import { startService, type ServiceDeps, type ServiceHandle } from '../../../src/service/index.js';
 import { Redis } from 'ioredis';
@@ -120,7 +120,11 @@ export function describeService(name: string, body: (backend: ServiceBackend) =>
     const available =
       backend === 'pglite' ||
       (inject('postgresAvailable') && (backend === 'postgres' || inject('redisAvailable')));
-    describe.skipIf(!available)(`${name} [${backend}]`, () => body(backend));
+    describe.skipIf(!available)(`${name} [${backend}]`, () => {
+      // Creating PGlite takes seconds: do it in a hook (hookTimeout), not in the first test.
+      if (backend === 'pglite') beforeAll(() => pglite(), 60_000);
+      body(backend);
+    });
   }
 }
 
