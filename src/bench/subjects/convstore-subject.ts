@@ -48,6 +48,11 @@ export class ConvstoreSubject implements Subject {
     await forEachParallel(range(workload.clearSessions), 8, async (k) => {
       await store.append({ ...clearSession(workload, k), messages: history(readCount + k) });
     });
+    // Every session read once, as the active sessions of a running app have been: the hybrid's
+    // cache is then filled (a first read after a load misses and refills it).
+    await forEachParallel(range(readCount), 8, async (k) => {
+      await store.history({ ...readSession(workload, k), last: workload.historySize });
+    });
   }
 
   operations(): Partial<Record<OperationName, Operation>> {
