@@ -82,6 +82,7 @@ export class SessionCache {
 
   /** write-through: after the commit, extends the cached window or drops it (apply-append.lua). */
   async afterAppend(userId: string, sessionId: string, result: AppendResult): Promise<void> {
+    await this.resync();
     const firstNew = result.session.lastSeq - result.inserted;
     const items = result.messages.filter((m) => m.seq > firstNew).sort((a, b) => a.seq - b.seq);
     const keys = this.keys(userId, sessionId);
@@ -127,6 +128,7 @@ export class SessionCache {
    * flusher, updates its fields in place from `session`).
    */
   async invalidate(userId: string, sessionId: string, session?: Session): Promise<void> {
+    await this.resync();
     const keys = this.keys(userId, sessionId);
     const fields = session ? sessionFields(session) : null;
     const done = await this.attempt(() =>
@@ -188,7 +190,11 @@ export class SessionCache {
     this.unsynced.set(keys[0], keys);
   }
 
-  /** Deletes what could not be kept in step; true when nothing stale can be served. */
+  /**
+   * Deletes what could not be kept in step; true when nothing stale can be served. Runs before
+   * every cache call, reads and writes alike, so other instances sharing the cache stop seeing
+   * a stale session as soon as this one reaches Redis again for anything.
+   */
   private async resync(): Promise<boolean> {
     if (this.unsynced.size === 0) return true;
     for (const [id, keys] of [...this.unsynced]) {
