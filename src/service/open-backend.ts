@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import type { ServiceConfig } from '../config/service-config.js';
 import { ValidationError } from '../contract/errors.js';
 import type { ConversationStore } from '../contract/store.js';
@@ -48,6 +49,7 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
       deps.say(
         `convstore: opening PGlite in ${dataDir ?? 'memory'} (the first start takes several seconds)...`,
       );
+      if (dataDir) ensureDirectory(dataDir);
       const { PGlite } = await import('@electric-sql/pglite');
       instance = await PGlite.create(dataDir ?? 'memory://');
     }
@@ -103,4 +105,14 @@ function cacheOption(config: ServiceConfig): Partial<StoreOptions> {
       writeMode: config.cacheWriteMode,
     },
   };
+}
+
+/** PGlite creates its directory but not the parents; a fresh `DATA_DIR=./var/convstore` works. */
+function ensureDirectory(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? 'error';
+    throw ValidationError.field('DATA_DIR', `cannot create the directory ${dir} (${code})`);
+  }
 }

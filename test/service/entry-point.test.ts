@@ -35,7 +35,13 @@ describe('the entry point (npm start)', () => {
   it('starts on PGlite in DATA_DIR, creates and prints the admin token once, keeps data across restarts', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'convstore-service-'));
     dirs.push(dataDir);
-    const env = { PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', CLEANUP_INTERVAL: '0' };
+    // A nested directory that does not exist yet: the service creates it.
+    const env = {
+      PORT: '0',
+      DATA_DIR: join(dataDir, 'var', 'convstore'),
+      LOG_LEVEL: 'warn',
+      CLEANUP_INTERVAL: '0',
+    };
 
     const first = start(env);
     await first.waitFor(/opening PGlite in/);
