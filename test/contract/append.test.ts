@@ -178,6 +178,13 @@ describeContract('append', () => {
 
 describe('contract harness', () => {
   it('names the store under test', () => {
-    expect(['pglite', 'postgres']).toContain(process.env.CONVSTORE_TEST_STORE);
+    expect([
+      'pglite',
+      'postgres',
+      'redis',
+      'redis-cluster',
+      'hybrid-write-through',
+      'hybrid-write-behind',
+    ]).toContain(process.env.CONVSTORE_TEST_STORE);
   });
 });
