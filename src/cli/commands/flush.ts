@@ -1,5 +1,4 @@
 import { Command, Option } from 'commander';
-import { runFlusher } from '../../stores/hybrid/run-flusher.js';
 import type { CommandContext } from '../command-context.js';
 import { runCommand } from '../command-context.js';
 import { integer, jsonOption, keyPrefixOption, schemaOption } from '../options.js';
@@ -50,6 +49,8 @@ export function flushCommand(context: CommandContext): Command {
     .addOption(jsonOption())
     .action((flags: FlushFlags) =>
       runCommand(context, flags.json, async (output) => {
+        // Loaded only for this command: it brings the PostgreSQL and Redis clients with it.
+        const { runFlusher } = await import('../../stores/hybrid/run-flusher.js');
         const report = await runFlusher({
           url: flags.url,
           schema: flags.schema,

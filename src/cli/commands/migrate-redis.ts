@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { migrateRedis, type MigrationSummary } from '../../jobs/migrate-redis/migrate-redis.js';
+import type { MigrationSummary } from '../../jobs/migrate-redis/migrate-redis.js';
 import type { SourceFormat } from '../../jobs/migrate-redis/options.js';
 import { DEFAULT_KEY_PREFIX } from '../../stores/redis/keys.js';
 import type { CommandContext } from '../command-context.js';
@@ -72,6 +72,8 @@ export function migrateRedisCommand(context: CommandContext): Command {
     .action((flags: MigrateRedisFlags) =>
       runCommand(context, flags.json, async (output) => {
         const progress = progressDisplay(context.streams.stderr, flags.progress);
+        // Loaded only for this command: it brings the Redis and PostgreSQL clients with it.
+        const { migrateRedis } = await import('../../jobs/migrate-redis/migrate-redis.js');
         let summary: MigrationSummary;
         try {
           summary = await migrateRedis({
