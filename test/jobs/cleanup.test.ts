@@ -98,6 +98,34 @@ describe.skipIf(!available())('cleanup', () => {
     expect([...appended.values()].some((count) => count > 2)).toBe(true);
   });
 
+  it('steps around a session a writer holds, neither waiting for it nor deleting it', async () => {
+    const schema = freshSchema();
+    const expiring = await open(schema, 1);
+    const cleaner = await open(schema, null);
+    await fill(expiring, 'old', 30);
+    await expect.poll(() => expiredCount(schema), { timeout: 10_000 }).toBe(30);
+
+    // A writer in the middle of its transaction on old-7: it has locked the row and is moving
+    // its expiry, as an append does, but has not committed yet.
+    const writer = await admin.reserve();
+    onCleanup(async () => writer.release());
+    await writer`BEGIN`;
+    await writer.unsafe(
+      `UPDATE "${schema}".sessions SET expires_at = now() + interval '1 hour'
+        WHERE user_id = 'u' AND session_id = 'old-7'`,
+    );
+    // Cleanup finishes while the writer still holds the row (SKIP LOCKED: it does not wait)...
+    expect(await runCleanup(cleaner, { batchSize: 4 })).toMatchObject({
+      sessions: 29,
+      messages: 58,
+    });
+    await writer`COMMIT`;
+    // ...and the session the writer kept alive is still there, with its messages.
+    const history = await cleaner.history({ userId: 'u', sessionId: 'old-7' });
+    expect(history.map((m) => m.content)).toEqual(['question', 'answer']);
+    expect(await expiredCount(schema)).toBe(0);
+  });
+
   it('runs one at a time: a second cleanup while the first holds the lock gets BusyError', async () => {
     const schema = freshSchema();
     const expiring = await open(schema, 1);
