@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { findJsonProblem, findTextProblem, isPlainObject } from '../../contract/json-check.js';
 import { ID_PATTERN } from '../../contract/limits.js';
 import { ROLES, type Role } from '../../contract/types.js';
@@ -9,6 +8,7 @@ import {
   messageFromItem,
   sessionFromHash,
 } from '../../stores/redis/session-codec.js';
+import { execGrouped, type SourceConnection } from './source-connection.js';
 import type {
   ReadOutcome,
   SourceAgent,
@@ -18,7 +18,7 @@ import type {
 } from './types.js';
 
 export interface ConvstoreReaderOptions {
-  redis: Redis;
+  redis: SourceConnection;
   /** The redis store's keyPrefix (default `convstore:`). */
   prefix: string;
 }
@@ -37,19 +37,21 @@ export function convstoreReader(options: ConvstoreReaderOptions): SourceReader {
     match: `${escapedPrefix}{*}:meta:*`,
     isSessionKey: (key) => parseMetaKey(key, options.prefix) !== null,
     async read(metaKeys) {
-      const pipeline = redis.pipeline();
       const named = metaKeys.map((key) => ({ key, name: parseMetaKey(key, options.prefix) }));
-      for (const { key, name } of named) {
-        if (!name) continue;
-        const [, messagesKey] = keys.session(name.userId, name.sessionId);
-        pipeline.hgetall(key).lrange(messagesKey, 0, -1);
-      }
-      const replies = (await pipeline.exec()) ?? [];
+      const readable = named.flatMap(({ key, name }) => (name ? [{ key, name }] : []));
+      const replies = await execGrouped(
+        redis,
+        readable.map(({ key, name }) => (pipeline) => {
+          const [, messagesKey] = keys.session(name.userId, name.sessionId);
+          pipeline.hgetall(key).lrange(messagesKey, 0, -1);
+        }),
+        2,
+      );
       const now = Date.now();
       let reply = 0;
       return named.map(({ key, name }): ReadOutcome => {
         if (!name) return { kind: 'ignored', key, reason: 'not a session key of this prefix' };
-        const [hashReply, listReply] = [replies[reply++], replies[reply++]];
+        const [hashReply, listReply] = replies[reply++] ?? [];
         const error = hashReply?.[0] ?? listReply?.[0];
         if (error) return { kind: 'unreadable', key, problem: `read failed: ${error.message}` };
         const hash = hashReply?.[1] as Record<string, string>;
@@ -113,18 +115,16 @@ export function convstoreReader(options: ConvstoreReaderOptions): SourceReader {
       return { agents, unreadable };
     },
     async deleteSessions(sessions) {
-      if (sessions.length === 0) return 0;
-      const pipeline = redis.pipeline();
-      for (const session of sessions) {
-        pipeline.unlink(...session.sourceKeys);
-        pipeline.zrem(keys.index(session.userId), session.sessionId);
-        pipeline.hdel(keys.counts(session.userId), session.sessionId);
-      }
-      const replies = (await pipeline.exec()) ?? [];
-      return replies.reduce(
-        (sum, [, count], index) => (index % 3 === 0 ? sum + Number(count) : sum),
-        0,
+      const replies = await execGrouped(
+        redis,
+        sessions.map((session) => (pipeline) => {
+          pipeline.unlink(...session.sourceKeys);
+          pipeline.zrem(keys.index(session.userId), session.sessionId);
+          pipeline.hdel(keys.counts(session.userId), session.sessionId);
+        }),
+        3,
       );
+      return replies.reduce((sum, [unlinked]) => sum + Number(unlinked?.[1] ?? 0), 0);
     },
   };
 }

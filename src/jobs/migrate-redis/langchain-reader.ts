@@ -1,10 +1,10 @@
-import type { Redis } from 'ioredis';
 import { convertLangChainMessage } from './langchain-message.js';
 import { sessionIdFromKey } from './key-pattern.js';
+import { execGrouped, type SourceConnection } from './source-connection.js';
 import type { ReadOutcome, SourceMessage, SourceReader, SourceSession } from './types.js';
 
 export interface LangChainReaderOptions {
-  redis: Redis;
+  redis: SourceConnection;
   /** SCAN MATCH glob for the history keys; with one `*`, the session id is what it matched. */
   keyPattern: string;
   /** The owner of every migrated session: LangChain's layout has no user. */
@@ -24,12 +24,14 @@ export function langChainReader(options: LangChainReaderOptions): SourceReader {
     match: keyPattern,
     isSessionKey: () => true,
     async read(keys) {
-      const pipeline = redis.pipeline();
-      for (const key of keys) pipeline.type(key).lrange(key, 0, -1).pttl(key);
-      const replies = (await pipeline.exec()) ?? [];
+      const replies = await execGrouped(
+        redis,
+        keys.map((key) => (pipeline) => pipeline.type(key).lrange(key, 0, -1).pttl(key)),
+        3,
+      );
       const now = Date.now();
       return keys.map((key, index): ReadOutcome => {
-        const [typeReply, listReply, ttlReply] = replies.slice(index * 3, index * 3 + 3);
+        const [typeReply, listReply, ttlReply] = replies[index] ?? [];
         const type = typeReply?.[1];
         if (type === 'none') return { kind: 'ignored', key, reason: 'gone since the scan' };
         if (type !== 'list')
@@ -66,8 +68,12 @@ export function langChainReader(options: LangChainReaderOptions): SourceReader {
       });
     },
     async deleteSessions(sessions) {
-      const keys = sessions.flatMap((session) => session.sourceKeys);
-      return keys.length === 0 ? 0 : redis.unlink(...keys);
+      const replies = await execGrouped(
+        redis,
+        sessions.map((session) => (pipeline) => pipeline.unlink(...session.sourceKeys)),
+        1,
+      );
+      return replies.reduce((sum, [reply]) => sum + Number(reply?.[1] ?? 0), 0);
     },
   };
 }

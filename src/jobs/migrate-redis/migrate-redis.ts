@@ -1,4 +1,3 @@
-import type { Redis } from 'ioredis';
 import { UnavailableError } from '../../contract/errors.js';
 import { assertSchemaCurrent, migrate } from '../../stores/sql/migrator.js';
 import type { SqlDriver } from '../../stores/sql/sql-driver.js';
@@ -16,6 +15,7 @@ import { PassRunner } from './pass-runner.js';
 import { PendingBatch } from './pending-batch.js';
 import { PostgresWriter } from './postgres-writer.js';
 import { connectSource } from './redis-source.js';
+import type { SourceConnection } from './source-connection.js';
 import { findSessionProblem } from './session-checks.js';
 import type { ReadOutcome, SourceReader, SourceSession } from './types.js';
 import { verifyBatch, type SessionDifference } from './verify.js';
@@ -167,7 +167,7 @@ function isRedisFailure(error: unknown): boolean {
   );
 }
 
-function sourceReader(options: ResolvedMigrateRedisOptions, redis: Redis): SourceReader {
+function sourceReader(options: ResolvedMigrateRedisOptions, redis: SourceConnection): SourceReader {
   return options.format === 'langchain'
     ? langChainReader({
         redis,

@@ -9,7 +9,7 @@ import type { MigrationProgress } from './types.js';
 export type SourceFormat = 'convstore' | 'langchain';
 
 export interface MigrateRedisOptions {
-  /** The source: `redis://...` or `rediss://...`. */
+  /** The source: `redis://...`, `rediss://...` or `redis+cluster://host:port,...`. */
   from: string;
   /** The target: `postgres://...` (or `pglite://<dir>`). */
   to: string;
@@ -61,7 +61,12 @@ const id = z.string().regex(ID_PATTERN, `must be ${ID_RULE}`);
 
 const schema = z
   .object({
-    from: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
+    from: z
+      .string()
+      .regex(
+        /^(redis|rediss|redis\+cluster):\/\//,
+        'must start with redis://, rediss:// or redis+cluster://',
+      ),
     to: z
       .string()
       .regex(/^(postgres|postgresql|pglite):\/\//, 'must start with postgres:// or pglite://'),

@@ -1,6 +1,6 @@
-import type { Redis } from 'ioredis';
 import type { MigrateRedisOptions } from './options.js';
 import { scanKeys } from './scan-keys.js';
+import type { SourceConnection } from './source-connection.js';
 import type { MigrationPhase, ReadOutcome, SourceReader } from './types.js';
 
 /** Scan page size and sessions read per Redis round trip. */
@@ -10,7 +10,7 @@ const READ_CHUNK = 100;
 /** Walks the source's session keys a chunk at a time, reporting progress; stops on the signal. */
 export class PassRunner {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: SourceConnection,
     private readonly reader: SourceReader,
     private readonly options: MigrateRedisOptions,
   ) {}
