@@ -32,7 +32,10 @@ export function migrateRedisCommand(context: CommandContext): Command {
       'copy sessions from Redis into PostgreSQL: resumable, idempotent, verifiable (SCAN, never KEYS)',
     )
     .addOption(
-      new Option('--from <url>', 'source Redis: redis://[user:password@]host:port[/db]')
+      new Option(
+        '--from <url>',
+        'source: redis://[user:password@]host:port[/db], or redis+cluster://host:port,...',
+      )
         .env('REDIS_URL')
         .makeOptionMandatory(),
     )
