@@ -4,7 +4,7 @@
 import { BENCH_USAGE, parseBenchArgs, UsageRequest } from './parse-bench-args.js';
 import type { BenchOptions } from './bench-options.js';
 import { renderTable } from './report/terminal-table.js';
-import { runBench } from './run-bench.js';
+import { BenchInterrupted, runBench } from './run-bench.js';
 
 async function main(): Promise<void> {
   let options: BenchOptions;
@@ -22,6 +22,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
+  if (error instanceof BenchInterrupted) {
+    process.stderr.write('bench interrupted; everything it created was dropped\n');
+    process.exitCode = 130;
+    return;
+  }
   process.stderr.write(`bench failed: ${error instanceof Error ? error.stack : String(error)}\n`);
   process.exitCode = 1;
 });

@@ -99,21 +99,34 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     seconds: 0,
   };
   log(`convstore bench (${quick ? 'quick' : 'full'}), run ${context.runPrefix}`);
+  // Ctrl-C stops at the next round or subject and still drops everything the run created (a
+  // second Ctrl-C kills at once).
+  let interrupted = false;
+  const onSignal = () => {
+    interrupted = true;
+    log('interrupted: stopping and dropping what this run created (Ctrl-C again to kill)');
+  };
+  const stopIfInterrupted = () => {
+    if (interrupted) throw new BenchInterrupted();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   try {
     const wanted = new Set<StoreName>(options.stores ?? STORE_NAMES);
     const subjects = makeSubjects(context).filter(
       (s) => s.store.startsWith('floor-') || wanted.has(s.store as StoreName),
     );
-    const loaded = await loadAll(subjects, workload, result, log);
+    const loaded = await loadAll(subjects, workload, result, log, stopIfInterrupted);
     try {
       await settle(context);
       const jobs = loaded.flatMap((subject) => jobsOf(subject, profile.plan, clearPlan));
       jobs.sort((a, b) => ORDER.indexOf(a.operation) - ORDER.indexOf(b.operation));
       for (const c of concurrency) {
         log(`measuring ${jobs.length} operations at concurrency ${c}, ${base.rounds} rounds`);
-        const measured = await measureInterleaved(jobs, c, base.rounds, (round) =>
-          log(`  concurrency ${c}: round ${round} of ${base.rounds} done`),
-        );
+        const measured = await measureInterleaved(jobs, c, base.rounds, (round) => {
+          log(`  concurrency ${c}: round ${round} of ${base.rounds} done`);
+          stopIfInterrupted();
+        });
         for (const { job, slices, error } of measured) {
           if (error !== undefined) {
             const reason = `${job.operation} c=${c} failed: ${describeError(error)}`;
@@ -146,6 +159,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
       }
     }
     const growth: GrowthSize[] = options.growth ?? (quick ? [] : ['100k', '10m']);
+    stopIfInterrupted();
     if (growth.length > 0) {
       await runGrowth(context, { ...profile.growthWorkload, seed, clearSessions: 0 }, growth, {
         concurrency,
@@ -154,8 +168,11 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
         result,
       });
     }
+    stopIfInterrupted();
     if (options.http ?? !quick) await runHttp(context, { concurrency, quick, seed, result });
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await admin.end({ timeout: 5 });
   }
   result.seconds = (Date.now() - started) / 1000;
@@ -191,9 +208,16 @@ async function loadAll(
   workload: Workload,
   result: BenchResult,
   log: (line: string) => void,
+  stopIfInterrupted: () => void,
 ): Promise<Subject[]> {
   const loaded: Subject[] = [];
   for (const subject of subjects) {
+    try {
+      stopIfInterrupted();
+    } catch (error) {
+      for (const done of loaded) await done.close().catch(() => {});
+      throw error;
+    }
     const started = Date.now();
     try {
       await subject.load(workload);
@@ -239,6 +263,14 @@ async function settle(context: BenchContext): Promise<void> {
   await context.admin.unsafe('CHECKPOINT').catch(() => {
     // Needs superuser (or pg_checkpoint on 15+); without it the run is only a little noisier.
   });
+}
+
+/** Thrown when Ctrl-C stopped the run (after it dropped what it created). */
+export class BenchInterrupted extends Error {
+  constructor() {
+    super('the bench was interrupted');
+    this.name = 'BenchInterrupted';
+  }
 }
 
 export function describeError(error: unknown): string {

@@ -14,6 +14,7 @@ const COLOURS: Record<string, string> = {
   'langchain-redis': '#ff7f0e',
   'floor-postgres': '#2ca02c',
   'floor-redis': '#8c564b',
+  'http-postgres': '#393b79',
 };
 
 const BAR = 11;
@@ -106,7 +107,7 @@ function drawPanel(
       parts.push(
         `<text x="${LABEL - 6}" y="${y + BAR - 2}" text-anchor="end">${escape(label)}</text>`,
         `<rect x="${LABEL}" y="${y}" width="${w.toFixed(1)}" height="${BAR}" fill="${COLOURS[r.store] ?? '#333'}"/>`,
-        `<text x="${LABEL + w + 4}" y="${y + BAR - 2}">${escape(shown)}</text>`,
+        `<text x="${(LABEL + w + 4).toFixed(1)}" y="${y + BAR - 2}">${escape(shown)}</text>`,
       );
       y += BAR + 2;
     }
@@ -114,7 +115,7 @@ function drawPanel(
   }
   if (kind === 'p50') {
     for (let e = lowLog; e <= highLog; e++) {
-      const x = LABEL + scale(10 ** e);
+      const x = (LABEL + scale(10 ** e)).toFixed(1);
       parts.push(
         `<line x1="${x}" y1="${top + 6}" x2="${x}" y2="${y}" stroke="#ccc" stroke-dasharray="2,2"/>`,
         `<text x="${x}" y="${y + 10}" text-anchor="middle" fill="#666">${10 ** e >= 1 ? 10 ** e : (10 ** e).toFixed(-e)} ms</text>`,
