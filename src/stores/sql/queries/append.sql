@@ -9,9 +9,10 @@
 -- seq. Retries are recognised by messageId against this statement's snapshot, which was taken
 -- before the lock; that is only exact if nobody wrote the session in between. So the upsert
 -- updates only if the locked row is still the one the snapshot saw (same last_seq and
--- created_at) and still live. Otherwise (a concurrent writer got there first, a concurrent
--- create, an expired session to reset) it changes nothing and returns a null session, and the
--- caller runs append-locked, which re-reads after the lock. Batches larger than max history
+-- created_at) and still live, and fills a new row only if the snapshot saw none. Otherwise (a
+-- concurrent writer got there first, a concurrent create, a session deleted or reclaimed since
+-- the snapshot, an expired session to reset) it writes no message and returns a null session,
+-- and the caller runs append-locked, which re-reads after the lock. Batches larger than max history
 -- also go there, because rows inserted by a statement are invisible to its own trim.
 WITH seen AS (
   SELECT last_seq, message_count, created_at
@@ -56,12 +57,16 @@ agent AS (
 locked AS (
   INSERT INTO {{schema}}.sessions AS s
          (user_id, session_id, agent_id, last_seq, message_count, expires_at)
-  SELECT $1, $2, $3, k, k, now() + make_interval(secs => $4::integer) FROM fresh
+  -- A new row is only ours to fill if the snapshot saw no session: if it saw one that has gone
+  -- since (deleted, or reclaimed by cleanup), its retries check was against that old session,
+  -- so the row starts empty and the caller falls back.
+  SELECT $1, $2, $3, k, k, now() + make_interval(secs => $4::integer)
+    FROM (SELECT CASE WHEN EXISTS (SELECT 1 FROM seen) THEN 0 ELSE k END AS k FROM fresh) f
   ON CONFLICT (user_id, session_id) DO UPDATE
-     SET last_seq = s.last_seq + excluded.last_seq,
+     SET last_seq = s.last_seq + (SELECT k FROM fresh),
          message_count = CASE
-           WHEN $5::integer IS NULL THEN s.message_count + excluded.last_seq
-           ELSE least(s.message_count + excluded.last_seq, $5::integer) END,
+           WHEN $5::integer IS NULL THEN s.message_count + (SELECT k FROM fresh)
+           ELSE least(s.message_count + (SELECT k FROM fresh), $5::integer) END,
          agent_id = coalesce(excluded.agent_id, s.agent_id),
          updated_at = now(),
          expires_at = excluded.expires_at
@@ -69,18 +74,25 @@ locked AS (
      AND (s.expires_at IS NULL OR s.expires_at > now())
   RETURNING s.*
 ),
+-- The session this statement may write to: the one its snapshot saw, or a new one where it saw
+-- none. Empty otherwise, and then nothing below writes.
+current AS (
+  SELECT l.* FROM locked l
+   WHERE NOT EXISTS (SELECT 1 FROM seen)
+      OR l.created_at = (SELECT created_at FROM seen)
+),
 inserted AS (
   INSERT INTO {{schema}}.messages (user_id, session_id, seq, message_id, role, content, metadata)
   SELECT $1, $2, l.last_seq - f.k + nb.n, nb.message_id, nb.value->>'role',
          nb.value->>'content', coalesce(nb.value->'metadata', '{}')
-    FROM numbered nb, locked l, fresh f
+    FROM numbered nb, current l, fresh f
    WHERE nb.stored_json IS NULL
 ),
 -- Trim to the newest $5: exactly the overflow, from the oldest kept seq up, so it never walks
 -- over what earlier trims removed.
 trimmed AS (
   DELETE FROM {{schema}}.messages x
-   USING locked l, seen
+   USING current l, seen
    WHERE x.user_id = $1 AND x.session_id = $2
      AND $5::integer IS NOT NULL
      AND x.seq > seen.last_seq - seen.message_count
@@ -93,4 +105,4 @@ SELECT CASE WHEN l.user_id IS NOT NULL THEN {{schema}}.session_json(l) END AS se
           FROM numbered nb) AS messages,
        f.k AS inserted
   FROM fresh f
-  LEFT JOIN locked l ON true
+  LEFT JOIN current l ON true
