@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from './contract/errors.js';
+import { parseOrThrow } from './contract/validation.js';
 import { DEFAULT_LIMITS, type Limits } from './contract/limits.js';
 import type { PGliteLike } from './stores/pglite/pglite-driver.js';
 import { SCHEMA_PATTERN, SCHEMA_RULE } from './stores/sql/schema-name.js';
@@ -124,16 +124,7 @@ const optionsSchema = z.object({
 
 /** Validates createStore's options and fills in the defaults. */
 export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions {
-  const parsed = optionsSchema.safeParse(options);
-  if (!parsed.success) {
-    throw new ValidationError(
-      parsed.error.issues.map((issue) => ({
-        field: issue.path.join('.') || 'options',
-        problem: issue.message,
-      })),
-    );
-  }
-  const given = parsed.data;
+  const given = parseOrThrow(optionsSchema, options, 'options');
   return {
     url: given.url ?? DEFAULT_STORE_OPTIONS.url,
     schema: given.schema ?? DEFAULT_STORE_OPTIONS.schema,

@@ -237,14 +237,24 @@ function typeError(problem: string) {
   };
 }
 
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+/**
+ * Parses with a zod schema or throws a ValidationError naming each offending field (`root` names
+ * the input as a whole: `input` for a call, `options` for a constructor's options).
+ */
+export function parseOrThrow<T extends z.ZodType>(
+  schema: T,
+  input: unknown,
+  root = 'input',
+): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new ValidationError(result.error.issues.map(toFieldIssue));
+  throw new ValidationError(result.error.issues.map((issue) => toFieldIssue(issue, root)));
 }
 
-function toFieldIssue(issue: z.core.$ZodIssue): FieldIssue {
-  const field = issue.path.length > 0 ? issue.path.join('.') : 'input';
+const parse = parseOrThrow;
+
+function toFieldIssue(issue: z.core.$ZodIssue, root: string): FieldIssue {
+  const field = issue.path.length > 0 ? issue.path.join('.') : root;
   if (issue.code === 'unrecognized_keys') {
     return { field, problem: `unknown field(s): ${issue.keys.join(', ')}` };
   }

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ValidationError } from '../../contract/errors.js';
+import { parseOrThrow } from '../../contract/validation.js';
 import { DEFAULT_LIMITS, ID_PATTERN, ID_RULE, type Limits } from '../../contract/limits.js';
 import { DEFAULT_STORE_OPTIONS } from '../../options.js';
 import { DEFAULT_KEY_PREFIX } from '../../stores/redis/keys.js';
@@ -117,16 +117,7 @@ export function resolveMigrateRedisOptions(
   options: MigrateRedisOptions,
 ): ResolvedMigrateRedisOptions {
   // The object schema drops what it does not check: the callbacks, the signal, the limits.
-  const parsed = schema.safeParse(options);
-  if (!parsed.success) {
-    throw new ValidationError(
-      parsed.error.issues.map((issue) => ({
-        field: issue.path.join('.') || 'options',
-        problem: issue.message,
-      })),
-    );
-  }
-  const given = parsed.data;
+  const given = parseOrThrow(schema, options, 'options');
   return {
     from: given.from,
     to: given.to,
