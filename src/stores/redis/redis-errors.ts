@@ -1,4 +1,5 @@
 import { ConvstoreError, InternalError, UnavailableError } from '../../contract/errors.js';
+import { SOCKET_ERROR_CODES } from '../socket-errors.js';
 
 /**
  * Turns an ioredis error into the store's typed errors. The original stays as `cause`; its text
@@ -17,20 +18,10 @@ export function toRedisStoreError(error: unknown): ConvstoreError {
 export function isRedisUnavailable(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const { code, message, name } = error as { code?: unknown; message?: unknown; name?: unknown };
-  if (typeof code === 'string' && CONNECTION_CODES.has(code)) return true;
+  if (typeof code === 'string' && SOCKET_ERROR_CODES.has(code)) return true;
   if (name === 'MaxRetriesPerRequestError' || name === 'ClusterAllFailedError') return true;
   return typeof message === 'string' && UNAVAILABLE_MESSAGES.some((text) => message.includes(text));
 }
-
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
-  'ECONNABORTED',
-]);
 
 const UNAVAILABLE_MESSAGES = [
   'Connection is closed',

@@ -5,6 +5,7 @@ import {
   UnavailableError,
   ValidationError,
 } from '../../contract/errors.js';
+import { SOCKET_ERROR_CODES } from '../socket-errors.js';
 
 /**
  * Turns a driver error into the store's typed errors. The driver's error stays as `cause`; its
@@ -36,13 +37,8 @@ function errorCodes(error: unknown): { code?: string; sqlstate?: string } {
   return { code, sqlstate };
 }
 
-const CONNECTION_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  'ENOTFOUND',
-  'EHOSTUNREACH',
+/** postgres.js's own codes for a connection it lost or could not open. */
+const DRIVER_CONNECTION_CODES = new Set([
   'CONNECTION_CLOSED',
   'CONNECTION_ENDED',
   'CONNECTION_DESTROYED',
@@ -50,7 +46,7 @@ const CONNECTION_CODES = new Set([
 ]);
 
 function isConnectionFailure(code?: string, sqlstate?: string): boolean {
-  if (code && CONNECTION_CODES.has(code)) return true;
+  if (code && (SOCKET_ERROR_CODES.has(code) || DRIVER_CONNECTION_CODES.has(code))) return true;
   if (!sqlstate) return false;
   // 08: connection exception; 57P0x: shutdown / cannot connect now; 53: out of resources.
   return sqlstate.startsWith('08') || sqlstate.startsWith('57P') || sqlstate.startsWith('53');
