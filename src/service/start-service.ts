@@ -57,6 +57,9 @@ async function serve(
 ): Promise<ServiceHandle> {
   const authStore: AuthStore = backend.authStore;
   const adminToken = await resolveAdminToken(config.adminToken, authStore);
+  // Shown now, before anything else can fail: its hash is already stored, so a start that fails
+  // later (port taken) must not swallow the only copy and lock the operator out.
+  if (adminToken.created) announceAdminToken(adminToken.created, say);
   const metrics = new ServiceMetrics();
   metrics.watchCache(backend.store);
   const store = instrumentStore(backend.store, metrics);
@@ -90,7 +93,7 @@ async function serve(
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostForUrl}:${port}`;
 
-  if (adminToken.created) announceAdminToken(adminToken.created, url, say);
+  if (adminToken.created) showAdminTokenUse(adminToken.created, url, say);
   say(`convstore: serving ${backend.description} at ${url} (docs: ${url}/docs)`);
 
   const stopCleanup: StopCleanup | null =
@@ -128,7 +131,7 @@ async function closeWithin(app: FastifyInstance, ms: number): Promise<void> {
   clearTimeout(timer);
 }
 
-function announceAdminToken(token: string, url: string, say: (line: string) => void): void {
+function announceAdminToken(token: string, say: (line: string) => void): void {
   say(
     [
       '',
@@ -136,10 +139,19 @@ function announceAdminToken(token: string, url: string, say: (line: string) => v
       '',
       `    ${token}`,
       '',
-      'Create a user and their API key with it:',
+      'Set CONVSTORE_ADMIN_TOKEN to use a token of your own instead.',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** After listening, when the URL is known: how to use the token shown above. */
+function showAdminTokenUse(token: string, url: string, say: (line: string) => void): void {
+  say(
+    [
+      'Create a user and their API key with the admin token:',
       `    curl -s -X POST ${url}/v1/admin/users -H 'Authorization: Bearer ${token}' \\`,
       `      -H 'Content-Type: application/json' -d '{"user_id":"alice"}'`,
-      'Set CONVSTORE_ADMIN_TOKEN to use a token of your own instead.',
       '',
     ].join('\n'),
   );

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createServer, type AddressInfo } from 'node:net';
 import postgres from 'postgres';
 import { describe, expect, inject, it } from 'vitest';
 import { loadServiceConfig } from '../../src/config/index.js';
@@ -57,6 +58,47 @@ describe.skipIf(!inject('postgresAvailable'))('admin token on first start [postg
     } finally {
       for (const handle of handles) await handle.close();
       await sql.end({ timeout: 1 });
+      await dropSchema('postgres', schema);
+    }
+  });
+});
+
+describe.skipIf(!inject('postgresAvailable'))('admin token when listening fails [postgres]', () => {
+  it('is shown even when the port is taken, and still works on the next start', async () => {
+    const schema = freshSchema();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const takenPort = (blocker.address() as AddressInfo).port;
+    const base = {
+      schema,
+      host: '127.0.0.1',
+      databaseUrl: TEST_DATABASE_URL,
+      logLevel: 'silent' as const,
+      cleanupIntervalSeconds: 0,
+    };
+    const printed: string[] = [];
+    const say = (line: string) => printed.push(line);
+    let handle: Awaited<ReturnType<typeof startService>> | undefined;
+    try {
+      const refusal = await startService(loadServiceConfig({}, { ...base, port: takenPort }), {
+        say,
+      }).catch((error: unknown) => error);
+      expect((refusal as { code?: string }).code).toBe('EADDRINUSE');
+      const token = /^ {4}(csa\S+)$/m.exec(printed.join('\n'))?.[1];
+      expect(token).toBeDefined();
+
+      printed.length = 0;
+      handle = await startService(loadServiceConfig({}, { ...base, port: 0 }), { say });
+      expect(handle.createdAdminToken).toBeNull();
+      expect(printed.join('\n')).not.toContain('created the admin token');
+      const user = await serviceClient(handle, schema).request('POST', '/v1/admin/users', {
+        token: token!,
+        body: { user_id: 'alice' },
+      });
+      expect(user.status).toBe(201);
+    } finally {
+      await handle?.close();
+      await new Promise((resolve) => blocker.close(resolve));
       await dropSchema('postgres', schema);
     }
   });
