@@ -24,6 +24,21 @@ describeContract('agents', () => {
     expect(agents[1]).toMatchObject({ name: 'Support v2' });
   });
 
+  it('lists only registered agents, never the ids users name in their sessions', async () => {
+    const store = await openStore();
+    await store.append({
+      userId: 'bob',
+      sessionId: 's',
+      agentId: 'bobs-private-label',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    await store.createSession({ userId: 'carol', sessionId: 'c', agentId: 'carols-label' });
+    await store.updateSession({ userId: 'bob', sessionId: 's', agentId: 'another-label' });
+    expect(await store.listAgents()).toEqual([]);
+    await store.putAgent({ agentId: 'bobs-private-label', name: 'Now public' });
+    expect((await store.listAgents()).map((a) => a.agentId)).toEqual(['bobs-private-label']);
+  });
+
   it('keeps an agent`s details when a session refers to it', async () => {
     const store = await openStore();
     await store.putAgent({ agentId: 'helper', name: 'Helper', model: 'm1' });

@@ -57,7 +57,6 @@ export class RedisStore implements ConversationStore {
   private readonly validate: InputValidator;
   private readonly ttlMs: number;
   /** Agents this process has put in the catalogue: an append naming one costs no extra trip. */
-  private readonly knownAgents = new Set<string>();
 
   constructor(private readonly options: RedisStoreOptions) {
     this.redis = options.connection;
@@ -69,7 +68,6 @@ export class RedisStore implements ConversationStore {
 
   async append(input: AppendInput): Promise<AppendResult> {
     const { userId, sessionId, agentId, messages } = this.validate.append(input);
-    if (agentId) await this.ensureAgent(agentId);
     const args: Array<string | number> = [
       sessionId,
       this.ttlMs,
@@ -105,7 +103,6 @@ export class RedisStore implements ConversationStore {
 
   async createSession(input: CreateSessionInput): Promise<Session> {
     const { userId, sessionId, agentId, title, metadata } = this.validate.createSession(input);
-    if (agentId) await this.ensureAgent(agentId);
     const hash = await this.script<string[] | null>(
       'createSession',
       this.keys.session(userId, sessionId),
@@ -130,7 +127,6 @@ export class RedisStore implements ConversationStore {
 
   async updateSession(input: UpdateSessionInput): Promise<Session> {
     const { userId, sessionId, agentId, title, metadata } = this.validate.updateSession(input);
-    if (agentId) await this.ensureAgent(agentId);
     const hash = await this.script<string[] | null>(
       'updateSession',
       this.keys.session(userId, sessionId),
@@ -201,13 +197,8 @@ export class RedisStore implements ConversationStore {
     const json = await this.script<string>(
       'putAgent',
       [this.keys.agents],
-      [
-        agentId,
-        agentBody({ name: name ?? null, model: model ?? null, settings: settings ?? {} }),
-        '1',
-      ],
+      [agentId, agentBody({ name: name ?? null, model: model ?? null, settings: settings ?? {} })],
     );
-    this.knownAgents.add(agentId);
     return agentFromJson(json);
   }
 
@@ -257,16 +248,6 @@ export class RedisStore implements ConversationStore {
 
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
-  }
-
-  private async ensureAgent(agentId: string): Promise<void> {
-    if (this.knownAgents.has(agentId)) return;
-    await this.script(
-      'putAgent',
-      [this.keys.agents],
-      [agentId, agentBody({ name: null, model: null, settings: {} }), '0'],
-    );
-    this.knownAgents.add(agentId);
   }
 
   private script<T>(
