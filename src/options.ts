@@ -21,6 +21,8 @@ export interface StoreOptions {
   migrate?: boolean;
   /** PostgreSQL connections in the pool. Default 4 (see the README on pool sizing). */
   poolSize?: number;
+  /** PostgreSQL: longest wait for a lock before UnavailableError (retryable). Default 15000. */
+  lockTimeoutMs?: number;
   /** Input size limits; see DEFAULT_LIMITS. */
   limits?: Partial<Limits>;
   /** An open PGlite instance to use instead of `url`; close() leaves it open. */
@@ -62,6 +64,7 @@ export const DEFAULT_STORE_OPTIONS = {
   ttlSeconds: null,
   maxHistory: null,
   poolSize: 4,
+  lockTimeoutMs: 15_000,
 } as const;
 
 export type ResolvedStoreOptions = Required<
@@ -95,6 +98,7 @@ const optionsSchema = z.object({
   maxHistory: positive.nullable().optional(),
   migrate: z.boolean().optional(),
   poolSize: positive.max(1000, 'must be at most 1000').optional(),
+  lockTimeoutMs: positive.max(3_600_000, 'must be at most an hour').optional(),
   limits: z
     .object({
       maxContentBytes: positive.optional(),
@@ -134,6 +138,7 @@ export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions
       given.maxHistory === undefined ? DEFAULT_STORE_OPTIONS.maxHistory : given.maxHistory,
     migrate: given.migrate,
     poolSize: given.poolSize ?? DEFAULT_STORE_OPTIONS.poolSize,
+    lockTimeoutMs: given.lockTimeoutMs ?? DEFAULT_STORE_OPTIONS.lockTimeoutMs,
     limits: { ...DEFAULT_LIMITS, ...given.limits },
     pglite: options.pglite,
     keyPrefix: given.keyPrefix,

@@ -28,7 +28,11 @@ export async function openHybridStore(
 ): Promise<ConversationStore> {
   const settings = resolveCacheSettings(options);
   const keys = new CacheKeys(options.cache?.keyPrefix ?? DEFAULT_KEY_PREFIX);
-  const driver = await openPostgresDriver({ url: options.url, poolSize: options.poolSize });
+  const driver = await openPostgresDriver({
+    url: options.url,
+    poolSize: options.poolSize,
+    lockTimeoutMs: options.lockTimeoutMs,
+  });
   const sql = await openSqlStore(driver, options, false);
   const connections: RedisConnection[] = [];
   try {

@@ -5,6 +5,10 @@ import { openPostgresDriver } from './postgres-driver.js';
 
 /** PostgreSQL: a pool of prepared connections. Migrations are a deploy step unless migrate: true. */
 export async function openPostgresStore(options: ResolvedStoreOptions): Promise<ConversationStore> {
-  const driver = await openPostgresDriver({ url: options.url, poolSize: options.poolSize });
+  const driver = await openPostgresDriver({
+    url: options.url,
+    poolSize: options.poolSize,
+    lockTimeoutMs: options.lockTimeoutMs,
+  });
   return openSqlStore(driver, options, false);
 }

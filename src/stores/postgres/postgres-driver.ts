@@ -5,7 +5,12 @@ export interface PostgresDriverOptions {
   url: string;
   /** Connections in the pool. Small pools win on small machines; see the README. */
   poolSize: number;
+  /** Longest wait for a row or table lock before UnavailableError. Default 15 s. */
+  lockTimeoutMs?: number;
 }
+
+const STATEMENT_TIMEOUT_MS = 60_000;
+export const DEFAULT_LOCK_TIMEOUT_MS = 15_000;
 
 /** Opens a pool with prepared statements (each statement is parsed once per connection). */
 export async function openPostgresDriver(options: PostgresDriverOptions): Promise<SqlDriver> {
@@ -14,7 +19,15 @@ export async function openPostgresDriver(options: PostgresDriverOptions): Promis
     max: options.poolSize,
     prepare: true,
     onnotice: () => {},
-    connection: { application_name: 'convstore' },
+    connect_timeout: 10,
+    connection: {
+      application_name: 'convstore',
+      // Bounds on waiting, so a stuck lock or statement becomes an UnavailableError (retryable)
+      // instead of a request that never ends. Migrations lift them for their own transaction.
+      statement_timeout: STATEMENT_TIMEOUT_MS,
+      lock_timeout: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
+      idle_in_transaction_session_timeout: STATEMENT_TIMEOUT_MS,
+    },
   });
   return postgresDriver(sql, true);
 }

@@ -31,7 +31,8 @@ export async function openRedisConnection(options: RedisConnectOptions): Promise
     lazyConnect: true,
     maxRetriesPerRequest: options.failFast ? 0 : 1,
     enableOfflineQueue: !options.failFast,
-    commandTimeout: options.failFast ? 1000 : undefined,
+    // A hung server (one that accepts but never answers) must not hang callers forever.
+    commandTimeout: options.failFast ? 1000 : 10_000,
     connectionName: 'convstore',
   };
   const connection: RedisConnection = options.url.startsWith('redis+cluster://')

@@ -48,6 +48,8 @@ export async function schemaStatus(driver: SqlRunner, schema: string): Promise<S
 export async function migrate(driver: SqlDriver, schema: string): Promise<Migration[]> {
   const quoted = quoteSchema(schema);
   return driver.transaction(async (tx) => {
+    // A migration may rewrite big tables and must wait its turn behind another migrator.
+    await tx.exec('SET LOCAL statement_timeout = 0; SET LOCAL lock_timeout = 0');
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`convstore:migrate:${schema}`]);
     await tx.exec(
       `CREATE SCHEMA IF NOT EXISTS ${quoted};

@@ -17,6 +17,10 @@ export function toStoreError(error: unknown): ConvstoreError {
   if (isConnectionFailure(code, sqlstate)) {
     return new UnavailableError('the database is unavailable', { cause: error });
   }
+  // 55P03: lock_timeout; 57014: statement_timeout. Nothing was written: safe to retry.
+  if (sqlstate === '55P03' || sqlstate === '57014') {
+    return new UnavailableError('the database did not answer in time', { cause: error });
+  }
   if (sqlstate === '23505') return new ConflictError('the row already exists', { cause: error });
   if (sqlstate?.startsWith('22') || sqlstate === '54000') {
     return new ValidationError([
