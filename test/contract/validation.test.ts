@@ -155,6 +155,15 @@ const BAD_CALLS: Array<[string, string, (store: ConversationStore) => Promise<un
     (s) =>
       s.listSessions({ userId: 'alice', cursor: Buffer.from('123|a b').toString('base64url') }),
   ],
+  [
+    'cursor past any date',
+    'cursor',
+    (s) =>
+      s.listSessions({
+        userId: 'alice',
+        cursor: Buffer.from('9999999999999999999|a').toString('base64url'),
+      }),
+  ],
   ['negative list limit', 'limit', (s) => s.listSessions({ userId: 'alice', limit: -1 })],
   ['title that is too long', 'title', (s) => s.updateSession({ ...key, title: 't'.repeat(501) })],
   ['title with a NUL', 'title', (s) => s.updateSession({ ...key, title: 'a\u0000' })],

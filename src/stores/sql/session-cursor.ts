@@ -1,7 +1,8 @@
 import { ValidationError } from '../../contract/errors.js';
 import { ID_PATTERN } from '../../contract/limits.js';
 
-/** Keyset position in a user's session list: last activity (epoch microseconds) and id. */
+/** Keyset position in a user's session list: last activity (epoch microseconds, at most 16
+ * digits: until the year 2286, and always inside bigint) and id. */
 export interface SessionCursor {
   updatedMicros: string;
   sessionId: string;
@@ -18,7 +19,7 @@ export function decodeSessionCursor(text: string): SessionCursor {
   if (
     rest.length > 0 ||
     !updatedMicros ||
-    !/^\d{1,19}$/.test(updatedMicros) ||
+    !/^\d{1,16}$/.test(updatedMicros) ||
     !sessionId ||
     !ID_PATTERN.test(sessionId) ||
     encodeSessionCursor({ updatedMicros, sessionId }) !== text
