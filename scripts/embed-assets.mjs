@@ -33,6 +33,11 @@ const ASSETS = [
     out: 'src/stores/hybrid/queries.generated.ts',
     name: 'FLUSH_QUERIES',
   },
+  {
+    dir: 'src/jobs/migrate-redis/scripts',
+    out: 'src/jobs/migrate-redis/scripts.generated.ts',
+    name: 'MIGRATE_REDIS_SCRIPTS',
+  },
   { dir: 'src/service/auth/sql', out: 'src/service/auth/sql.generated.ts', name: 'AUTH_QUERIES' },
   { dir: 'src/bench/sql', out: 'src/bench/sql.generated.ts', name: 'BENCH_SQL' },
 ];

@@ -129,6 +129,12 @@ function describeSummary(summary: MigrationSummary): string {
   }
   if (summary.agents > 0) lines.push(`${summary.agents} agent(s) of the catalogue brought along`);
   if (summary.deletedKeys > 0) lines.push(`deleted ${summary.deletedKeys} source key(s)`);
+  if (summary.changedBeforeDeleteCount > 0) {
+    lines.push(
+      `kept ${summary.changedBeforeDeleteCount} session(s) in the source: written to after ` +
+        `verification (run again to migrate and delete them): ${summary.changedBeforeDelete.join(', ')}`,
+    );
+  }
   if (summary.interrupted) lines.push('interrupted: committed batches stay; run again to resume');
   lines.push(`took ${(summary.durationMs / 1000).toFixed(1)} s`);
   return lines.join('\n');

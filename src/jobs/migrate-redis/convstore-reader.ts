@@ -8,6 +8,8 @@ import {
   messageFromItem,
   sessionFromHash,
 } from '../../stores/redis/session-codec.js';
+import { deleteOutcome } from './delete-outcome.js';
+import { MIGRATE_REDIS_SCRIPTS } from './scripts.generated.js';
 import { execGrouped, type SourceConnection } from './source-connection.js';
 import type {
   ReadOutcome,
@@ -77,6 +79,7 @@ export function convstoreReader(options: ConvstoreReaderOptions): SourceReader {
             lastSeq: session.lastSeq,
             messages,
             sourceKeys: keys.session(name.userId, name.sessionId).slice(0, 3),
+            unchangedIf: [hash.l ?? '', hash.u ?? ''],
           };
           return { kind: 'session', session: sourceSession };
         } catch (problem) {
@@ -118,13 +121,13 @@ export function convstoreReader(options: ConvstoreReaderOptions): SourceReader {
       const replies = await execGrouped(
         redis,
         sessions.map((session) => (pipeline) => {
-          pipeline.unlink(...session.sourceKeys);
-          pipeline.zrem(keys.index(session.userId), session.sessionId);
-          pipeline.hdel(keys.counts(session.userId), session.sessionId);
+          const sessionKeys = keys.session(session.userId, session.sessionId);
+          const script = MIGRATE_REDIS_SCRIPTS.deleteConvstoreIfUnchanged;
+          pipeline.eval(script, 5, ...sessionKeys, session.sessionId, ...session.unchangedIf);
         }),
-        3,
+        1,
       );
-      return replies.reduce((sum, [unlinked]) => sum + Number(unlinked?.[1] ?? 0), 0);
+      return deleteOutcome(sessions, replies);
     },
   };
 }

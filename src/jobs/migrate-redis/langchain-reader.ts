@@ -1,5 +1,7 @@
 import { convertLangChainMessage } from './langchain-message.js';
 import { sessionIdFromKey } from './key-pattern.js';
+import { deleteOutcome } from './delete-outcome.js';
+import { MIGRATE_REDIS_SCRIPTS } from './scripts.generated.js';
 import { execGrouped, type SourceConnection } from './source-connection.js';
 import type { ReadOutcome, SourceMessage, SourceReader, SourceSession } from './types.js';
 
@@ -42,7 +44,8 @@ export function langChainReader(options: LangChainReaderOptions): SourceReader {
         if (sessionId === null) {
           return { kind: 'unreadable', key, problem: 'the key does not give a valid session id' };
         }
-        const elements = (listReply?.[1] as string[]).slice().reverse();
+        const newestFirst = listReply?.[1] as string[];
+        const elements = newestFirst.slice().reverse();
         const messages: SourceMessage[] = [];
         for (const [position, raw] of elements.entries()) {
           const converted = convertLangChainMessage(raw, position + 1);
@@ -63,6 +66,7 @@ export function langChainReader(options: LangChainReaderOptions): SourceReader {
           lastSeq: messages.length,
           messages: withDistinctIds(messages),
           sourceKeys: [key],
+          unchangedIf: [String(newestFirst.length), newestFirst[0] ?? ''],
         };
         return { kind: 'session', session };
       });
@@ -70,10 +74,13 @@ export function langChainReader(options: LangChainReaderOptions): SourceReader {
     async deleteSessions(sessions) {
       const replies = await execGrouped(
         redis,
-        sessions.map((session) => (pipeline) => pipeline.unlink(...session.sourceKeys)),
+        sessions.map((session) => (pipeline) => {
+          const script = MIGRATE_REDIS_SCRIPTS.deleteLangchainIfUnchanged;
+          pipeline.eval(script, 1, session.key, ...session.unchangedIf);
+        }),
         1,
       );
-      return replies.reduce((sum, [reply]) => sum + Number(reply?.[1] ?? 0), 0);
+      return deleteOutcome(sessions, replies);
     },
   };
 }

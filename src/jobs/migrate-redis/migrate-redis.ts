@@ -48,6 +48,13 @@ export interface MigrationSummary {
   agents: number;
   /** Source keys deleted after verification (deleteSource). */
   deletedKeys: number;
+  /**
+   * Sessions whose source was written to between the delete pass's check and its delete: kept,
+   * not deleted (a later run migrates what was added, then deletes). The first 100, by key.
+   */
+  changedBeforeDelete: string[];
+  /** How many such sessions in all. */
+  changedBeforeDeleteCount: number;
   durationMs: number;
 }
 
@@ -79,6 +86,8 @@ export async function migrateRedis(options: MigrateRedisOptions): Promise<Migrat
     verification: null,
     agents: 0,
     deletedKeys: 0,
+    changedBeforeDelete: [],
+    changedBeforeDeleteCount: 0,
     durationMs: 0,
   };
   const redis = await connectSource(resolved.from);
@@ -139,7 +148,13 @@ export async function migrateRedis(options: MigrateRedisOptions): Promise<Migrat
           const sessions = outcomes.flatMap((outcome) => sessionOf(outcome, resolved));
           const differing = new Set((await verifyBatch(writer, sessions)).map((d) => d.key));
           const equal = sessions.filter((session) => !differing.has(session.key));
-          summary.deletedKeys += await reader.deleteSessions(equal);
+          // Each session's keys go only if they still hold what was just read and compared
+          // (an atomic compare-and-delete): a message written since keeps them, and is reported.
+          const { deletedKeys, changedKeys } = await reader.deleteSessions(equal);
+          summary.deletedKeys += deletedKeys;
+          summary.changedBeforeDeleteCount += changedKeys.length;
+          const room = REPORTED - summary.changedBeforeDelete.length;
+          summary.changedBeforeDelete.push(...changedKeys.slice(0, Math.max(0, room)));
         });
       }
     }

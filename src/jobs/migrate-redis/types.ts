@@ -30,6 +30,20 @@ export interface SourceSession {
   messages: SourceMessage[];
   /** Every source key of the session, deleted with --delete-source after verification. */
   sourceKeys: string[];
+  /**
+   * What the source held when read, in the layout's terms (LangChain: length and head; convstore:
+   * the meta's last seq and update time): the source keys are deleted only while they still
+   * hold exactly this, atomically, so nothing written after verification is lost.
+   */
+  unchangedIf: string[];
+}
+
+/** What a delete pass did with the sessions it was given. */
+export interface DeleteOutcome {
+  /** Source keys deleted. */
+  deletedKeys: number;
+  /** Sessions kept because their source changed since it was read (by key). */
+  changedKeys: string[];
 }
 
 /** An agent of the source's catalogue (convstore layout only). */
@@ -63,8 +77,11 @@ export interface SourceReader {
     agents: SourceAgent[];
     unreadable: Array<{ key: string; problem: string }>;
   }>;
-  /** Deletes the source keys of sessions that verified equal; returns how many keys went. */
-  deleteSessions(sessions: SourceSession[]): Promise<number>;
+  /**
+   * Deletes the source keys of sessions that verified equal, each only if it still holds what
+   * was read (`unchangedIf`); one that changed since is kept and named in the outcome.
+   */
+  deleteSessions(sessions: SourceSession[]): Promise<DeleteOutcome>;
 }
 
 export type MigrationPhase = 'count' | 'migrate' | 'verify' | 'delete';
