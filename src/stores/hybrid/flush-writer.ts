@@ -9,7 +9,8 @@ type FlushQueries = { [K in keyof typeof FLUSH_QUERIES]: string };
  * Writes a batch of stream entries to PostgreSQL in one transaction, idempotently (see
  * flush-insert.sql): a batch written twice (a flusher died after the commit, before the
  * acknowledgement) changes nothing the second time. Entries of one session and incarnation are
- * merged, in stream order, into one write.
+ * merged, in stream order, into one write; entries of an incarnation PostgreSQL no longer has
+ * are discarded (flush-claim.sql).
  */
 export class FlushWriter {
   private readonly sql: FlushQueries;
@@ -25,7 +26,11 @@ export class FlushWriter {
     ) as FlushQueries;
   }
 
-  /** Returns the `userId\0sessionId` of sessions whose messages had to be renumbered. */
+  /**
+   * Returns the `userId\0sessionId\0createdAt` of session incarnations whose cached window no
+   * longer matches PostgreSQL: messages renumbered or skipped (flush-insert.sql), or entries
+   * discarded because their incarnation is gone from PostgreSQL (flush-claim.sql).
+   */
   async write(
     entries: readonly FlushEntry[],
     beforeCommit?: () => Promise<void> | void,
@@ -33,7 +38,7 @@ export class FlushWriter {
     const groups = new Map<string, MergedWrite>();
     for (const entry of entries) {
       if (!entry.data) continue;
-      const key = `${entry.userId}\u0000${entry.sessionId}\u0000${entry.data.createdAt}`;
+      const key = incarnationKey(entry);
       const group = groups.get(key);
       if (!group) {
         groups.set(key, { entry, data: { ...entry.data, messages: [...entry.data.messages] } });
@@ -46,12 +51,21 @@ export class FlushWriter {
     }
     if (groups.size === 0) return new Set();
     return this.driver.transaction(async (tx) => {
-      const renumbered = new Set<string>();
-      for (const { entry, data } of groups.values()) {
+      const stale = new Set<string>();
+      for (const [key, { entry, data }] of groups) {
         const { userId, sessionId } = entry;
-        await tx.query(this.sql.flushClaim, [userId, sessionId, data.agentId, data.createdAt]);
-        await tx.query(this.sql.flushReset, [userId, sessionId, data.createdAt]);
-        const [row] = await tx.query<{ moved: number }>(this.sql.flushInsert, [
+        const [claimed] = await tx.query<{ last_seq: string | number }>(this.sql.flushClaim, [
+          userId,
+          sessionId,
+          data.agentId,
+          data.createdAt,
+        ]);
+        if (!claimed) {
+          // That incarnation was deleted, erased or restarted: never bring it back.
+          stale.add(key);
+          continue;
+        }
+        const [row] = await tx.query<InsertOutcome>(this.sql.flushInsert, [
           userId,
           sessionId,
           JSON.stringify(data.messages),
@@ -60,14 +74,31 @@ export class FlushWriter {
           data.expiresAt,
         ]);
         if (this.maxHistory !== null) {
-          await tx.query(this.sql.flushTrim, [userId, sessionId, this.maxHistory]);
+          await tx.query(this.sql.flushTrim, [
+            userId,
+            sessionId,
+            this.maxHistory,
+            claimed.last_seq,
+            row?.first_inserted ?? null,
+          ]);
         }
-        if (Number(row?.moved ?? 0) > 0) renumbered.add(`${userId}\u0000${sessionId}`);
+        if (Number(row?.moved ?? 0) > 0 || Number(row?.skipped ?? 0) > 0) stale.add(key);
       }
       await beforeCommit?.();
-      return renumbered;
+      return stale;
     });
   }
+}
+
+/** Identifies one incarnation of a session (its entries carry the row's created_at). */
+export function incarnationKey(entry: FlushEntry): string {
+  return `${entry.userId}\u0000${entry.sessionId}\u0000${entry.data?.createdAt ?? ''}`;
+}
+
+interface InsertOutcome {
+  moved: number;
+  skipped: number;
+  first_inserted: string | number | null;
 }
 
 interface MergedWrite {

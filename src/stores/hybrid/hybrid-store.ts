@@ -29,6 +29,7 @@ import type { SqlStore } from '../sql/sql-store.js';
 import type { CacheHealth, CacheStats } from './cache-health.js';
 import { DOWN, type SessionCache } from './session-cache.js';
 import type { StreamFlusher } from './stream-flusher.js';
+import type { WriteBehindCleanup } from './write-behind-cleanup.js';
 
 export type WriteMode = 'write-through' | 'write-behind';
 
@@ -44,6 +45,8 @@ export interface HybridStoreOptions {
   maxPending: number;
   /** write-behind only. */
   flusher: StreamFlusher | undefined;
+  /** write-behind only: cleanup that checks Redis before reclaiming a session. */
+  cleanup: WriteBehindCleanup | undefined;
   /** Closes the Redis connections the store opened. */
   closeRedis: () => Promise<void>;
 }
@@ -52,7 +55,9 @@ export interface HybridStoreOptions {
  * Redis in front of PostgreSQL. Reads come from the cached window when it holds the answer, else
  * from PostgreSQL (refilling the cache in the background). Writes are acknowledged after the
  * PostgreSQL commit (write-through) or after one atomic Redis script that also queues the
- * messages for the flusher (write-behind). When Redis is away, everything goes to PostgreSQL.
+ * messages for the flusher (write-behind). When Redis is away, write-through goes on against
+ * PostgreSQL; write-behind refuses appends, deletes and cleanup (UnavailableError) rather than
+ * write PostgreSQL behind entries it cannot see, and goes on reading from PostgreSQL.
  */
 export class HybridStore implements ConversationStore {
   readonly kind = 'hybrid' as const;
@@ -119,7 +124,12 @@ export class HybridStore implements ConversationStore {
       if (cached) throw new ConflictError('this user already has a session with that id');
     }
     const session = await this.sql.createSession(valid);
-    await this.cache.invalidate(session.userId, session.sessionId);
+    if (this.writeMode === 'write-behind') {
+      // An expired incarnation may still be cached with entries queued: they are discarded.
+      await this.cache.dropSession(session.userId, session.sessionId, true);
+    } else {
+      await this.cache.invalidate(session.userId, session.sessionId);
+    }
     return session;
   }
 
@@ -133,9 +143,20 @@ export class HybridStore implements ConversationStore {
 
   async deleteSession(input: SessionKey): Promise<boolean> {
     const { userId, sessionId } = this.validate.sessionKey(input);
-    await this.flushIfPending(userId, sessionId);
+    if (this.writeMode === 'write-through') {
+      const deleted = await this.sql.deleteSession(input);
+      await this.cache.invalidate(userId, sessionId);
+      return deleted;
+    }
+    // write-behind: the cached session goes first, whatever waits for the flusher (so it is not
+    // served again), then the row; the queued entries of that incarnation are discarded by the
+    // flusher (flush-claim.sql). Dropped again after the delete: a concurrent append may have
+    // loaded the old row meanwhile. Without Redis the cache could not be dropped: refuse.
+    if (!(await this.cache.dropSession(userId, sessionId, false))) {
+      throw cacheDown('delete a session');
+    }
     const deleted = await this.sql.deleteSession(input);
-    await this.cache.invalidate(userId, sessionId);
+    await this.cache.dropSession(userId, sessionId, true);
     return deleted;
   }
 
@@ -147,7 +168,15 @@ export class HybridStore implements ConversationStore {
 
   async deleteUser(input: UserKey): Promise<DeletedCounts> {
     const { userId } = this.validate.userKey(input);
+    if (this.writeMode === 'write-through') {
+      const counts = await this.sql.deleteUser(input);
+      await this.cache.dropUser(userId);
+      return counts;
+    }
+    // write-behind: as deleteSession, for every session of the user. Flushing first only makes
+    // the counts include what this process could write; nothing queued can bring a row back.
     await this.flushFirst();
+    if (!(await this.cache.dropUser(userId, false))) throw cacheDown('erase a user');
     const counts = await this.sql.deleteUser(input);
     await this.cache.dropUser(userId);
     return counts;
@@ -163,9 +192,13 @@ export class HybridStore implements ConversationStore {
   }
 
   async cleanupExpired(input?: CleanupInput): Promise<DeletedCounts> {
-    this.validate.cleanup(input);
+    const { batchSize } = this.validate.cleanup(input);
+    const cleanup = this.options.cleanup;
+    if (!cleanup) return this.sql.cleanupExpired(input);
+    // write-behind: PostgreSQL's expiry lags Redis's; every candidate is checked there first.
     await this.flushFirst();
-    return this.sql.cleanupExpired(input);
+    const { sessions, messages } = await cleanup.run(batchSize);
+    return { sessions, messages };
   }
 
   /** PostgreSQL must answer; Redis being away only degrades speed (see cacheStats). */
@@ -192,7 +225,9 @@ export class HybridStore implements ConversationStore {
    */
   private async appendBehind(input: ResolvedAppendInput): Promise<AppendResult> {
     const { userId, sessionId, agentId, messages } = input;
-    let createToken = '';
+    // What this instance could not keep in step goes first, as before any cache call.
+    if (!(await this.cache.ready())) throw cacheDown('append (write-behind)');
+    let created: Created = NOT_CREATED;
     for (let attempt = 0; attempt < LOAD_ATTEMPTS; attempt++) {
       const keys = this.cache.keys(userId, sessionId);
       const args: Array<string | number> = [
@@ -203,7 +238,8 @@ export class HybridStore implements ConversationStore {
         this.options.windowSize,
         agentId ?? '',
         this.options.maxPending,
-        createToken,
+        created.token,
+        created.createdAt,
       ];
       for (const message of messages) args.push(message.messageId, messageBody(message));
       const reply = await this.cache.attempt(() =>
@@ -213,7 +249,10 @@ export class HybridStore implements ConversationStore {
           args,
         ),
       );
-      if (reply === DOWN) return this.sql.append(input);
+      // Not a fallback to PostgreSQL: with entries of this session queued (unknowable while Redis
+      // does not answer), a direct write would take seqs out of order; and after a timeout the
+      // script may have run. Nothing is acknowledged; the client retries with its messageIds.
+      if (reply === DOWN) throw cacheDown('append (write-behind)');
       const [code, hash, inserted, items] = reply;
       if (code === 1) {
         return {
@@ -228,13 +267,22 @@ export class HybridStore implements ConversationStore {
           'write-behind queue is full: PostgreSQL has not taken the queued writes; retry later',
         );
       }
-      createToken = await this.load(userId, sessionId, attempt);
+      created = await this.load(userId, sessionId, agentId, attempt);
     }
     throw new UnavailableError('could not load the session into the cache; retry');
   }
 
-  /** Loads a session into the cache; returns a create token when PostgreSQL does not have it. */
-  private async load(userId: string, sessionId: string, attempt: number): Promise<string> {
+  /**
+   * Loads a session into the cache. When PostgreSQL has no live row of it, creates one (a new
+   * incarnation: its created_at tags every entry queued for it, see flush-claim.sql) and returns
+   * the lease token and that created_at for the script to start the session from.
+   */
+  private async load(
+    userId: string,
+    sessionId: string,
+    agentId: string | undefined,
+    attempt: number,
+  ): Promise<Created> {
     const [, , , lease] = this.cache.keys(userId, sessionId);
     const token = randomUUID();
     const taken = await this.cache.attempt(() =>
@@ -243,18 +291,40 @@ export class HybridStore implements ConversationStore {
     if (taken !== 'OK') {
       // Someone else is loading it: give them a moment.
       await new Promise((resolve) => setTimeout(resolve, 2 + attempt * 5));
-      return '';
+      return NOT_CREATED;
     }
     try {
       const session = await this.sql.getSession({ userId, sessionId });
-      if (!session) return token;
+      if (!session) return await this.createRow(userId, sessionId, agentId, token);
       const window = await this.sql.history({ userId, sessionId, last: this.options.windowSize });
       await this.cache.fill(userId, sessionId, token, session, window);
-      return '';
+      return NOT_CREATED;
     } catch (error) {
       // PostgreSQL is away: free the lease at once rather than let it block others for seconds.
       await this.cache.attempt(() => this.cache.script('unlockLease', [lease], [token]));
       throw error;
+    }
+  }
+
+  private async createRow(
+    userId: string,
+    sessionId: string,
+    agentId: string | undefined,
+    token: string,
+  ): Promise<Created> {
+    try {
+      const session = await this.sql.createSession({
+        userId,
+        sessionId,
+        ...(agentId === undefined ? {} : { agentId }),
+      });
+      return { token, createdAt: String(session.createdAt.getTime() * 1000) };
+    } catch (error) {
+      // Created by someone else since getSession: free the lease, the next attempt loads it.
+      if (!(error instanceof ConflictError)) throw error;
+      const [, , , lease] = this.cache.keys(userId, sessionId);
+      await this.cache.attempt(() => this.cache.script('unlockLease', [lease], [token]));
+      return NOT_CREATED;
     }
   }
 
@@ -285,6 +355,19 @@ export class HybridStore implements ConversationStore {
   private async flushFirst(): Promise<void> {
     await this.flush().catch(() => {});
   }
+}
+
+interface Created {
+  /** The refill lease token held while the row was created ('' when not created). */
+  token: string;
+  /** The new row's created_at, epoch us at millisecond precision ('' when not created). */
+  createdAt: string;
+}
+
+const NOT_CREATED: Created = { token: '', createdAt: '' };
+
+function cacheDown(what: string): UnavailableError {
+  return new UnavailableError(`Redis does not answer: cannot ${what} in write-behind mode; retry`);
 }
 
 /** Tries to load a missing session into the cache before giving up (contention only). */

@@ -14,6 +14,7 @@ import { HybridStore } from './hybrid-store.js';
 import { HYBRID_SCRIPTS } from './scripts.generated.js';
 import { SCRIPT_NAMESPACE, SessionCache } from './session-cache.js';
 import { StreamFlusher } from './stream-flusher.js';
+import { WriteBehindCleanup } from './write-behind-cleanup.js';
 import { resolveCacheSettings } from './cache-settings.js';
 
 /**
@@ -53,7 +54,9 @@ export async function openHybridStore(
       cacheTtlMs: settings.cacheTtlMs,
     });
     let flusher: StreamFlusher | undefined;
+    let cleanup: WriteBehindCleanup | undefined;
     if (settings.writeMode === 'write-behind') {
+      cleanup = new WriteBehindCleanup(driver, options.schema, cache);
       const waiter = await openRedisConnection({
         url: settings.url,
         failFast: true,
@@ -84,6 +87,7 @@ export async function openHybridStore(
       windowSize: settings.windowSize,
       maxPending: settings.maxPending,
       flusher,
+      cleanup,
       closeRedis: async () => {
         await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
       },

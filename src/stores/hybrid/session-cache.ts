@@ -143,8 +143,31 @@ export class SessionCache {
     if (done === DOWN) this.markUnsynced(keys);
   }
 
-  /** Every cached key of one user (deleteUser), found with SCAN. */
-  async dropUser(userId: string): Promise<void> {
+  /**
+   * Deletes a session's cache keys whatever waits for the flusher (write-behind delete: queued
+   * entries of a deleted incarnation are discarded by the flusher). False when Redis is away;
+   * with `remember`, the keys are then deleted as soon as it answers again.
+   */
+  async dropSession(userId: string, sessionId: string, remember: boolean): Promise<boolean> {
+    if (!(await this.resync()) && !remember) return false;
+    const keys = this.keys(userId, sessionId);
+    const done = await this.attempt(() => this.options.redis.del(...keys));
+    if (done !== DOWN) return true;
+    if (remember) this.markUnsynced(keys);
+    return false;
+  }
+
+  /** Deletes what could not be kept in step (see resync); false while Redis is away. */
+  ready(): Promise<boolean> {
+    return this.resync();
+  }
+
+  /**
+   * Every cached key of one user (deleteUser), found with SCAN; false when Redis is away (with
+   * `remember`, they are then deleted as soon as it answers again).
+   */
+  async dropUser(userId: string, remember = true): Promise<boolean> {
+    if (!(await this.resync()) && !remember) return false;
     const done = await this.attempt(() =>
       scanEveryNode(
         this.options.redis,
@@ -155,11 +178,14 @@ export class SessionCache {
         },
       ),
     );
+    if (done === DOWN && !remember) return false;
     if (done === DOWN) {
       // Without the key names, the only safe thing is to stop serving this user's sessions from
       // the cache: a later deleteUser retry or the cache TTL clears them.
       this.unsynced.set(`user:${userId}`, [this.options.keys.userPattern(userId), '', '', '']);
+      return false;
     }
+    return true;
   }
 
   keys(userId: string, sessionId: string): SessionCacheKeys {

@@ -5,7 +5,7 @@ import { runScript } from '../redis/scripts.js';
 import type { CacheHealth } from './cache-health.js';
 import { FLUSH_GROUP, type CacheKeys } from './cache-keys.js';
 import { parseEntry, type FlushEntry, type RawStreamEntry } from './flush-entry.js';
-import type { FlushWriter } from './flush-writer.js';
+import { incarnationKey, type FlushWriter } from './flush-writer.js';
 import { SCRIPT_NAMESPACE } from './session-cache.js';
 
 export interface StreamFlusherOptions {
@@ -104,7 +104,7 @@ export class StreamFlusher {
 
   private async process(entries: FlushEntry[]): Promise<void> {
     const beforeCommit = this.options.beforeCommit;
-    const renumbered = await this.options.writer.write(
+    const stale = await this.options.writer.write(
       entries,
       beforeCommit ? () => beforeCommit(entries) : undefined,
     );
@@ -114,7 +114,11 @@ export class StreamFlusher {
     for (const entry of entries) {
       const [meta, window, ids] = this.options.keys.session(entry.userId, entry.sessionId);
       keys.push(meta, window, ids);
-      args.push(entry.id, renumbered.has(`${entry.userId}\u0000${entry.sessionId}`) ? '1' : '0');
+      args.push(
+        entry.id,
+        stale.has(incarnationKey(entry)) ? '1' : '0',
+        entry.data ? String(entry.data.createdAt) : '',
+      );
     }
     await runScript(this.options.redis, SCRIPT_NAMESPACE, 'flushAck', keys, args);
     this.options.health.stats.flushed += entries.length;

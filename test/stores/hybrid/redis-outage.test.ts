@@ -1,6 +1,11 @@
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { cacheStats, createStore, type ConversationStore } from '../../../src/index.js';
+import {
+  cacheStats,
+  createStore,
+  UnavailableError,
+  type ConversationStore,
+} from '../../../src/index.js';
 import { startOwnRedis, TEST_DATABASE_URL, type OwnRedis } from '../../support/servers.js';
 
 const available = inject('postgresAvailable') && inject('redisAvailable');
@@ -74,7 +79,7 @@ describe.skipIf(!available)('hybrid write-through: Redis stopped during writes',
     ]);
   });
 
-  it('opens while Redis is down, works against PostgreSQL, and uses Redis once it answers', async () => {
+  it('write-behind: opens while Redis is down, refuses appends (nothing acknowledged), reads PostgreSQL, and uses Redis once it answers', async () => {
     await store?.close();
     await redis?.stop();
     redis = await startOwnRedis();
@@ -87,11 +92,25 @@ describe.skipIf(!available)('hybrid write-through: Redis stopped during writes',
     });
     expect(cacheStats(store)!.redisAvailable).toBe(false);
     const key = { userId: 'bob', sessionId: 'late' };
-    await store.append({ ...key, messages: [{ role: 'user', content: 'while down' }] });
-    expect((await store.history(key)).map((m) => m.content)).toEqual(['while down']);
+    // A session PostgreSQL already has (made while the store could not see Redis).
+    await store.createSession(key);
+    // An append cannot know what is queued for the session: refused, and nothing is written.
+    const refused = { ...key, messages: [{ role: 'user' as const, content: 'while down' }] };
+    await expect(store.append(refused)).rejects.toBeInstanceOf(UnavailableError);
+    expect(await store.history(key)).toEqual([]);
     expect((await store.listSessions({ userId: 'bob' })).sessions).toHaveLength(1);
+    // So are deletes and cleanup: neither could drop the cache nor see what is queued.
+    await expect(store.deleteSession(key)).rejects.toBeInstanceOf(UnavailableError);
+    await expect(store.deleteUser({ userId: 'bob' })).rejects.toBeInstanceOf(UnavailableError);
+    expect(await store.getSession(key)).not.toBeNull();
 
     await redis.restart();
+    // The client's retry of the refused append goes through once Redis answers.
+    await expect
+      .poll(async () => (await store!.append(refused).catch(() => null))?.inserted, {
+        timeout: 15_000,
+      })
+      .toBe(1);
     await expect
       .poll(
         async () => {

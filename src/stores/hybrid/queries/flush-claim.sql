@@ -1,20 +1,22 @@
--- flush-claim: the session row a flush batch writes to, created when missing (with its user and
--- agent) and locked until the batch commits, so that flushers of one session queue instead of
--- racing. ON CONFLICT DO UPDATE is what takes the lock on an existing row. A new row's times are
--- Redis's (the session's creation), not now(): now() is the batch's start, shared by every
--- session in it, and would scramble the activity order. The users and agents
--- rows come from CTEs: foreign keys are checked at the end of the statement, after them.
---   $1 user_id, $2 session_id, $3 agent_id (null: none named), $4 session created at (epoch us)
-WITH new_user AS (
-  INSERT INTO {{schema}}.users (user_id) VALUES ($1) ON CONFLICT DO NOTHING
-),
-new_agent AS (
+-- flush-claim: locks the session row a flush batch writes to, until the batch commits, so that
+-- flushers of one session (and a delete or cleanup of it) queue instead of racing. The row must
+-- be the incarnation the entries were queued for: write-behind creates a session's row in
+-- PostgreSQL before Redis takes its first message (hybrid-store.ts load), and every entry carries
+-- that row's created_at. No row (deleted, erased, reclaimed) or another created_at (deleted and
+-- created again, or restarted after it expired) means the entries are of an incarnation that is
+-- gone: the caller discards them rather than bring it back. Compared at millisecond precision,
+-- the precision Redis was given it in. UPDATE (not SELECT FOR UPDATE) takes the lock because the
+-- statement also inserts a named agent (agents row for the foreign key) in a CTE.
+--   $1 user_id, $2 session_id, $3 agent_id (null: none named), $4 incarnation created at
+--   (epoch us, as Redis holds it).
+-- Returns the row's last_seq before the batch; no row: discard the entries.
+WITH new_agent AS (
   INSERT INTO {{schema}}.agents (agent_id)
   SELECT $3::text WHERE $3::text IS NOT NULL
   ON CONFLICT DO NOTHING
 )
-INSERT INTO {{schema}}.sessions AS s (user_id, session_id, created_at, updated_at)
-VALUES ($1, $2, to_timestamp($4::double precision / 1000000),
-        to_timestamp($4::double precision / 1000000))
-ON CONFLICT (user_id, session_id) DO UPDATE SET user_id = s.user_id
+UPDATE {{schema}}.sessions AS s
+   SET user_id = s.user_id
+ WHERE s.user_id = $1 AND s.session_id = $2
+   AND floor(extract(epoch FROM s.created_at) * 1000) = floor($4::bigint / 1000.0)
 RETURNING s.last_seq

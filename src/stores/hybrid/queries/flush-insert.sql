@@ -8,7 +8,12 @@
 --   $3 messages: JSON array of {seq, messageId, createdAt (epoch ms), role, content, metadata}
 --   $4 agent_id (null keeps the session's), $5 updated at (epoch us), $6 expires at (epoch us;
 --   null never expires).
--- Returns how many messages had to be renumbered.
+-- A message skipped because its messageId is stored already under another seq (a retry older
+-- than the cached window, which Redis numbered again) still moves last_seq past the seq Redis
+-- gave it, so that the session's next messages keep their own seqs; the caller drops the cached
+-- window, which showed it twice.
+-- Returns how many messages had to be renumbered, how many were skipped (including those of a
+-- redelivered entry), and the lowest seq inserted (null: none), which bounds flush-trim.
 WITH input AS (
   SELECT (m->>'seq')::bigint AS seq, m->>'messageId' AS message_id, m->>'role' AS role,
          m->>'content' AS content, coalesce(m->'metadata', '{}') AS metadata,
@@ -49,7 +54,8 @@ inserted AS (
   RETURNING seq
 )
 UPDATE {{schema}}.sessions s
-   SET last_seq = greatest(s.last_seq, coalesce((SELECT max(seq) FROM inserted), 0)),
+   SET last_seq = greatest(s.last_seq, coalesce((SELECT max(seq) FROM inserted), 0),
+                           (SELECT max(seq) FROM input)),
        message_count = s.message_count + (SELECT count(*) FROM inserted),
        agent_id = coalesce($4::text, s.agent_id),
        updated_at = greatest(s.updated_at, to_timestamp($5::double precision / 1000000)),
@@ -57,4 +63,6 @@ UPDATE {{schema}}.sessions s
                          ELSE greatest(s.expires_at, to_timestamp($6::double precision / 1000000))
                     END
  WHERE s.user_id = $1 AND s.session_id = $2
-RETURNING (SELECT count(*) FROM moved)::integer AS moved
+RETURNING (SELECT count(*) FROM moved)::integer AS moved,
+          ((SELECT count(*) FROM input) - (SELECT count(*) FROM fresh))::integer AS skipped,
+          (SELECT min(seq) FROM inserted) AS first_inserted

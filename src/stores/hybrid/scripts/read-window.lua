@@ -5,14 +5,16 @@
 --   ARGV[1] kind: 'newest' | 'after' | 'before'   ARGV[2] after seq   ARGV[3] before seq
 --   ('' when not given)   ARGV[4] page size   ARGV[5] lease token   ARGV[6] lease ms
 -- Returns { 1, items } served; { 0, token or '' } not cached (token: this caller holds the
--- lease); { 2, pending } ask PostgreSQL (older than the window, or expired), with the count of
--- entries still waiting for the flusher.
+-- lease); { 2, pending } ask PostgreSQL (older than the window, expired, or marked stale), with
+-- the count of entries still waiting for the flusher.
 local last = redis.call('HGET', KEYS[1], 'l')
 if not last then
   if redis.call('SET', KEYS[3], ARGV[5], 'NX', 'PX', ARGV[6]) then return { 0, ARGV[5] } end
   return { 0, '' }
 end
 local pending = tonumber(redis.call('HGET', KEYS[1], 'p') or '0')
+-- Marked stale by flush-ack (PostgreSQL renumbered or skipped some of its messages).
+if redis.call('HEXISTS', KEYS[1], 'x') == 1 then return { 2, pending } end
 local expires = redis.call('HGET', KEYS[1], 'e')
 if expires and expires ~= '' then
   local now_parts = redis.call('TIME')

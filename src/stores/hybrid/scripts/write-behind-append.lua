@@ -8,10 +8,15 @@
 --   ARGV[1] user id   ARGV[2] session id   ARGV[3] session ttl ms ('0': never expires)
 --   ARGV[4] max history ('0': all)   ARGV[5] window size   ARGV[6] agent id ('' keeps)
 --   ARGV[7] stream bound: refuse when this many entries wait   ARGV[8] create token: '' or the
---   lease token of a caller that found the session in neither Redis nor PostgreSQL
---   ARGV[9..] pairs: messageId, body (JSON members role/content/metadata, without braces)
--- Returns { 1, session hash flat, inserted, items }; { 0 } not cached (load it first);
--- { -1 } the stream is full (PostgreSQL has been away too long).
+--   lease token of a caller that has just created the session's row in PostgreSQL (it was
+--   missing or expired there)   ARGV[9] that row's created_at (epoch us; '' with no token)
+--   ARGV[10..] pairs: messageId, body (JSON members role/content/metadata, without braces)
+-- Returns { 1, session hash flat, inserted, items }; { 0 } not cached or expired (load it, or
+-- create its row, first); { -1 } the stream is full (PostgreSQL has been away too long).
+-- Incarnations: a session is only ever started here from a PostgreSQL row that exists (its
+-- created_at becomes field c, and every stream entry carries it), so the flusher writes an
+-- entry only into the row of the same incarnation and discards entries of a session deleted or
+-- restarted since (flush-claim.sql). Field p counts the queued entries of this incarnation only.
 local now_parts = redis.call('TIME')
 local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
 local now_us = string.format('%.0f', now)
@@ -20,21 +25,20 @@ local now_ms = string.format('%.0f', math.floor(now / 1000))
 local last = redis.call('HGET', KEYS[1], 'l')
 local fresh = false
 if not last then
-  if ARGV[8] == '' or redis.call('GET', KEYS[4]) ~= ARGV[8] then return { 0 } end
   fresh = true
 else
   local expires = redis.call('HGET', KEYS[1], 'e')
   if expires and expires ~= '' and tonumber(expires) <= now then fresh = true end
 end
+if fresh and (ARGV[8] == '' or redis.call('GET', KEYS[4]) ~= ARGV[8]) then return { 0 } end
 if redis.call('XLEN', KEYS[5]) >= tonumber(ARGV[7]) then return { -1 } end
 
 local count
 if fresh then
-  -- New, or expired: starts again from seq 1 (entries of the old one still count as pending).
-  local pending = redis.call('HGET', KEYS[1], 'p') or '0'
+  -- New, or expired: the incarnation whose row the caller just made starts from seq 1. Entries
+  -- of an older one still queued no longer count here: the flusher discards them.
   redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
-  redis.call('HSET', KEYS[1], 'c', now_us, 'm', '{}', 'a', '', 't', 'null', 'l', '0', 'n', '0',
-    'p', pending)
+  redis.call('HSET', KEYS[1], 'c', ARGV[9], 'm', '{}', 'a', '', 't', 'null', 'l', '0', 'n', '0')
   last, count = 0, 0
 else
   last = tonumber(last)
@@ -44,7 +48,7 @@ local window_first = last - redis.call('LLEN', KEYS[2]) + 1
 
 local items, fresh_items = {}, {}
 local inserted = 0
-for i = 9, #ARGV, 2 do
+for i = 10, #ARGV, 2 do
   local id = ARGV[i]
   local stored = redis.call('HGET', KEYS[3], id)
   if stored then
