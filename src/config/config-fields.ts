@@ -91,7 +91,7 @@ export const CONFIG_FIELDS = [
     'rateLimitMax',
     'RATE_LIMIT_MAX',
     '1200',
-    'requests per key per window (429 above); 0: no limit',
+    'requests per user, and failed ones per address, per window (429 above); 0: no limit',
     count(0, 1e9),
   ),
   field(

@@ -6,6 +6,7 @@ import { resolveAdminToken } from './auth/admin-token.js';
 import { Authenticator } from './auth/authenticator.js';
 import { createJwtVerifier } from './auth/jwt-verifier.js';
 import { KeyCache } from './auth/key-cache.js';
+import { UnknownKeyCache } from './auth/unknown-key-cache.js';
 import { buildApp } from './http/build-app.js';
 import { createLogger } from './http/logger.js';
 import { apiSchemas } from './http/schemas.js';
@@ -73,6 +74,7 @@ async function serve(
       issuer: config.jwtIssuer,
       audience: config.jwtAudience,
     }),
+    new UnknownKeyCache(config.authCacheSeconds * 1000),
   );
   const logger = createLogger(config, deps.logStream);
   const app = await buildApp(

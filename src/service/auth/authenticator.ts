@@ -3,6 +3,7 @@ import type { JwtVerifier } from './jwt-verifier.js';
 import { looksLikeJwt } from './jwt-verifier.js';
 import type { KeyCache } from './key-cache.js';
 import { hashSecret, sameHash } from './secrets.js';
+import type { UnknownKeyCache } from './unknown-key-cache.js';
 import { unauthorized } from '../http/http-error.js';
 
 /** Who is calling: a user (from an API key or a JWT's `sub`), or the admin. */
@@ -10,8 +11,9 @@ export type Principal = { kind: 'user'; userId: string } | { kind: 'admin' };
 
 /**
  * Turns an `Authorization: Bearer ...` header into a principal, or throws a 401 HttpError. A key
- * seen recently costs no round trip (KeyCache); the admin token is compared by hash in constant
- * time; JWTs are tried only when configured.
+ * seen recently costs no round trip (KeyCache), and neither does a key the database recently did
+ * not know (UnknownKeyCache); the admin token is compared by hash in constant time; JWTs are
+ * tried only when configured.
  */
 export class Authenticator {
   constructor(
@@ -19,7 +21,20 @@ export class Authenticator {
     private readonly cache: KeyCache,
     private readonly adminTokenHash: string,
     private readonly verifyJwt: JwtVerifier | null,
+    private readonly unknown: UnknownKeyCache,
   ) {}
+
+  /**
+   * Whether the header is the admin token or a key verified moments ago: known without any
+   * round trip or signature check. Other callers are rate-limited by address before
+   * authenticate runs (see accessHook), so made-up tokens cannot each cost a database lookup.
+   */
+  vouchesFor(header: string | undefined): boolean {
+    const token = header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+    if (!token) return false;
+    const hash = hashSecret(token);
+    return sameHash(hash, this.adminTokenHash) || this.cache.get(hash) !== null;
+  }
 
   async authenticate(header: string | undefined): Promise<Principal> {
     const token = bearerToken(header);
@@ -32,8 +47,12 @@ export class Authenticator {
     }
     const cached = this.cache.get(hash);
     if (cached) return { kind: 'user', userId: cached };
+    if (this.unknown.has(hash)) throw unauthorized('unknown API key');
     const owner = await this.store.findKeyOwner(hash);
-    if (!owner) throw unauthorized('unknown API key');
+    if (!owner) {
+      this.unknown.add(hash);
+      throw unauthorized('unknown API key');
+    }
     this.cache.set(hash, owner);
     return { kind: 'user', userId: owner };
   }

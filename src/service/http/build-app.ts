@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
@@ -18,6 +17,7 @@ import { accessHook } from './access-hook.js';
 import { toErrorResponse } from './error-body.js';
 import { handleErrors } from './error-handling.js';
 import { observeRequests } from './request-observer.js';
+import { createRateLimits, type RateLimits } from './rate-limits.js';
 import type { RouteContext } from './route-context.js';
 import { validatorCompiler } from './validator-compiler.js';
 
@@ -70,18 +70,18 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
     await app.register(swaggerUi, { routePrefix: '/docs' });
   }
 
+  let limits: RateLimits | null = null;
   if (config.rateLimitMax > 0) {
+    // Not global: the access hook charges the address before authenticating and the principal
+    // after (see createRateLimits), which a single key chosen up front cannot do.
     await app.register(rateLimit, {
+      global: false,
       max: config.rateLimitMax,
       timeWindow: config.rateLimitWindowSeconds * 1000,
-      // Per credential: the hash of the bearer token (never the token itself), else the address.
-      keyGenerator: (request) => {
-        const header = request.headers.authorization;
-        return header ? createHash('sha256').update(header).digest('base64url') : request.ip;
-      },
     });
+    limits = createRateLimits(app);
   }
-  app.addHook('onRequest', accessHook(context.authenticator));
+  app.addHook('onRequest', accessHook(context.authenticator, limits));
 
   registerHealthRoutes(app, context);
   registerAdminRoutes(app, context);

@@ -69,7 +69,7 @@ function fromFastify(error: Partial<FastifyError>): MappedError {
       return respond(400, 'invalid_input', 'the Content-Length header does not match the body');
   }
   if (error.statusCode === 429) {
-    return respond(429, 'rate_limited', 'too many requests for this key; retry later');
+    return respond(429, 'rate_limited', 'too many requests; retry later');
   }
   // Fastify's JSON parser throws a SyntaxError whose message can quote the body.
   if (error instanceof SyntaxError) return respond(400, 'invalid_input', 'body: is not valid JSON');
