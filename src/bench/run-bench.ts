@@ -166,6 +166,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
         plan: profile.plan,
         rounds: base.rounds,
         result,
+        stopIfInterrupted,
       });
     }
     stopIfInterrupted();

@@ -24,6 +24,8 @@ export async function fillMessages(
   target: number,
   perSession: number,
   nextFiller: { value: number },
+  /** Called between chunks; throws to stop the load (Ctrl-C). */
+  checkpoint: () => void = () => {},
 ): Promise<FillReport> {
   const { admin, log } = context;
   const q = renderFor(BENCH_SQL, schema);
@@ -35,6 +37,7 @@ export async function fillMessages(
   const skipTriggers = await trySkipTriggers(context);
   try {
     for (let done = 0; done < sessions;) {
+      checkpoint();
       const chunk = Math.min(CHUNK_SESSIONS, sessions - done);
       const first = nextFiller.value;
       const last = first + chunk - 1;

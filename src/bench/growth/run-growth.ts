@@ -14,6 +14,8 @@ export interface GrowthOptions {
   plan: (c: number) => MeasurePlan;
   rounds: number;
   result: BenchResult;
+  /** Throws when the run was interrupted (checked between load chunks and steps). */
+  stopIfInterrupted: () => void;
 }
 
 /**
@@ -47,6 +49,7 @@ export async function runGrowth(
         GROWTH_SIZES[size],
         workload.historySize,
         nextFiller,
+        options.stopIfInterrupted,
       );
       options.result.loads.push({
         table_rows: fill.tableRows,
@@ -66,6 +69,7 @@ export async function runGrowth(
         { store: `postgres@${size}`, operation: 'read_last_50', run: storeOps.read_last_50! },
       ].map((job) => ({ ...job, operation: job.operation as OperationName, plan: options.plan }));
       for (const c of options.concurrency) {
+        options.stopIfInterrupted();
         for (const { job, slices, error } of await measureInterleaved(
           jobs,
           c,
