@@ -12,6 +12,7 @@ import {
   serviceClient,
   type TestService,
 } from './support/service-under-test.js';
+import { spawnService } from './support/spawn-service.js';
 
 describe.skipIf(!inject('postgresAvailable'))('admin token on first start [postgres]', () => {
   it('is created by exactly one of two instances starting together, and only its hash is kept', async () => {
@@ -102,6 +103,45 @@ describe.skipIf(!inject('postgresAvailable'))('admin token when listening fails 
       await dropSchema('postgres', schema);
     }
   });
+});
+
+describe.skipIf(!inject('postgresAvailable'))('admin token, entry point [postgres]', () => {
+  it('npm start on a taken port exits 1 having printed the token, which a later start accepts', async () => {
+    const schema = freshSchema();
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    let handle: Awaited<ReturnType<typeof startService>> | undefined;
+    try {
+      const failed = spawnService({
+        PORT: String((blocker.address() as AddressInfo).port),
+        HOST: '127.0.0.1',
+        DATABASE_URL: TEST_DATABASE_URL,
+        CONVSTORE_SCHEMA: schema,
+        LOG_LEVEL: 'warn',
+        CLEANUP_INTERVAL: '0',
+      });
+      expect(await failed.exited).toBe(1);
+      expect(failed.output()).toContain('convstore: cannot start');
+      const token = /^ {4}(csa_[A-Za-z0-9_-]+)$/m.exec(failed.output())?.[1];
+      expect(token).toBeDefined();
+
+      const config = loadServiceConfig(
+        {},
+        { port: 0, schema, databaseUrl: TEST_DATABASE_URL, logLevel: 'silent' },
+      );
+      handle = await startService({ ...config, cleanupIntervalSeconds: 0 }, { say: () => {} });
+      expect(handle.createdAdminToken).toBeNull();
+      const user = await serviceClient(handle, schema).request('POST', '/v1/admin/users', {
+        token: token!,
+        body: { user_id: 'alice' },
+      });
+      expect(user.status).toBe(201);
+    } finally {
+      await handle?.close();
+      await new Promise((resolve) => blocker.close(resolve));
+      await dropSchema('postgres', schema);
+    }
+  }, 60_000);
 });
 
 describe('start-up refusals', () => {
