@@ -22,7 +22,9 @@ type Verdict = Awaited<ReturnType<Limiter>>;
 
 /** Needs @fastify/rate-limit registered on `app` with `global: false`: the access hook decides. */
 export function createRateLimits(app: FastifyInstance): RateLimits {
-  const byAddress = app.createRateLimit({ keyGenerator: (request) => `address:${request.ip}` });
+  // The plugin's own key: the address, an IPv6 one by its /64, so that one client cannot rotate
+  // through its subnet for fresh budgets. Each limiter counts in a store of its own.
+  const byAddress = app.createRateLimit({});
   const byPrincipal = app.createRateLimit({
     keyGenerator: (request) => {
       const principal = request.principal;
