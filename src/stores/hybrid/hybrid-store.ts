@@ -100,8 +100,17 @@ export class HybridStore implements ConversationStore {
     }
     this.options.health.stats.misses++;
     if (read.kind === 'database' && read.pending > 0) await this.flushFirst();
-    const messages = await this.sql.history(input);
-    if (read.kind === 'miss' && read.leaseToken) this.refill(userId, sessionId, read.leaseToken);
+    const lease = read.kind === 'miss' ? read.leaseToken : null;
+    let messages: Message[];
+    try {
+      messages = await this.sql.history(input);
+    } catch (error) {
+      // No such session (or PostgreSQL failed): give the refill lease back at once, or a
+      // write-behind append creating the session would wait for it to lapse.
+      if (lease) await this.cache.releaseLease(userId, sessionId, lease);
+      throw error;
+    }
+    if (lease) this.refill(userId, sessionId, lease);
     return messages;
   }
 
@@ -301,7 +310,7 @@ export class HybridStore implements ConversationStore {
       return NOT_CREATED;
     } catch (error) {
       // PostgreSQL is away: free the lease at once rather than let it block others for seconds.
-      await this.cache.attempt(() => this.cache.script('unlockLease', [lease], [token]));
+      await this.cache.releaseLease(userId, sessionId, token);
       throw error;
     }
   }
@@ -322,8 +331,7 @@ export class HybridStore implements ConversationStore {
     } catch (error) {
       // Created by someone else since getSession: free the lease, the next attempt loads it.
       if (!(error instanceof ConflictError)) throw error;
-      const [, , , lease] = this.cache.keys(userId, sessionId);
-      await this.cache.attempt(() => this.cache.script('unlockLease', [lease], [token]));
+      await this.cache.releaseLease(userId, sessionId, token);
       return NOT_CREATED;
     }
   }

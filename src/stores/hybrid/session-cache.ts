@@ -157,6 +157,12 @@ export class SessionCache {
     return false;
   }
 
+  /** Gives up a refill lease, only if `token` still holds it (unlock-lease.lua). */
+  async releaseLease(userId: string, sessionId: string, token: string): Promise<void> {
+    const [, , , lease] = this.keys(userId, sessionId);
+    await this.attempt(() => this.script('unlockLease', [lease], [token]));
+  }
+
   /** Deletes what could not be kept in step (see resync); false while Redis is away. */
   ready(): Promise<boolean> {
     return this.resync();
