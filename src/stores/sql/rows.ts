@@ -29,6 +29,35 @@ export function sessionFromJson(json: SessionJson): Session {
   };
 }
 
+/** A session row of the read queries (get, list). int8 arrives as a string from postgres.js. */
+export interface SessionRow {
+  user_id: string;
+  session_id: string;
+  agent_id: string | null;
+  title: string | null;
+  metadata: Metadata;
+  created_at: Date;
+  updated_at: Date;
+  expires_at: Date | null;
+  last_seq: number | string;
+  message_count: number;
+}
+
+export function sessionFromRow(row: SessionRow): Session {
+  return {
+    userId: row.user_id,
+    sessionId: row.session_id,
+    agentId: row.agent_id,
+    title: row.title,
+    metadata: row.metadata,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+    expiresAt: row.expires_at,
+    lastSeq: Number(row.last_seq),
+    messageCount: Number(row.message_count),
+  };
+}
+
 /** A message as append_messages() returns it. */
 export interface MessageJson {
   seq: number;

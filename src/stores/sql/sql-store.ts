@@ -25,9 +25,11 @@ import {
   type AppendJson,
   messageFromRow,
   sessionFromJson,
+  sessionFromRow,
   type AgentRow,
   type MessageRow,
   type SessionJson,
+  type SessionRow,
 } from './rows.js';
 import { quoteSchema, renderSql } from './schema-name.js';
 import { decodeSessionCursor, encodeSessionCursor } from './session-cursor.js';
@@ -121,11 +123,8 @@ export class SqlStore implements ConversationStore {
 
   async getSession(input: SessionKey): Promise<Session | null> {
     const { userId, sessionId } = this.validate.sessionKey(input);
-    const [row] = await this.run<{ session: SessionJson }>(this.sql.getSession, [
-      userId,
-      sessionId,
-    ]);
-    return row ? sessionFromJson(row.session) : null;
+    const [row] = await this.run<SessionRow>(this.sql.getSession, [userId, sessionId]);
+    return row ? sessionFromRow(row) : null;
   }
 
   async updateSession(input: UpdateSessionInput): Promise<Session> {
@@ -157,7 +156,7 @@ export class SqlStore implements ConversationStore {
   async listSessions(input: ListSessionsInput): Promise<SessionPage> {
     const { userId, limit, cursor } = this.validate.listSessions(input);
     const position = cursor === undefined ? null : decodeSessionCursor(cursor);
-    const rows = await this.run<{ session: SessionJson; updated_us: string }>(
+    const rows = await this.run<SessionRow & { updated_us: string }>(
       position ? this.sql.listSessionsAfter : this.sql.listSessions,
       position
         ? [userId, position.updatedMicros, position.sessionId, limit + 1]
@@ -166,12 +165,12 @@ export class SqlStore implements ConversationStore {
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
-      sessions: page.map((row) => sessionFromJson(row.session)),
+      sessions: page.map(sessionFromRow),
       nextCursor:
         rows.length > limit && last
           ? encodeSessionCursor({
               updatedMicros: last.updated_us,
-              sessionId: last.session.sessionId,
+              sessionId: last.session_id,
             })
           : null,
     };
