@@ -89,14 +89,14 @@ inserted AS (
    WHERE nb.stored_json IS NULL
 ),
 -- Trim to the newest $5: exactly the overflow, from the oldest kept seq up, so it never walks
--- over what earlier trims removed.
+-- over what earlier trims removed. The bounds are scalar subqueries so that they are index
+-- conditions on the primary key; as a join they were a filter over the whole window.
 trimmed AS (
   DELETE FROM {{schema}}.messages x
-   USING current l, seen
    WHERE x.user_id = $1 AND x.session_id = $2
      AND $5::integer IS NOT NULL
-     AND x.seq > seen.last_seq - seen.message_count
-     AND x.seq <= l.last_seq - $5::integer
+     AND x.seq > (SELECT last_seq - message_count FROM seen)
+     AND x.seq <= (SELECT last_seq FROM current) - $5::integer
 )
 SELECT CASE WHEN l.user_id IS NOT NULL THEN {{schema}}.session_json(l) END AS session,
        (SELECT jsonb_agg(coalesce(nb.stored_json, jsonb_build_object(
