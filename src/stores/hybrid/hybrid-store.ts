@@ -128,9 +128,15 @@ export class HybridStore implements ConversationStore {
   async createSession(input: CreateSessionInput): Promise<Session> {
     const valid = this.validate.createSession(input);
     if (this.writeMode === 'write-behind') {
-      // A session may so far live only in Redis (its entries not flushed yet).
-      const cached = await this.getSession({ userId: valid.userId, sessionId: valid.sessionId });
-      if (cached) throw new ConflictError('this user already has a session with that id');
+      // Without Redis, a live session whose newer expiry is only there would look expired in
+      // PostgreSQL, and creating it again would wipe its history: refuse.
+      const hash = await this.cache.probe(valid.userId, valid.sessionId);
+      if (hash === DOWN) throw cacheDown('create a session');
+      // A session may so far live only in Redis (its newest expiry not flushed yet).
+      const live = hash && sessionFromHash(valid.userId, valid.sessionId, hash);
+      if (live && !(live.expiresAt && live.expiresAt.getTime() <= Date.now())) {
+        throw new ConflictError('this user already has a session with that id');
+      }
     }
     const session = await this.sql.createSession(valid);
     if (this.writeMode === 'write-behind') {
@@ -349,9 +355,14 @@ export class HybridStore implements ConversationStore {
     this.refills.add(work);
   }
 
+  /**
+   * write-behind, before an update: without Redis the cached fields could not be changed with
+   * the row (a cached session with queued entries cannot simply be dropped): refuse.
+   */
   private async flushIfPending(userId: string, sessionId: string): Promise<void> {
     if (this.writeMode !== 'write-behind') return;
-    const hash = await this.cache.sessionHash(userId, sessionId);
+    const hash = await this.cache.probe(userId, sessionId);
+    if (hash === DOWN) throw cacheDown('update a session');
     if (hash && Number(hash.p ?? 0) > 0) await this.flushFirst();
   }
 

@@ -71,6 +71,15 @@ export class SessionCache {
     return { kind: 'database', pending: Number(value) };
   }
 
+  /** The cached session hash (expired or not); null when not cached; DOWN when Redis is away. */
+  async probe(userId: string, sessionId: string): Promise<SessionHash | null | typeof DOWN> {
+    if (!(await this.resync())) return DOWN;
+    const [meta] = this.keys(userId, sessionId);
+    const hash = await this.attempt(() => this.options.redis.hgetall(meta));
+    if (hash === DOWN) return DOWN;
+    return hash.l === undefined ? null : hash;
+  }
+
   /** The cached session hash; null when not cached, expired, or Redis is away. */
   async sessionHash(userId: string, sessionId: string): Promise<SessionHash | null> {
     if (!(await this.resync())) return null;

@@ -92,8 +92,16 @@ describe.skipIf(!available)('hybrid write-through: Redis stopped during writes',
     });
     expect(cacheStats(store)!.redisAvailable).toBe(false);
     const key = { userId: 'bob', sessionId: 'late' };
-    // A session PostgreSQL already has (made while the store could not see Redis).
-    await store.createSession(key);
+    // Creating or updating a session is refused too: a session live in Redis may look expired
+    // in PostgreSQL (its newer expiry not flushed yet).
+    await expect(store.createSession(key)).rejects.toBeInstanceOf(UnavailableError);
+    await expect(store.updateSession({ ...key, title: 'x' })).rejects.toBeInstanceOf(
+      UnavailableError,
+    );
+    // A session PostgreSQL already has.
+    const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+    await sql.unsafe(`SELECT "${schema}".create_session('bob', 'late', NULL, NULL, '{}', 3600)`);
+    await sql.end();
     // An append cannot know what is queued for the session: refused, and nothing is written.
     const refused = { ...key, messages: [{ role: 'user' as const, content: 'while down' }] };
     await expect(store.append(refused)).rejects.toBeInstanceOf(UnavailableError);
