@@ -19,6 +19,12 @@ export interface CacheStats {
   flushFailures: number;
   /** write-behind: appends refused because the stream reached its bound. */
   refused: number;
+  /**
+   * write-behind: entries discarded because their session was deleted, erased, restarted or
+   * reclaimed in PostgreSQL meanwhile (see flush-claim.sql); above 0 without deletes, suspect a
+   * cleanup that bypassed the hybrid store.
+   */
+  discarded: number;
 }
 
 export type CacheLogger = (message: string) => void;
@@ -33,6 +39,7 @@ export class CacheHealth {
     flushed: 0,
     flushFailures: 0,
     refused: 0,
+    discarded: 0,
   };
 
   constructor(private readonly log: CacheLogger) {}

@@ -29,12 +29,13 @@ export class FlushWriter {
   /**
    * Returns the `userId\0sessionId\0createdAt` of session incarnations whose cached window no
    * longer matches PostgreSQL: messages renumbered or skipped (flush-insert.sql), or entries
-   * discarded because their incarnation is gone from PostgreSQL (flush-claim.sql).
+   * discarded because their incarnation is gone from PostgreSQL (flush-claim.sql), and how many
+   * entries were discarded.
    */
   async write(
     entries: readonly FlushEntry[],
     beforeCommit?: () => Promise<void> | void,
-  ): Promise<Set<string>> {
+  ): Promise<FlushOutcome> {
     const groups = new Map<string, MergedWrite>();
     for (const entry of entries) {
       if (!entry.data) continue;
@@ -49,9 +50,10 @@ export class FlushWriter {
         group.data.expiresAt = entry.data.expiresAt;
       }
     }
-    if (groups.size === 0) return new Set();
+    if (groups.size === 0) return { stale: new Set(), discarded: 0 };
     return this.driver.transaction(async (tx) => {
       const stale = new Set<string>();
+      let discarded = 0;
       for (const [key, { entry, data }] of groups) {
         const { userId, sessionId } = entry;
         const [claimed] = await tx.query<{ last_seq: string | number }>(this.sql.flushClaim, [
@@ -63,6 +65,7 @@ export class FlushWriter {
         if (!claimed) {
           // That incarnation was deleted, erased or restarted: never bring it back.
           stale.add(key);
+          discarded += entries.filter((e) => e.data && incarnationKey(e) === key).length;
           continue;
         }
         const [row] = await tx.query<InsertOutcome>(this.sql.flushInsert, [
@@ -85,7 +88,7 @@ export class FlushWriter {
         if (Number(row?.moved ?? 0) > 0 || Number(row?.skipped ?? 0) > 0) stale.add(key);
       }
       await beforeCommit?.();
-      return stale;
+      return { stale, discarded };
     });
   }
 }
@@ -93,6 +96,13 @@ export class FlushWriter {
 /** Identifies one incarnation of a session (its entries carry the row's created_at). */
 export function incarnationKey(entry: FlushEntry): string {
   return `${entry.userId}\u0000${entry.sessionId}\u0000${entry.data?.createdAt ?? ''}`;
+}
+
+export interface FlushOutcome {
+  /** Incarnations whose cached window no longer matches PostgreSQL (drop it once flushed). */
+  stale: Set<string>;
+  /** Entries not written: their incarnation is gone from PostgreSQL. */
+  discarded: number;
 }
 
 interface InsertOutcome {

@@ -31,6 +31,8 @@ export interface FlusherReport {
   flushed: number;
   /** Batches that failed and were retried. */
   failures: number;
+  /** Of `flushed`, entries discarded: their session was deleted or reclaimed meanwhile. */
+  discarded: number;
 }
 
 /**
@@ -88,7 +90,11 @@ export async function runFlusher(options: RunFlusherOptions): Promise<FlusherRep
       await flusher.stop();
       await flusher.flushNow().catch(() => {});
     }
-    return { flushed: health.stats.flushed, failures: health.stats.flushFailures };
+    return {
+      flushed: health.stats.flushed,
+      failures: health.stats.flushFailures,
+      discarded: health.stats.discarded,
+    };
   } finally {
     await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
     await driver.close();

@@ -104,7 +104,7 @@ export class StreamFlusher {
 
   private async process(entries: FlushEntry[]): Promise<void> {
     const beforeCommit = this.options.beforeCommit;
-    const stale = await this.options.writer.write(
+    const { stale, discarded } = await this.options.writer.write(
       entries,
       beforeCommit ? () => beforeCommit(entries) : undefined,
     );
@@ -122,6 +122,7 @@ export class StreamFlusher {
     }
     await runScript(this.options.redis, SCRIPT_NAMESPACE, 'flushAck', keys, args);
     this.options.health.stats.flushed += entries.length;
+    this.options.health.stats.discarded += discarded;
   }
 
   /** id '0': this consumer's own pending entries (a failed batch); '>': new entries. */
