@@ -56,7 +56,7 @@ export interface HybridStoreOptions {
  * from PostgreSQL (refilling the cache in the background). Writes are acknowledged after the
  * PostgreSQL commit (write-through) or after one atomic Redis script that also queues the
  * messages for the flusher (write-behind). When Redis is away, write-through goes on against
- * PostgreSQL; write-behind refuses appends, deletes and cleanup (UnavailableError) rather than
+ * PostgreSQL; write-behind refuses every write, cleanup included (UnavailableError), rather than
  * write PostgreSQL behind entries it cannot see, and goes on reading from PostgreSQL.
  */
 export class HybridStore implements ConversationStore {
