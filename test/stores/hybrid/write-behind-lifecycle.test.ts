@@ -228,6 +228,17 @@ describe.skipIf(!available)('hybrid write-behind: session lifecycle against queu
     expect(await s.flush()).toBe(1);
     const stored = (await rows('erin', 'retry')).map((r) => [Number(r.seq), r.content]);
     expect(stored.at(-1)).toEqual([next.messages[0]!.seq, 'five']);
+    // The cache (refilled from PostgreSQL, then appended to) spans the gap the retry left: no
+    // page read through it may be shifted.
+    expect(await redis.hget(`${name}:{erin}:meta:retry`, 'l')).toBe('5');
+    const page = async (afterSeq: number) =>
+      (await s.history({ ...key, afterSeq })).map((m) => [m.seq, m.content]);
+    for (const afterSeq of [0, 1, 2, 3, 4]) {
+      expect(await page(afterSeq), `after ${afterSeq}`).toEqual(
+        stored.filter(([seq]) => Number(seq) > afterSeq),
+      );
+    }
+    expect((await s.history({ ...key, last: 1 })).map((m) => m.content)).toEqual(['five']);
   });
 
   it('trims to maxHistory with a bounded range, late entries with low seqs included', async () => {

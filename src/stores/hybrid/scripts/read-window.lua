@@ -41,4 +41,12 @@ else
 end
 if lo > hi then return { 1, {} } end
 if lo < window_first then return { 2, pending } end
-return { 1, redis.call('LRANGE', KEYS[2], lo - window_first, hi - window_first) }
+local items = redis.call('LRANGE', KEYS[2], lo - window_first, hi - window_first)
+-- The window is addressed by seq as if it had no gaps. A gap (a seq consumed by a retry that
+-- PostgreSQL already had, see flush-insert.sql) would shift every page: check both ends, and ask
+-- PostgreSQL when they are not the seqs asked for.
+local function seq_of(item)
+  return tonumber(string.match(item or '', '^{"seq":(%d+),'))
+end
+if seq_of(items[1]) ~= lo or seq_of(items[#items]) ~= hi then return { 2, pending } end
+return { 1, items }
