@@ -25,5 +25,7 @@ export async function openSqlStore(
     ttlSeconds: options.ttlSeconds,
     maxHistory: options.maxHistory,
     validator: new InputValidator(options.limits, uuidv7),
+    // PGlite runs one query at a time in this process: nothing queues for a connection there.
+    batchAppendsBeyond: driver.kind === 'postgres' ? options.poolSize : null,
   });
 }

@@ -18,6 +18,7 @@ import type {
   UserKey,
 } from '../../contract/types.js';
 import type { HistoryQuery, InputValidator } from '../../contract/validation.js';
+import { AppendBatcher, type AppendRequest } from './append-batcher.js';
 import { QUERIES } from './queries.generated.js';
 import {
   agentFromRow,
@@ -42,6 +43,8 @@ export interface SqlStoreOptions {
   ttlSeconds: number | null;
   maxHistory: number | null;
   validator: InputValidator;
+  /** Connections that may run appends at once before they are batched; null: never batch. */
+  batchAppendsBeyond: number | null;
 }
 
 type Queries = { [K in keyof typeof QUERIES]: string };
@@ -56,6 +59,7 @@ export class SqlStore implements ConversationStore {
   private readonly driver: SqlDriver;
   private readonly validate: InputValidator;
   private cleanupRunning = false;
+  private readonly batcher: AppendBatcher | null;
 
   constructor(private readonly options: SqlStoreOptions) {
     this.driver = options.driver;
@@ -65,6 +69,16 @@ export class SqlStore implements ConversationStore {
     this.sql = Object.fromEntries(
       Object.entries(QUERIES).map(([name, text]) => [name, renderSql(text, quoted)]),
     ) as Queries;
+    this.batcher =
+      options.batchAppendsBeyond === null
+        ? null
+        : new AppendBatcher({
+            capacity: options.batchAppendsBeyond,
+            maxBatch: 64,
+            runOne: (request) => this.appendOne(request),
+            runBatch: (requests) => this.appendBatch(requests),
+            runLocked: (request) => this.appendLocked(request),
+          });
   }
 
   /**
@@ -72,31 +86,66 @@ export class SqlStore implements ConversationStore {
    * on the same session, an expired session to reset, a batch larger than maxHistory), the
    * locked append — a second round trip only in those cases.
    */
+  /**
+   * One round trip: the single-statement append, or, when it stands aside (a concurrent writer
+   * on the same session, an expired session to reset, a batch larger than maxHistory), the
+   * locked append — a second round trip only in those cases. Under concurrency, appends that
+   * queue for a connection go together as one statement (see AppendBatcher).
+   */
   async append(input: AppendInput): Promise<AppendResult> {
     const { userId, sessionId, agentId, messages } = this.validate.append(input);
-    const params = [
-      userId,
-      sessionId,
-      agentId ?? null,
-      this.options.ttlSeconds,
-      this.options.maxHistory,
-      JSON.stringify(messages),
-    ];
+    const request: AppendRequest = { userId, sessionId, agentId: agentId ?? null, messages };
     const { maxHistory } = this.options;
-    let result: AppendJson | null = null;
-    if (maxHistory === null || messages.length <= maxHistory) {
-      const [row] = await this.run<AppendJson | { session: null }>(this.sql.append, params);
-      if (row?.session) result = row as AppendJson;
-    }
-    if (!result) {
-      const [row] = await this.run<{ result: AppendJson }>(this.sql.appendLocked, params);
-      result = row!.result;
-    }
+    const batchable = maxHistory === null || messages.length <= maxHistory;
+    const result =
+      this.batcher && batchable
+        ? await this.batcher.submit(request)
+        : await this.appendOne(request);
     return {
       session: sessionFromJson(result.session),
       messages: result.messages.map((stored, index) => appendedMessage(stored, messages[index]!)),
       inserted: Number(result.inserted),
     };
+  }
+
+  private async appendOne(request: AppendRequest): Promise<AppendJson> {
+    const { maxHistory } = this.options;
+    if (maxHistory === null || request.messages.length <= maxHistory) {
+      const [row] = await this.run<AppendJson | { session: null }>(
+        this.sql.append,
+        this.appendParams(request),
+      );
+      if (row?.session) return row as AppendJson;
+    }
+    return this.appendLocked(request);
+  }
+
+  private async appendLocked(request: AppendRequest): Promise<AppendJson> {
+    const [row] = await this.run<{ result: AppendJson }>(
+      this.sql.appendLocked,
+      this.appendParams(request),
+    );
+    return row!.result;
+  }
+
+  private async appendBatch(requests: AppendRequest[]): Promise<Array<AppendJson | null>> {
+    const rows = await this.run<AppendJson | { session: null }>(this.sql.appendBatch, [
+      JSON.stringify(requests),
+      this.options.ttlSeconds,
+      this.options.maxHistory,
+    ]);
+    return rows.map((row) => (row.session ? (row as AppendJson) : null));
+  }
+
+  private appendParams(request: AppendRequest): unknown[] {
+    return [
+      request.userId,
+      request.sessionId,
+      request.agentId,
+      this.options.ttlSeconds,
+      this.options.maxHistory,
+      JSON.stringify(request.messages),
+    ];
   }
 
   async history(input: HistoryInput): Promise<Message[]> {

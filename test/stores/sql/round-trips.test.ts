@@ -36,6 +36,7 @@ describe.skipIf(!inject('postgresAvailable'))('round trips on PostgreSQL', () =>
       ttlSeconds: 3600,
       maxHistory: 3,
       validator: new InputValidator(DEFAULT_LIMITS, uuidv7),
+      batchAppendsBeyond: 2,
     });
     const key = { userId: 'alice', sessionId: 's' };
     const perCall = async (call: () => Promise<unknown>) => {
