@@ -27,6 +27,9 @@ export async function openPostgresDriver(options: PostgresDriverOptions): Promis
       statement_timeout: STATEMENT_TIMEOUT_MS,
       lock_timeout: options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS,
       idle_in_transaction_session_timeout: STATEMENT_TIMEOUT_MS,
+      // Short statements only: the planner's row guesses for JSON input can cross the JIT
+      // threshold, and compiling then costs tens of milliseconds for a sub-millisecond query.
+      jit: 'off',
     },
   });
   return postgresDriver(sql, true);
