@@ -348,6 +348,14 @@ export class HybridStore implements ConversationStore {
       const window = session
         ? await this.sql.history({ userId, sessionId, last: this.options.windowSize })
         : [];
+      // The two reads are two snapshots: an append committed between them would leave a window
+      // newer than its session's lastSeq, and the append's own cache update would then push its
+      // message a second time. Such a refill is given up; the next miss tries again.
+      const newest = window.at(-1)?.seq ?? session?.lastSeq;
+      if (session && newest !== session.lastSeq) {
+        await this.cache.releaseLease(userId, sessionId, token);
+        return;
+      }
       await this.cache.fill(userId, sessionId, token, session, window);
     })()
       .catch(() => {})
