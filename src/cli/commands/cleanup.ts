@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { createStore } from '../../create-store.js';
 import { runCleanup } from '../../jobs/cleanup.js';
 import type { CommandContext } from '../command-context.js';
@@ -9,6 +9,8 @@ interface CleanupFlags {
   url: string;
   schema: string;
   keyPrefix?: string;
+  redisUrl?: string;
+  writeMode: 'write-through' | 'write-behind';
   batchSize: number;
   json?: boolean;
 }
@@ -23,6 +25,19 @@ export function cleanupCommand(context: CommandContext): Command {
     .addOption(urlOption(context.env))
     .addOption(schemaOption())
     .addOption(keyPrefixOption())
+    .addOption(
+      new Option(
+        '--redis-url <url>',
+        'the Redis cache of a hybrid deployment: cleanup then runs through the hybrid store, ' +
+          'which keeps sessions whose newer expiry or queued messages are still in Redis',
+      ).env('REDIS_URL'),
+    )
+    .addOption(
+      new Option('--write-mode <mode>', "the hybrid deployment's cache write mode")
+        .choices(['write-through', 'write-behind'])
+        .env('CACHE_WRITE_MODE')
+        .default('write-through'),
+    )
     .option('--batch-size <n>', 'sessions deleted per transaction', integer(1, 100_000), 500)
     .addOption(jsonOption())
     .addHelpText(
@@ -34,11 +49,24 @@ export function cleanupCommand(context: CommandContext): Command {
     .action((flags: CleanupFlags) =>
       runCommand(context, flags.json, async (output) => {
         // The schema is a deploy step's business: a cleanup never migrates.
+        // A write-behind deployment's PostgreSQL lags its Redis: cleaning it without the cache
+        // could reclaim live sessions, so with a Redis URL the hybrid store does the cleanup.
+        const hybrid = flags.redisUrl !== undefined && !/^rediss?:/.test(flags.url);
+        const keyPrefix = flags.keyPrefix === undefined ? {} : { keyPrefix: flags.keyPrefix };
         const store = await createStore({
           url: flags.url,
           schema: flags.schema,
           migrate: false,
-          ...(flags.keyPrefix === undefined ? {} : { keyPrefix: flags.keyPrefix }),
+          ...(hybrid
+            ? {
+                cache: {
+                  url: flags.redisUrl!,
+                  writeMode: flags.writeMode,
+                  flusher: false,
+                  ...keyPrefix,
+                },
+              }
+            : keyPrefix),
         });
         try {
           const report = await runCleanup(store, { batchSize: flags.batchSize });
