@@ -13,6 +13,7 @@ import {
 } from '../workload.js';
 import { importLangchain, langchainMessages, type LangchainMessages } from './langchain-loader.js';
 import { deleteKeys, openRedis } from './redis-connection.js';
+import { langchainOperations } from './langchain-operations.js';
 import type { Operation, Subject } from './subject.js';
 
 /** The same sliding TTL the stores are given: LangChain refreshes it with an EXPIRE per add. */
@@ -61,25 +62,7 @@ export class LangchainRedisSubject implements Subject {
   }
 
   operations(): Partial<Record<OperationName, Operation>> {
-    const targets = this.targets!;
-    const messages = this.messages!;
-    return {
-      add: (n) =>
-        this.history(targets.session('add', n)).addMessage(
-          messages.toMessage(targets.newPayload(n)),
-        ),
-      read_last_50: async (n) => {
-        await this.history(targets.session('read', n)).getMessages();
-      },
-      clear_session: () => this.history(targets.takeClearSession()).clear(),
-      chat_turn: async (n) => {
-        const history = this.history(targets.session('chat', n));
-        const [question, answer] = targets.turn(n);
-        await history.getMessages();
-        await history.addMessage(messages.toMessage(question));
-        await history.addMessage(messages.toMessage(answer));
-      },
-    };
+    return langchainOperations((ref) => this.history(ref), this.targets!, this.messages!);
   }
 
   async close(): Promise<void> {
