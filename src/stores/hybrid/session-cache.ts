@@ -1,3 +1,4 @@
+import { historyArgs } from '../redis/history-args.js';
 import { randomUUID } from 'node:crypto';
 import type { AppendResult, Message, Session } from '../../contract/types.js';
 import type { HistoryQuery } from '../../contract/validation.js';
@@ -50,12 +51,7 @@ export class SessionCache {
 
   async readWindow(userId: string, sessionId: string, query: HistoryQuery): Promise<WindowRead> {
     if (!(await this.resync())) return { kind: 'down' };
-    const args =
-      query.kind === 'newest'
-        ? ['newest', '', '', query.limit]
-        : query.kind === 'after'
-          ? ['after', query.afterSeq, query.beforeSeq ?? '', query.limit]
-          : ['before', '', query.beforeSeq, query.limit];
+    const args = historyArgs(query);
     const [meta, window, , lease] = this.keys(userId, sessionId);
     const reply = await this.attempt(() =>
       this.script<[number, string[] | string | number]>(

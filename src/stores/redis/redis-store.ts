@@ -1,3 +1,4 @@
+import { historyArgs } from './history-args.js';
 import { randomUUID } from 'node:crypto';
 import { BusyError, ConflictError, NotFoundError } from '../../contract/errors.js';
 import type { ConversationStore } from '../../contract/store.js';
@@ -90,12 +91,7 @@ export class RedisStore implements ConversationStore {
   async history(input: HistoryInput): Promise<Message[]> {
     const { userId, sessionId, query } = this.validate.history(input);
     const [meta, list] = this.keys.session(userId, sessionId);
-    const args =
-      query.kind === 'newest'
-        ? ['newest', '', '', query.limit]
-        : query.kind === 'after'
-          ? ['after', query.afterSeq, query.beforeSeq ?? '', query.limit]
-          : ['before', '', query.beforeSeq, query.limit];
+    const args = historyArgs(query);
     const items = await this.script<string[] | null>('history', [meta, list], args);
     if (!items) throw new NotFoundError('session not found');
     return items.map(messageFromItem);
