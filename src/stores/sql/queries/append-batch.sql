@@ -3,7 +3,9 @@
 -- of in the WAL), which is what lifts throughput under concurrency. Each request is exactly
 -- append.sql's (see its header: the same snapshot check, the same fall back for a request whose
 -- session changed since the snapshot); sessions are locked in key order, so that two batches
--- never deadlock.
+-- never deadlock. It is not also used for a lone append: as a batch of one it measured 17 %
+-- slower than append.sql (0.48 vs 0.41 ms p50, the grouping by request), and the lone append is
+-- the common case.
 --   $1 JSON array of {userId, sessionId, agentId, messages: [{messageId, role, content,
 --      metadata}]}, sessions distinct; $2 ttl seconds (null: never expires); $3 max history
 --      (null: unlimited; each request holds at most that many messages).
