@@ -1,17 +1,11 @@
 import { defineConfig } from 'vitest/config';
+import { STORE_NAMES } from './test/support/store-names.js';
 
 /**
  * One contract suite, run once per store (CONVSTORE_TEST_STORE picks it); store-specific tests
  * live in test/stores/<store>/ and unit tests in test/unit/.
  */
-const CONTRACT_STORES = [
-  'pglite',
-  'postgres',
-  'redis',
-  'redis-cluster',
-  'hybrid-write-through',
-  'hybrid-write-behind',
-] as const;
+const CONTRACT_STORES = STORE_NAMES;
 
 export default defineConfig({
   test: {

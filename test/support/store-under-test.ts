@@ -4,17 +4,17 @@ import { afterAll, afterEach, describe, inject } from 'vitest';
 import { Redis, Cluster } from 'ioredis';
 import { createStore, type ConversationStore, type StoreOptions } from '../../src/index.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from './servers.js';
-
-export type StoreName =
-  | 'pglite'
-  | 'postgres'
-  | 'redis'
-  | 'redis-cluster'
-  | 'hybrid-write-through'
-  | 'hybrid-write-behind';
+import { isStoreName, type StoreName } from './store-names.js';
 
 /** The store the contract suite runs against, chosen by CONVSTORE_TEST_STORE. */
-export const STORE_UNDER_TEST = (process.env.CONVSTORE_TEST_STORE ?? 'pglite') as StoreName;
+export const STORE_UNDER_TEST: StoreName = storeUnderTest(process.env.CONVSTORE_TEST_STORE);
+
+function storeUnderTest(name: string | undefined): StoreName {
+  if (name === undefined) return 'pglite';
+  if (!isStoreName(name))
+    throw new Error(`CONVSTORE_TEST_STORE=${name} is not a store of the suite`);
+  return name;
+}
 
 /** Options a contract test may set; the harness supplies url, schema and key prefix. */
 export type TestStoreOptions = Omit<

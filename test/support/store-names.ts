@@ -1,0 +1,15 @@
+/** Every store the contract suite runs against; vitest makes one project of each. */
+export const STORE_NAMES = [
+  'pglite',
+  'postgres',
+  'redis',
+  'redis-cluster',
+  'hybrid-write-through',
+  'hybrid-write-behind',
+] as const;
+
+export type StoreName = (typeof STORE_NAMES)[number];
+
+export function isStoreName(name: string | undefined): name is StoreName {
+  return (STORE_NAMES as readonly string[]).includes(name ?? '');
+}
