@@ -65,6 +65,12 @@ function fromFastify(error: Partial<FastifyError>): MappedError {
       return respond(415, 'unsupported_media_type', 'send the body as application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return respond(400, 'invalid_input', 'body: is required');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return respond(400, 'invalid_input', 'body: is not valid JSON');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return respond(400, 'invalid_input', `ids in the path must be ${ID_RULE}`);
+    case 'FST_ERR_BAD_URL':
+      return respond(400, 'invalid_input', 'the path is not valid percent-encoded UTF-8');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return respond(400, 'invalid_input', 'the Content-Length header does not match the body');
   }

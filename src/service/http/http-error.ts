@@ -1,4 +1,8 @@
-/** The codes an HTTP client may switch on; the store's codes plus the HTTP layer's own. */
+/**
+ * The codes an HTTP client may switch on; the store's codes plus the HTTP layer's own
+ * (`unauthorized` to `rate_limited`, and `headers_too_large` and `request_timeout`, which Node's
+ * HTTP parser raises before a route runs: see client-errors.ts).
+ */
 export type HttpErrorCode =
   | 'invalid_input'
   | 'unauthorized'
@@ -9,6 +13,8 @@ export type HttpErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'rate_limited'
+  | 'headers_too_large'
+  | 'request_timeout'
   | 'unavailable'
   | 'schema_mismatch'
   | 'internal';
