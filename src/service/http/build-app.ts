@@ -39,6 +39,8 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
     return503OnClosing: true,
   });
   app.setValidatorCompiler(validatorCompiler());
+  // Session, Message, Agent, Error: answers reference them by $id (the serializer resolves them).
+  for (const schema of context.schemas.shared) app.addSchema(schema);
   parseJsonBodiesStrictly(app);
   // The API speaks JSON only: anything else is a clear 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
@@ -55,6 +57,11 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
 
   if (config.docs) {
     await app.register(swagger, {
+      // Shared schemas keep their $id as their name under components.schemas.
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, i) =>
+          typeof json.$id === 'string' ? json.$id : `def-${i}`,
+      },
       openapi: {
         info: {
           title: 'convstore',

@@ -1,8 +1,9 @@
 import type { FastifyError } from 'fastify';
 import { ConvstoreError, ERROR_STATUS, ValidationError } from '../../contract/errors.js';
-import { ID_PATTERN, ID_RULE } from '../../contract/limits.js';
-import { fromJsonPointer, toApiField } from './field-names.js';
+import { ID_RULE } from '../../contract/limits.js';
+import { toApiField } from './field-names.js';
 import { HttpError, type HttpErrorCode } from './http-error.js';
+import { schemaIssues } from './schema-issues.js';
 
 export interface ErrorBody {
   error: {
@@ -39,23 +40,7 @@ export function toErrorResponse(error: unknown): MappedError {
 
 function fromFastify(error: Partial<FastifyError>): MappedError {
   if (error.validation) {
-    const where = error.validationContext ?? 'body';
-    const issues = error.validation.map((issue) => {
-      const params = issue.params as Record<string, unknown>;
-      const property =
-        (params.missingProperty as string | undefined) ??
-        (params.additionalProperty as string | undefined);
-      const field = fromJsonPointer(issue.instancePath, property);
-      const problem =
-        issue.keyword === 'required'
-          ? 'is required'
-          : issue.keyword === 'additionalProperties'
-            ? 'is not a known field'
-            : issue.keyword === 'pattern' && issue.params.pattern === ID_PATTERN.source
-              ? `must be ${ID_RULE}`
-              : (issue.message ?? 'is invalid');
-      return { field: field === 'body' ? where : field, problem };
-    });
+    const issues = schemaIssues(error.validation, error.validationContext ?? 'body');
     return respond(400, 'invalid_input', describe(issues), issues);
   }
   switch (error.code) {
