@@ -68,6 +68,15 @@ function fromFastify(error: Partial<FastifyError>): MappedError {
   if (error.statusCode === 413) {
     return respond(413, 'payload_too_large', 'the request body is over the size limit');
   }
+  if (error.statusCode === 415) {
+    return respond(415, 'unsupported_media_type', 'send the body as application/json');
+  }
+  if (error.statusCode === 404) return respond(404, 'not_found', 'no such route');
+  // Any other client error of a plugin is still the client's, never a 500 (whose message it
+  // could carry: it is not passed on).
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return respond(400, 'invalid_input', 'the request is malformed');
+  }
   return respond(500, 'internal', 'internal error');
 }
 
