@@ -29,6 +29,7 @@ export {
   BusyError,
   ConflictError,
   ConvstoreError,
+  DataDirLockedError,
   ERROR_STATUS,
   InternalError,
   NotFoundError,

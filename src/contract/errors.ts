@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'unavailable'
   | 'busy'
   | 'schema_mismatch'
+  | 'locked'
   | 'internal';
 
 export interface FieldIssue {
@@ -67,6 +68,19 @@ export class SchemaMismatchError extends ConvstoreError {
   readonly code = 'schema_mismatch';
 }
 
+/** The PGlite data directory is open in another process (`pid`); nothing was read or written. */
+export class DataDirLockedError extends ConvstoreError {
+  readonly code = 'locked';
+  readonly dir: string;
+  readonly pid: number | null;
+
+  constructor(message: string, holder: { dir: string; pid: number | null }) {
+    super(message);
+    this.dir = holder.dir;
+    this.pid = holder.pid;
+  }
+}
+
 /** A bug or an unexpected server answer; `cause` holds the original error. */
 export class InternalError extends ConvstoreError {
   readonly code = 'internal';
@@ -80,5 +94,6 @@ export const ERROR_STATUS: Record<ErrorCode, { http: number; exit: number }> = {
   unavailable: { http: 503, exit: 5 },
   busy: { http: 409, exit: 6 },
   schema_mismatch: { http: 503, exit: 7 },
+  locked: { http: 503, exit: 5 },
   internal: { http: 500, exit: 1 },
 };

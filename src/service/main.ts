@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm start`: the HTTP service, configured from the environment (see .env.example).
 import { loadServiceConfig } from '../config/load-service-config.js';
-import { ConvstoreError, ValidationError } from '../contract/errors.js';
+import { ConvstoreError, ERROR_STATUS, ValidationError } from '../contract/errors.js';
 import { startService } from './start-service.js';
 
 async function main(): Promise<void> {
@@ -38,5 +38,7 @@ main().catch((error: unknown) => {
       ? 'convstore: invalid configuration: '
       : 'convstore: cannot start: ';
   process.stderr.write(`${prefix}${describe(error)}\n`);
-  process.exit(error instanceof ValidationError ? 2 : 1);
+  // The CLI's exit codes: 2 a bad setting, 5 the database does not answer or its PGlite
+  // directory is in use elsewhere, 7 a schema mismatch, 1 anything else.
+  process.exit(error instanceof ConvstoreError ? ERROR_STATUS[error.code].exit : 1);
 });

@@ -4,6 +4,7 @@ import { ValidationError } from '../contract/errors.js';
 import type { ConversationStore } from '../contract/store.js';
 import { createStore } from '../create-store.js';
 import type { StoreOptions } from '../options.js';
+import { lockDataDir, type DataDirLock } from '../stores/pglite/data-dir-lock.js';
 import { pgliteDataDir } from '../stores/pglite/index.js';
 import type { PGliteLike } from '../stores/pglite/pglite-driver.js';
 import { pgliteDriver } from '../stores/pglite/pglite-driver.js';
@@ -45,18 +46,35 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
   if (deps.pglite || url.startsWith('pglite://')) {
     const dataDir = pgliteDataDir(url);
     let instance = deps.pglite;
+    let lock: DataDirLock | null = null;
     if (!instance) {
+      if (dataDir) {
+        ensureDirectory(dataDir);
+        // Before anything is read: a second process on the directory would lose writes.
+        lock = await lockDataDir(dataDir);
+      }
       deps.say(
         `convstore: opening PGlite in ${dataDir ?? 'memory'} (the first start takes several seconds)...`,
       );
-      if (dataDir) ensureDirectory(dataDir);
-      const { PGlite } = await import('@electric-sql/pglite');
-      instance = await PGlite.create(dataDir ?? 'memory://');
+      try {
+        const { PGlite } = await import('@electric-sql/pglite');
+        instance = await PGlite.create(dataDir ?? 'memory://');
+      } catch (error) {
+        lock?.release();
+        throw error;
+      }
     }
     const owned = instance !== deps.pglite;
     const opened = instance;
+    const closeOwned = async () => {
+      try {
+        if (owned) await opened.close();
+      } finally {
+        lock?.release();
+      }
+    };
     const store = await createStore({ ...common, pglite: opened }).catch(async (error) => {
-      if (owned) await opened.close();
+      await closeOwned();
       throw error;
     });
     return {
@@ -65,7 +83,7 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
       description: `pglite (${dataDir ?? 'memory'})`,
       close: async () => {
         await store.close();
-        if (owned) await opened.close();
+        await closeOwned();
       },
     };
   }
