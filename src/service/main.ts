@@ -3,8 +3,10 @@
 import { loadServiceConfig } from '../config/load-service-config.js';
 import { ConvstoreError, ERROR_STATUS, ValidationError } from '../contract/errors.js';
 import { startService } from './start-service.js';
+import { watchParent } from './watch-parent.js';
 
 async function main(): Promise<void> {
+  const parent = process.ppid;
   const config = loadServiceConfig(process.env);
   const service = await startService(config);
   let stopping = false;
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  watchParent(() => stop('npm exited'), parent);
 }
 
 function describe(error: unknown): string {
