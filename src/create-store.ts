@@ -1,6 +1,8 @@
 import { ValidationError } from './contract/errors.js';
 import type { ConversationStore } from './contract/store.js';
-import { resolveStoreOptions, type StoreOptions } from './options.js';
+import { resolveStoreOptions, type ResolvedStoreOptions, type StoreOptions } from './options.js';
+import { openSqlDriver } from './stores/sql/open-sql-driver.js';
+import type { SqlDriver } from './stores/sql/sql-driver.js';
 
 /**
  * Opens a store. The URL picks it: `postgres://` (PostgreSQL), `pglite://` (embedded, the default
@@ -17,17 +19,55 @@ export async function createStore(options: StoreOptions = {}): Promise<Conversat
     const { openRedisStore } = await import('./stores/redis/index.js');
     return openRedisStore(resolved);
   }
-  if (resolved.cache) {
-    if (!/^postgres(ql)?:\/\//.test(resolved.url)) {
-      throw ValidationError.field('cache', 'needs a postgres:// url (the hybrid store)');
-    }
-    const { openHybridStore } = await import('./stores/hybrid/index.js');
-    return openHybridStore(resolved);
+  checkHybridUrl(resolved);
+  let driver: SqlDriver;
+  if (resolved.pglite && !resolved.cache) {
+    const { pgliteDriver } = await import('./stores/pglite/pglite-driver.js');
+    driver = pgliteDriver(resolved.pglite, false);
+  } else {
+    driver = await openSqlDriver(resolved.url, resolved);
   }
-  if (resolved.pglite || resolved.url.startsWith('pglite://')) {
+  try {
+    return await openSqlBackedStore(driver, resolved);
+  } catch (error) {
+    // Refused before the store took the driver over (a bad cache setting): close it here.
+    await driver.close().catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * A SQL store (postgres, pglite, or the hybrid with `cache`) on a driver opened by the caller,
+ * who shares it (the service's auth does): the store closes it, so pass a borrowedDriver() to
+ * keep it open. Not part of the public API.
+ */
+export async function createStoreOnDriver(
+  driver: SqlDriver,
+  options: StoreOptions,
+): Promise<ConversationStore> {
+  const resolved = resolveStoreOptions(options);
+  checkHybridUrl(resolved);
+  return openSqlBackedStore(driver, resolved);
+}
+
+function checkHybridUrl(resolved: ResolvedStoreOptions): void {
+  if (resolved.cache && !/^postgres(ql)?:\/\//.test(resolved.url)) {
+    throw ValidationError.field('cache', 'needs a postgres:// url (the hybrid store)');
+  }
+}
+
+async function openSqlBackedStore(
+  driver: SqlDriver,
+  resolved: ResolvedStoreOptions,
+): Promise<ConversationStore> {
+  if (resolved.cache) {
+    const { openHybridStore } = await import('./stores/hybrid/index.js');
+    return openHybridStore(resolved, undefined, driver);
+  }
+  if (driver.kind === 'pglite') {
     const { openPgliteStore } = await import('./stores/pglite/index.js');
-    return openPgliteStore(resolved);
+    return openPgliteStore(driver, resolved);
   }
   const { openPostgresStore } = await import('./stores/postgres/index.js');
-  return openPostgresStore(resolved);
+  return openPostgresStore(driver, resolved);
 }

@@ -5,6 +5,13 @@ import { lockDataDir } from './data-dir-lock.js';
 /** The PGlite methods the store calls, so a caller's own instance fits without a cast. */
 export type PGliteLike = Pick<PGlite, 'query' | 'exec' | 'transaction' | 'close'>;
 
+/** `pglite://memory` -> in memory; `pglite://./data` -> ./data; `pglite:///abs` -> /abs. */
+export function pgliteDataDir(url: string): string | null {
+  const location = url.slice('pglite://'.length);
+  if (location === 'memory' || location === '') return null;
+  return location;
+}
+
 /**
  * Opens PGlite on a directory (or in memory), after taking the directory's lock: a second
  * process on the same directory is refused (DataDirLockedError) before it reads anything. PGlite

@@ -18,34 +18,69 @@ export interface SchemaStatus {
   pending: Migration[];
 }
 
-/** Migrations are numbered, append-only files: `0001_init.sql`, `0002_...`. */
-export const MIGRATIONS: readonly Migration[] = Object.entries(MIGRATION_FILES)
-  .map(([stem, script]) => {
-    const match = /^(\d+)_(.+)$/.exec(stem);
-    if (!match) throw new Error(`migration file ${stem}.sql is not named NNNN_name.sql`);
-    return { version: Number(match[1]), name: match[2] as string, script };
-  })
-  .sort((a, b) => a.version - b.version);
+/**
+ * A series of numbered, append-only migration files (`0001_init.sql`, `0002_...`) with the table
+ * that records which are applied. The store has one; the HTTP service has its own for its own
+ * tables (src/service/auth/migrations), so a library user's database holds only the store's.
+ */
+export interface MigrationSeries {
+  /** Table in the schema recording the applied versions. */
+  table: string;
+  migrations: readonly Migration[];
+  /** The command that applies this series, for the error when it is behind. */
+  fix: string;
+}
 
-const LATEST = MIGRATIONS.at(-1)?.version ?? 0;
+/** Parses embedded migration files (`NNNN_name` -> script) into versions, in order. */
+export function parseMigrations(files: Record<string, string>): Migration[] {
+  return Object.entries(files)
+    .map(([stem, script]) => {
+      const match = /^(\d+)_(.+)$/.exec(stem);
+      if (!match) throw new Error(`migration file ${stem}.sql is not named NNNN_name.sql`);
+      return { version: Number(match[1]), name: match[2] as string, script };
+    })
+    .sort((a, b) => a.version - b.version);
+}
+
+export const MIGRATIONS: readonly Migration[] = parseMigrations(MIGRATION_FILES);
+
+/** The store's series: users, sessions, messages, agents. */
+export const STORE_MIGRATIONS: MigrationSeries = {
+  table: 'schema_migrations',
+  migrations: MIGRATIONS,
+  fix: '`convstore db migrate` or open the store with migrate: true',
+};
+
+function latestOf(series: MigrationSeries): number {
+  return series.migrations.at(-1)?.version ?? 0;
+}
 
 /** What is applied and what would be, without changing anything. */
-export async function schemaStatus(driver: SqlRunner, schema: string): Promise<SchemaStatus> {
-  const current = await appliedVersion(driver, schema);
+export async function schemaStatus(
+  driver: SqlRunner,
+  schema: string,
+  series: MigrationSeries = STORE_MIGRATIONS,
+): Promise<SchemaStatus> {
+  const current = await appliedVersion(driver, schema, series.table);
   return {
     schema,
     current,
-    latest: LATEST,
-    pending: MIGRATIONS.filter((migration) => migration.version > current),
+    latest: latestOf(series),
+    pending: series.migrations.filter((migration) => migration.version > current),
   };
 }
 
 /**
  * Applies pending migrations in one transaction under an advisory lock, so concurrent starters
  * queue instead of racing; the loser finds nothing left to do. Refuses a database migrated by
- * newer code.
+ * newer code. Every series takes the same lock, so a store migration and a service migration of
+ * one schema never interleave.
  */
-export async function migrate(driver: SqlDriver, schema: string): Promise<Migration[]> {
+export async function migrate(
+  driver: SqlDriver,
+  schema: string,
+  series: MigrationSeries = STORE_MIGRATIONS,
+): Promise<Migration[]> {
   const quoted = quoteSchema(schema);
   return driver.transaction(async (tx) => {
     // A migration may rewrite big tables and must wait its turn behind another migrator.
@@ -53,16 +88,16 @@ export async function migrate(driver: SqlDriver, schema: string): Promise<Migrat
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`convstore:migrate:${schema}`]);
     await tx.exec(
       `CREATE SCHEMA IF NOT EXISTS ${quoted};
-       CREATE TABLE IF NOT EXISTS ${quoted}.schema_migrations (
+       CREATE TABLE IF NOT EXISTS ${quoted}.${series.table} (
          version    integer     PRIMARY KEY,
          name       text        NOT NULL,
          applied_at timestamptz NOT NULL DEFAULT now()
        );`,
     );
-    const { pending } = await checkedStatus(tx, schema);
+    const { pending } = await checkedStatus(tx, schema, series);
     for (const migration of pending) {
       await tx.exec(renderSql(migration.script, quoted));
-      await tx.query(`INSERT INTO ${quoted}.schema_migrations (version, name) VALUES ($1, $2)`, [
+      await tx.query(`INSERT INTO ${quoted}.${series.table} (version, name) VALUES ($1, $2)`, [
         migration.version,
         migration.name,
       ]);
@@ -72,36 +107,47 @@ export async function migrate(driver: SqlDriver, schema: string): Promise<Migrat
 }
 
 /** For stores opened with migrate off: the schema must be exactly what this code expects. */
-export async function assertSchemaCurrent(driver: SqlRunner, schema: string): Promise<void> {
-  const { current, pending } = await checkedStatus(driver, schema);
+export async function assertSchemaCurrent(
+  driver: SqlRunner,
+  schema: string,
+  series: MigrationSeries = STORE_MIGRATIONS,
+): Promise<void> {
+  const { current, latest, pending } = await checkedStatus(driver, schema, series);
   if (pending.length > 0) {
     throw new SchemaMismatchError(
-      `schema "${schema}" is at migration ${current} of ${LATEST}: run \`convstore db migrate\` ` +
-        `or open the store with migrate: true`,
+      `schema "${schema}" is at ${describeSeries(series)} ${current} of ${latest}: run ${series.fix}`,
     );
   }
 }
 
-async function checkedStatus(driver: SqlRunner, schema: string): Promise<SchemaStatus> {
-  const status = await schemaStatus(driver, schema);
+function describeSeries(series: MigrationSeries): string {
+  return series === STORE_MIGRATIONS ? 'migration' : `${series.table} migration`;
+}
+
+async function checkedStatus(
+  driver: SqlRunner,
+  schema: string,
+  series: MigrationSeries,
+): Promise<SchemaStatus> {
+  const status = await schemaStatus(driver, schema, series);
   if (status.current > status.latest) {
     throw new SchemaMismatchError(
-      `schema "${schema}" is at migration ${status.current}, newer than this convstore ` +
+      `schema "${schema}" is at ${describeSeries(series)} ${status.current}, newer than this convstore ` +
         `(${status.latest}): upgrade convstore before using this database`,
     );
   }
   return status;
 }
 
-async function appliedVersion(driver: SqlRunner, schema: string): Promise<number> {
+async function appliedVersion(driver: SqlRunner, schema: string, table: string): Promise<number> {
   const quoted = quoteSchema(schema);
-  const [table] = await driver.query<{ exists: boolean }>(
+  const [found] = await driver.query<{ exists: boolean }>(
     'SELECT to_regclass($1) IS NOT NULL AS exists',
-    [`${quoted}.schema_migrations`],
+    [`${quoted}.${table}`],
   );
-  if (!table?.exists) return 0;
+  if (!found?.exists) return 0;
   const [row] = await driver.query<{ version: number | string | null }>(
-    `SELECT max(version) AS version FROM ${quoted}.schema_migrations`,
+    `SELECT max(version) AS version FROM ${quoted}.${table}`,
     [],
   );
   return Number(row?.version ?? 0);
