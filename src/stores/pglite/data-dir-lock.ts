@@ -54,9 +54,12 @@ export async function lockDataDir(dir: string): Promise<DataDirLock> {
   const path = join(real, LOCK_FILE);
   const mine = JSON.stringify(currentHolder(), null, 1);
   for (let attempt = 0; ; attempt++) {
-    if (tryCreate(path, mine)) break;
+    // Read first: a refused opener writes nothing at all, not even a file of its own aside.
     const seen = readRaw(path);
-    if (seen === null) continue; // released between our attempt and the read
+    if (seen === null) {
+      if (tryCreate(path, mine)) break;
+      continue; // another opener was quicker: judge its lock
+    }
     const holder = parseHolder(seen);
     if (holder && isAlive(holder, real)) {
       throw new DataDirLockedError(

@@ -50,9 +50,10 @@ function startHolder(dir: string) {
   return { child, exited, waitFor, output: () => output };
 }
 
-/** Every file under `dir` with its size and modification time: what a refused open must not touch. */
+/** Every file under `dir` with its size and mtime: what a refused open must not touch. */
 function snapshot(dir: string): Record<string, string> {
-  const files: Record<string, string> = {};
+  // The directory's own mtime too: it moves when any file is created or removed in it.
+  const files: Record<string, string> = { [dir]: String(statSync(dir).mtimeMs) };
   for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
     if (!entry.isFile()) continue;
     const path = join(entry.parentPath, entry.name);
