@@ -30,13 +30,20 @@ export {
   ConflictError,
   ConvstoreError,
   ERROR_STATUS,
+  IdempotencyMismatchError,
   InternalError,
+  LeaseConflictError,
   NotFoundError,
+  OperationConflictError,
   SchemaMismatchError,
   UnavailableError,
+  UnsupportedError,
   ValidationError,
+  VersionConflictError,
 } from './contract/errors.js';
 export type { ErrorCode, FieldIssue } from './contract/errors.js';
+export { OUTCOMES } from './contract/outcomes.js';
+export type { HttpErrorCode, Outcome, OutcomeCode } from './contract/outcomes.js';
 export { DEFAULT_LIMITS, ID_PATTERN } from './contract/limits.js';
 export type { Limits } from './contract/limits.js';
 export type { CacheOptions } from './options.js';
@@ -63,5 +70,12 @@ export type { MigrationProgress } from './jobs/migrate-redis/types.js';
 export type { SessionDifference } from './jobs/migrate-redis/verify.js';
 export { startService } from './service/index.js';
 export type { ServiceDeps, ServiceHandle } from './service/index.js';
-export { CONFIG_FIELDS, loadServiceConfig } from './config/index.js';
-export type { ConfigOverrides, FlatConfig, ServiceConfig } from './config/index.js';
+export { CONFIG_FIELDS, SETTINGS, loadServiceConfig, resolveSettings } from './config/index.js';
+export type {
+  ConfigOverrides,
+  FlatConfig,
+  ServiceConfig,
+  Setting,
+  SettingCommand,
+  SettingKey,
+} from './config/index.js';

@@ -38,6 +38,7 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
     ttlSeconds: config.conversationTtl,
     maxHistory: config.maxConversationHistory,
     migrate: config.migrate,
+    lockTimeoutMs: config.lockTimeoutMs,
     limits: config.limits,
     ...cacheOption(config),
   };
@@ -103,6 +104,12 @@ function cacheOption(config: ServiceConfig): Partial<StoreOptions> {
       url: config.redisUrl,
       keyPrefix: config.redisKeyPrefix,
       writeMode: config.cacheWriteMode,
+      ...(config.cacheWindow === null ? {} : { window: config.cacheWindow }),
+      cacheTtlSeconds: config.cacheTtlSeconds,
+      maxPending: config.cacheMaxPending,
+      flusher: config.cacheFlusher,
+      flushBatchSize: config.flushBatchSize,
+      claimIdleMs: config.flushClaimIdleMs,
     },
   };
 }

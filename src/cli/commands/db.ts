@@ -2,13 +2,12 @@ import { Command } from 'commander';
 import { ERROR_STATUS } from '../../contract/errors.js';
 import { databaseStatus, migrateDatabase } from '../../jobs/migrate-database.js';
 import type { CommandContext } from '../command-context.js';
-import { runCommand } from '../command-context.js';
+import { onDatabase, runCommand } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
-import { jsonOption, schemaOption, urlOption } from '../options.js';
+import { jsonOption, storeUrl } from '../options.js';
+import { addSettingOptions, readSettings } from '../setting-options.js';
 
 interface DbFlags {
-  url: string;
-  schema: string;
   json?: boolean;
   dryRun?: boolean;
 }
@@ -17,19 +16,21 @@ interface DbFlags {
 export function dbCommand(context: CommandContext): Command {
   const db = new Command('db').description('database schema: apply or inspect migrations');
 
-  db.command('migrate')
-    .description('apply pending migrations (a deploy step), under an advisory lock')
-    .addOption(urlOption(context.env))
-    .addOption(schemaOption())
+  addSettingOptions(
+    db
+      .command('migrate')
+      .description('apply pending migrations (a deploy step), under an advisory lock'),
+    'db',
+  )
     .option('--dry-run', 'print the plan; change nothing')
     .addOption(jsonOption())
-    .action((flags: DbFlags) =>
+    .action((flags: DbFlags & Record<string, unknown>) =>
       runCommand(context, flags.json, async (output) => {
-        const plan = await migrateDatabase({
-          url: flags.url,
-          schema: flags.schema,
-          dryRun: flags.dryRun ?? false,
-        });
+        const settings = readSettings('db', flags, context.env);
+        const url = storeUrl(settings);
+        const plan = await onDatabase(url, () =>
+          migrateDatabase({ url, schema: settings.schema, dryRun: flags.dryRun ?? false }),
+        );
         const steps = plan.steps.map((step) => `  ${pad(step.version)} ${step.name}`);
         const text =
           plan.steps.length === 0
@@ -43,14 +44,20 @@ export function dbCommand(context: CommandContext): Command {
       }),
     );
 
-  db.command('status')
-    .description('show the applied and pending migrations; exit 7 when not up to date')
-    .addOption(urlOption(context.env))
-    .addOption(schemaOption())
+  addSettingOptions(
+    db
+      .command('status')
+      .description('show the applied and pending migrations; exit 7 when not up to date'),
+    'db',
+  )
     .addOption(jsonOption())
-    .action((flags: DbFlags) =>
+    .action((flags: DbFlags & Record<string, unknown>) =>
       runCommand(context, flags.json, async (output) => {
-        const status = await databaseStatus({ url: flags.url, schema: flags.schema });
+        const settings = readSettings('db', flags, context.env);
+        const url = storeUrl(settings);
+        const status = await onDatabase(url, () =>
+          databaseStatus({ url, schema: settings.schema }),
+        );
         const pending = status.pending.map((step) => `  pending ${pad(step.version)} ${step.name}`);
         output.result(
           status,
