@@ -47,11 +47,13 @@ function barDisplay(stream: NodeJS.WriteStream): ProgressDisplay {
       hideCursor: true,
       // Redraw on every render, also when nothing changed: a report line has just erased it.
       forceRedraw: true,
-      format: (options, params, payload: { phase: string; speed: string }) => {
-        const size = options.barsize ?? 40;
-        const filled = Math.round(params.progress * size);
-        const drawn = '\u2588'.repeat(filled) + '\u2591'.repeat(size - filled);
-        return `${payload.phase} [${drawn}] ${params.value}/${params.total} sessions${payload.speed}`;
+      format: (_options, params, payload: { phase: string; speed: string }) => {
+        // The bar takes what the terminal's width leaves (up to 40), so the line fits it.
+        const head = `${payload.phase} [`;
+        const tail = `] ${params.value}/${params.total} sessions${payload.speed}`;
+        const size = Math.max(5, Math.min(40, params.maxWidth - head.length - tail.length - 1));
+        const filled = Math.round(Math.min(1, Math.max(0, params.progress)) * size);
+        return `${head}${'\u2588'.repeat(filled)}${'\u2591'.repeat(size - filled)}${tail}`;
       },
     },
     cliProgress.Presets.shades_classic,
