@@ -39,7 +39,9 @@ describe('migrate-redis progress on a terminal (issue 9, point 16)', () => {
     expect(first).toContain('0/50 sessions');
     expect(first).not.toMatch(/\/s|ETA/);
     display.update({ phase: 'migrate', done: 25, total: 50 });
-    await expect.poll(() => terminal.screen().at(-1)).toMatch(/25\/50 sessions \| \d+\/s \| ETA \d+s$/);
+    await expect
+      .poll(() => terminal.screen().at(-1))
+      .toMatch(/25\/50 sessions \| \d+\/s \| ETA \d+s$/);
     display.stop();
   });
 

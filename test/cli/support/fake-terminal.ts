@@ -35,6 +35,7 @@ export class FakeTerminal extends Writable {
   private draw(text: string): void {
     let i = 0;
     while (i < text.length) {
+      // eslint-disable-next-line no-control-regex -- escape sequences are what it parses
       const control = /^\x1b\[(\??)(\d*)([A-Za-z])/.exec(text.slice(i));
       if (control) {
         this.apply(control[1]!, Number(control[2] || '0'), control[3]!, control[2] === '');
