@@ -14,9 +14,13 @@ import {
  * as it is parsed (a bad one is a usage error, exit 2); the environment and the defaults are
  * resolved when the command runs (readSettings), by the same table.
  */
-export function addSettingOptions(command: Command, name: SettingCommand): Command {
+export function addSettingOptions(
+  command: Command,
+  name: SettingCommand,
+  omit: readonly string[] = [],
+): Command {
   for (const use of settingsOf(name)) {
-    if (use.flag === null) continue;
+    if (use.flag === null || omit.includes(use.setting.key)) continue;
     const { env, default: fallback } = use.setting;
     const where = [
       fallback === '' ? null : `default: ${JSON.stringify(fallback)}`,
@@ -51,6 +55,27 @@ export function readSettings<C extends SettingCommand>(
     if (typeof value === 'string') given[use.setting.key] = value;
   }
   return resolveSettings(name, given, env);
+}
+
+/** The settings that make up the retention policy (see 0006_retention_policy.sql). */
+export const RETENTION_KEYS = ['conversationTtl', 'maxConversationHistory', 'cacheWindow'] as const;
+
+/**
+ * Whether any of the settings was given, by flag or environment (not left to its default): a job
+ * records or overrides what the deployment set, never a default it merely fell back to.
+ */
+export function anyGiven(
+  name: SettingCommand,
+  keys: readonly string[],
+  flags: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+): boolean {
+  return settingsOf(name).some((use) => {
+    if (!keys.includes(use.setting.key)) return false;
+    if (use.flag !== null && typeof flags[attributeName(use.flag)] === 'string') return true;
+    const value = env[use.setting.env];
+    return value !== undefined && value.trim() !== '';
+  });
 }
 
 /** commander's property for a flag: `--key-prefix` -> `keyPrefix`. */

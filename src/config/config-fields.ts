@@ -174,7 +174,7 @@ export const SETTINGS = [
     doc: 'sliding session lifetime in seconds (every write extends it); unset or 0: never expires',
     schema: optionalCount(10 * 365 * 24 * 3600),
     arg: '<seconds>',
-    use: { serve: true, flush: { flag: 'ttl' } },
+    use: { serve: true, db: { flag: 'ttl' }, cleanup: { flag: 'ttl' }, flush: { flag: 'ttl' } },
   }),
   setting({
     key: 'maxConversationHistory',
@@ -183,7 +183,12 @@ export const SETTINGS = [
     doc: 'messages kept per session, the oldest trimmed on write; unset or 0: keep all',
     schema: optionalCount(1_000_000_000),
     arg: '<n>',
-    use: { serve: true, flush: { flag: 'max-history' } },
+    use: {
+      serve: true,
+      db: { flag: 'max-history' },
+      cleanup: { flag: 'max-history' },
+      flush: { flag: 'max-history' },
+    },
   }),
   setting({
     key: 'poolSize',
@@ -210,7 +215,7 @@ export const SETTINGS = [
     doc: `hybrid: newest messages of a session kept in Redis; unset: MAX_CONVERSATION_HISTORY, or ${DEFAULT_CACHE_SETTINGS.windowSize}`,
     schema: optionalPositive(100_000),
     arg: '<n>',
-    use: { serve: true },
+    use: { serve: true, db: true, cleanup: true },
   }),
   setting({
     key: 'cacheTtlSeconds',

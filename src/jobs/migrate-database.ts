@@ -1,5 +1,6 @@
 import { SchemaMismatchError } from '../contract/errors.js';
 import { migrate, schemaStatus, type Migration } from '../stores/sql/migrator.js';
+import { writeRetentionPolicy, type RetentionPolicy } from '../stores/sql/retention-policy.js';
 import { toStoreError } from '../stores/sql/sql-errors.js';
 import { openDatabase } from './open-database.js';
 
@@ -13,6 +14,11 @@ export interface DatabaseTarget {
 export interface MigrateDatabaseOptions extends DatabaseTarget {
   /** Only report what would be applied; change nothing. */
   dryRun?: boolean;
+  /**
+   * The deployment's retention policy, recorded in the database once it is migrated (the service
+   * records its own at every start); flush and cleanup read it from there. Not on a dry run.
+   */
+  retention?: RetentionPolicy;
 }
 
 export interface MigrationStep {
@@ -29,6 +35,8 @@ export interface MigrationPlan {
   to: number;
   /** Applied (or, on a dry run, pending) migrations in order. */
   steps: MigrationStep[];
+  /** The retention policy recorded, or null when none was given (or on a dry run). */
+  retention: RetentionPolicy | null;
 }
 
 export interface DatabaseStatus {
@@ -49,12 +57,15 @@ export async function migrateDatabase(options: MigrateDatabaseOptions): Promise<
     const before = await schemaStatus(driver, options.schema);
     refuseNewer(before.current, before.latest, options.schema);
     const steps = options.dryRun ? before.pending : await migrate(driver, options.schema);
+    const retention = options.dryRun ? null : (options.retention ?? null);
+    if (retention) await writeRetentionPolicy(driver, options.schema, retention, 'db migrate');
     return {
       schema: options.schema,
       dryRun: options.dryRun ?? false,
       from: before.current,
       to: steps.length > 0 ? (steps.at(-1) as Migration).version : before.current,
       steps: steps.map(toStep),
+      retention,
     };
   });
 }

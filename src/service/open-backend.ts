@@ -8,6 +8,7 @@ import { pgliteDataDir } from '../stores/pglite/index.js';
 import type { PGliteLike } from '../stores/pglite/pglite-driver.js';
 import { pgliteDriver } from '../stores/pglite/pglite-driver.js';
 import { openPostgresDriver } from '../stores/postgres/postgres-driver.js';
+import { writeRetentionPolicy } from '../stores/sql/retention-policy.js';
 import type { SqlDriver } from '../stores/sql/sql-driver.js';
 import { AuthStore } from './auth/auth-store.js';
 
@@ -60,9 +61,15 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
       if (owned) await opened.close();
       throw error;
     });
+    const driver = pgliteDriver(opened, false);
+    await recordPolicy(driver, config).catch(async (error: unknown) => {
+      await store.close();
+      if (owned) await opened.close();
+      throw error;
+    });
     return {
       store,
-      authStore: new AuthStore(pgliteDriver(opened, false), config.schema),
+      authStore: new AuthStore(driver, config.schema),
       description: `pglite (${dataDir ?? 'memory'})`,
       close: async () => {
         await store.close();
@@ -75,6 +82,10 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
   let authDriver: SqlDriver;
   try {
     authDriver = await openPostgresDriver({ url, poolSize: 2 });
+    await recordPolicy(authDriver, config).catch(async (error: unknown) => {
+      await authDriver.close();
+      throw error;
+    });
   } catch (error) {
     await store.close();
     throw error;
@@ -88,6 +99,19 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
       await authDriver.close();
     },
   };
+}
+
+/**
+ * Stores the retention policy this service runs with in its database, where a standalone flusher
+ * and a cron cleanup read it, so they never trim or expire differently from the service.
+ */
+function recordPolicy(driver: SqlDriver, config: ServiceConfig): Promise<void> {
+  const policy = {
+    ttlSeconds: config.conversationTtl,
+    maxHistory: config.maxConversationHistory,
+    cacheWindow: config.cacheWindow,
+  };
+  return writeRetentionPolicy(driver, config.schema, policy, 'serve');
 }
 
 /** REDIS_URL puts the Redis cache in front of PostgreSQL: the hybrid store. */

@@ -4,7 +4,7 @@ import { runCleanup } from '../../jobs/cleanup.js';
 import type { CommandContext } from '../command-context.js';
 import { onDatabase, runCommand } from '../command-context.js';
 import { jsonOption, storeUrl } from '../options.js';
-import { addSettingOptions, readSettings } from '../setting-options.js';
+import { addSettingOptions, anyGiven, readSettings, RETENTION_KEYS } from '../setting-options.js';
 
 /**
  * `convstore cleanup`: reclaims expired sessions once and exits; meant for cron. Exit 6 (busy)
@@ -31,10 +31,27 @@ export function cleanupCommand(context: CommandContext): Command {
         // could reclaim live sessions, so with a Redis URL the hybrid store does the cleanup.
         const redisStore = /^redis(s|\+cluster)?:/.test(url);
         const hybrid = settings.redisUrl !== null && !redisStore;
+        const own = {
+          ttlSeconds: settings.conversationTtl,
+          maxHistory: settings.maxConversationHistory,
+          cacheWindow: settings.cacheWindow,
+        };
+        // The same retention as the service: the policy it stored in the database.
+        const policy = redisStore
+          ? own
+          : await onDatabase(url, async () => {
+              const { resolveRetention } = await import('../../jobs/retention.js');
+              const given = anyGiven('cleanup', RETENTION_KEYS, flags, context.env);
+              return resolveRetention(url, settings.schema, own, given, (line) =>
+                output.note(line),
+              );
+            });
         const store = await onDatabase(url, () =>
           createStore({
             url,
             schema: settings.schema,
+            ttlSeconds: policy.ttlSeconds,
+            maxHistory: policy.maxHistory,
             migrate: false,
             poolSize: settings.poolSize,
             lockTimeoutMs: settings.lockTimeoutMs,
@@ -45,6 +62,7 @@ export function cleanupCommand(context: CommandContext): Command {
                     writeMode: settings.cacheWriteMode,
                     flusher: false,
                     keyPrefix: settings.redisKeyPrefix,
+                    ...(policy.cacheWindow === null ? {} : { window: policy.cacheWindow }),
                   },
                 }
               : redisStore

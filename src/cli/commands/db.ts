@@ -5,7 +5,8 @@ import type { CommandContext } from '../command-context.js';
 import { onDatabase, runCommand } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { jsonOption, storeUrl } from '../options.js';
-import { addSettingOptions, readSettings } from '../setting-options.js';
+import { describePolicy } from '../../stores/sql/retention-policy.js';
+import { addSettingOptions, anyGiven, readSettings, RETENTION_KEYS } from '../setting-options.js';
 
 interface DbFlags {
   json?: boolean;
@@ -28,8 +29,22 @@ export function dbCommand(context: CommandContext): Command {
       runCommand(context, flags.json, async (output) => {
         const settings = readSettings('db', flags, context.env);
         const url = storeUrl(settings);
+        // The deploy step records the retention policy it is given (the service records its own
+        // at every start); with none given it leaves the stored one alone.
+        const retention = anyGiven('db', RETENTION_KEYS, flags, context.env)
+          ? {
+              ttlSeconds: settings.conversationTtl,
+              maxHistory: settings.maxConversationHistory,
+              cacheWindow: settings.cacheWindow,
+            }
+          : undefined;
         const plan = await onDatabase(url, () =>
-          migrateDatabase({ url, schema: settings.schema, dryRun: flags.dryRun ?? false }),
+          migrateDatabase({
+            url,
+            schema: settings.schema,
+            dryRun: flags.dryRun ?? false,
+            ...(retention ? { retention } : {}),
+          }),
         );
         const steps = plan.steps.map((step) => `  ${pad(step.version)} ${step.name}`);
         const text =
@@ -40,7 +55,10 @@ export function dbCommand(context: CommandContext): Command {
                   `to schema "${plan.schema}" (${plan.from} -> ${plan.to}):`,
                 ...steps,
               ].join('\n');
-        output.result(plan, text);
+        const recorded = plan.retention
+          ? `\nrecorded the retention policy: ${describePolicy(plan.retention)}`
+          : '';
+        output.result(plan, text + recorded);
       }),
     );
 
@@ -49,6 +67,7 @@ export function dbCommand(context: CommandContext): Command {
       .command('status')
       .description('show the applied and pending migrations; exit 7 when not up to date'),
     'db',
+    RETENTION_KEYS,
   )
     .addOption(jsonOption())
     .action((flags: DbFlags & Record<string, unknown>) =>

@@ -3,7 +3,7 @@ import { NotFoundError } from '../../contract/errors.js';
 import type { CommandContext } from '../command-context.js';
 import { onDatabase, runCommand } from '../command-context.js';
 import { jsonOption } from '../options.js';
-import { addSettingOptions, readSettings } from '../setting-options.js';
+import { addSettingOptions, anyGiven, readSettings, RETENTION_KEYS } from '../setting-options.js';
 
 interface FlushFlags {
   once?: boolean;
@@ -14,7 +14,8 @@ interface FlushFlags {
  * `convstore flush`: the hybrid store's write-behind flusher as its own process. It writes the
  * Redis Stream into PostgreSQL with the same settings the store uses (the same environment
  * variables as the service), acknowledging entries only after the commit; several may run at
- * once. Runs until SIGINT/SIGTERM, or with --once writes what is queued and exits. It never
+ * once. It trims and expires by the retention policy the service stored in the database (its own
+ * --ttl/--max-history only where none is stored). Runs until SIGINT/SIGTERM, or with --once writes what is queued and exits. It never
  * creates the queue: with none under its key prefix, --once exits 3 and the long-running
  * flusher says so and waits for it.
  */
@@ -32,8 +33,9 @@ export function flushCommand(context: CommandContext): Command {
         const redisUrl = settings.redisUrl!;
         const prefix = settings.redisKeyPrefix;
         // Loaded only for this command: they bring the PostgreSQL and Redis clients with them.
-        const [{ findFlushQueue }, { runFlusher }] = await Promise.all([
+        const [{ findFlushQueue }, { resolveRetention }, { runFlusher }] = await Promise.all([
           import('../../jobs/flush-queue.js'),
+          import('../../jobs/retention.js'),
           import('../../stores/hybrid/run-flusher.js'),
         ]);
         const found = await findFlushQueue({
@@ -53,12 +55,23 @@ export function flushCommand(context: CommandContext): Command {
           );
         }
         const report = found
-          ? await onDatabase(url, () =>
-              runFlusher({
+          ? await onDatabase(url, async () => {
+              const policy = await resolveRetention(
+                url,
+                settings.schema,
+                {
+                  ttlSeconds: settings.conversationTtl,
+                  maxHistory: settings.maxConversationHistory,
+                  cacheWindow: null,
+                },
+                anyGiven('flush', RETENTION_KEYS, flags, context.env),
+                (line) => output.note(line),
+              );
+              return runFlusher({
                 url,
                 schema: settings.schema,
-                maxHistory: settings.maxConversationHistory,
-                ttlSeconds: settings.conversationTtl,
+                maxHistory: policy.maxHistory,
+                ttlSeconds: policy.ttlSeconds,
                 cache: {
                   url: redisUrl,
                   writeMode: 'write-behind',
@@ -66,12 +79,13 @@ export function flushCommand(context: CommandContext): Command {
                   cacheTtlSeconds: settings.cacheTtlSeconds,
                   flushBatchSize: settings.flushBatchSize,
                   claimIdleMs: settings.flushClaimIdleMs,
+                  ...(policy.cacheWindow === null ? {} : { window: policy.cacheWindow }),
                 },
                 signal: context.signal,
                 once: flags.once ?? false,
                 log: (message) => output.note(message),
-              }),
-            )
+              });
+            })
           : { flushed: 0, failures: 0, discarded: 0 };
         output.result(
           report,
