@@ -1,15 +1,11 @@
 import { historyArgs } from './history-args.js';
 import { randomUUID } from 'node:crypto';
 import { BusyError, ConflictError, NotFoundError } from '../../contract/errors.js';
-import type { ConversationStore } from '../../contract/store.js';
 import type {
   Agent,
-  AppendInput,
   AppendResult,
-  CleanupInput,
   CreateSessionInput,
   DeletedCounts,
-  HistoryInput,
   ListSessionsInput,
   Message,
   PutAgentInput,
@@ -20,7 +16,8 @@ import type {
   UserKey,
 } from '../../contract/types.js';
 import { UnsupportedError } from '../../contract/errors.js';
-import type { StoreBackend, StoreCapabilities } from '../../contract/store-backend.js';
+import type { StoreBackend } from '../../contract/store-backend.js';
+import type { StoreCapabilities } from '../../contract/capabilities.js';
 import type { ResolvedAppendInput, ResolvedHistoryInput } from '../../contract/validation.js';
 import { decodeSessionCursor, encodeSessionCursor } from '../sql/session-cursor.js';
 import type { RedisKeys } from './keys.js';
