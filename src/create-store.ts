@@ -1,15 +1,21 @@
 import { ValidationError } from './contract/errors.js';
 import type { ConversationStore } from './contract/store.js';
-import { resolveStoreOptions, type StoreOptions } from './options.js';
+import { resolveStoreOptions, type ResolvedStoreOptions, type StoreOptions } from './options.js';
+import { instrumentStore } from './telemetry/instrument-store.js';
 
 /**
  * Opens a store. The URL picks it: `postgres://` (PostgreSQL), `pglite://` (embedded, the default
  * when no URL is given), `redis://` / `redis+cluster://` (Redis); `postgres://` with `cache` is
  * the hybrid. Each store module is imported only when chosen, so PGlite's WebAssembly is never
- * loaded by a PostgreSQL user, nor ioredis by either, and the other way round.
+ * loaded by a PostgreSQL user, nor ioredis by either, and the other way round. Every store is
+ * traced and timed through OpenTelemetry when `@opentelemetry/api` is installed (src/telemetry/).
  */
 export async function createStore(options: StoreOptions = {}): Promise<ConversationStore> {
   const resolved = resolveStoreOptions(options);
+  return instrumentStore(await openStore(resolved), resolved, options.telemetry);
+}
+
+async function openStore(resolved: ResolvedStoreOptions): Promise<ConversationStore> {
   if (/^redis(s|\+cluster)?:\/\//.test(resolved.url)) {
     if (resolved.cache) {
       throw ValidationError.field('cache', 'needs a postgres:// url (the hybrid store)');

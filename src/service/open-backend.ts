@@ -4,6 +4,7 @@ import { ValidationError } from '../contract/errors.js';
 import type { ConversationStore } from '../contract/store.js';
 import { createStore } from '../create-store.js';
 import type { StoreOptions } from '../options.js';
+import type { TelemetryOptions } from '../telemetry/telemetry-options.js';
 import { pgliteDataDir } from '../stores/pglite/index.js';
 import type { PGliteLike } from '../stores/pglite/pglite-driver.js';
 import { pgliteDriver } from '../stores/pglite/pglite-driver.js';
@@ -24,6 +25,8 @@ export interface BackendDeps {
   /** An open PGlite instance to use instead of opening DATA_DIR (tests share one). */
   pglite?: PGliteLike;
   say: (line: string) => void;
+  /** Where the store's metrics go (the service's /metrics). */
+  telemetry?: TelemetryOptions;
 }
 
 /**
@@ -40,6 +43,7 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
     migrate: config.migrate,
     limits: config.limits,
     ...cacheOption(config),
+    ...(deps.telemetry && { telemetry: deps.telemetry }),
   };
 
   if (deps.pglite || url.startsWith('pglite://')) {

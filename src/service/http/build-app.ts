@@ -17,6 +17,7 @@ import { accessHook } from './access-hook.js';
 import { toErrorResponse } from './error-body.js';
 import { handleErrors } from './error-handling.js';
 import { observeRequests } from './request-observer.js';
+import { continueTraces } from './trace-context.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
 import type { RouteContext } from './route-context.js';
 import { validatorCompiler } from './validator-compiler.js';
@@ -50,6 +51,7 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
 
   handleErrors(app);
   observeRequests(app, metrics);
+  await continueTraces(app);
 
   if (config.docs) {
     await app.register(swagger, {

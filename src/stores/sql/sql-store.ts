@@ -36,6 +36,7 @@ import { quoteSchema, renderSql } from './schema-name.js';
 import { decodeSessionCursor, encodeSessionCursor } from './session-cursor.js';
 import type { SqlDriver } from './sql-driver.js';
 import { toStoreError } from './sql-errors.js';
+import { noteOnSpan } from '../../telemetry/span-notes.js';
 
 export interface SqlStoreOptions {
   driver: SqlDriver;
@@ -121,6 +122,7 @@ export class SqlStore implements ConversationStore {
   }
 
   private async appendLocked(request: AppendRequest): Promise<AppendJson> {
+    noteOnSpan({ 'convstore.append.locked': true });
     const [row] = await this.run<{ result: AppendJson }>(
       this.sql.appendLocked,
       this.appendParams(request),
