@@ -50,6 +50,8 @@ export function registerTestSdk() {
 
   return {
     tracer: trace.getTracer('test'),
+    /** Forgets the spans ended so far. */
+    resetSpans: () => spans.reset(),
     /** The spans convstore ended since the test began. */
     convstoreSpans(): ReadableSpan[] {
       return spans
