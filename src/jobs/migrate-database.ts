@@ -1,6 +1,7 @@
 import { SchemaMismatchError } from '../contract/errors.js';
 import { migrate, schemaStatus, type Migration } from '../stores/sql/migrator.js';
 import { toStoreError } from '../stores/sql/sql-errors.js';
+import { countSchemaMigrations, traceJob } from '../telemetry/job-telemetry.js';
 import { openDatabase } from './open-database.js';
 
 export interface DatabaseTarget {
@@ -44,11 +45,16 @@ export interface DatabaseStatus {
  * `dryRun` reports the plan without changing anything. A database migrated by newer code is
  * refused with SchemaMismatchError either way.
  */
-export async function migrateDatabase(options: MigrateDatabaseOptions): Promise<MigrationPlan> {
+export function migrateDatabase(options: MigrateDatabaseOptions): Promise<MigrationPlan> {
+  return traceJob('migrateDatabase', () => migrateUntraced(options), planAttributes);
+}
+
+async function migrateUntraced(options: MigrateDatabaseOptions): Promise<MigrationPlan> {
   return withDatabase(options.url, async (driver) => {
     const before = await schemaStatus(driver, options.schema);
     refuseNewer(before.current, before.latest, options.schema);
     const steps = options.dryRun ? before.pending : await migrate(driver, options.schema);
+    if (!options.dryRun) countSchemaMigrations(steps.length);
     return {
       schema: options.schema,
       dryRun: options.dryRun ?? false,
@@ -71,6 +77,16 @@ export async function databaseStatus(target: DatabaseTarget): Promise<DatabaseSt
       upToDate: status.current === status.latest,
     };
   });
+}
+
+/** What the job's span says of it (the schema is a name of the deployment, not of a person). */
+function planAttributes(plan: MigrationPlan): Record<string, string | number | boolean> {
+  return {
+    'db.namespace': plan.schema,
+    'convstore.migration.dry_run': plan.dryRun,
+    'convstore.schema.from': plan.from,
+    'convstore.schema.to': plan.to,
+  };
 }
 
 function refuseNewer(current: number, latest: number, schema: string): void {

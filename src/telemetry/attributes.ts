@@ -34,6 +34,10 @@ export const ATTR = {
   /** Sessions and messages an erasure or a cleanup removed. */
   deletedSessions: 'convstore.deleted.sessions',
   deletedMessages: 'convstore.deleted.messages',
+  /** The job a span is: 'migrateDatabase', 'migrateRedis'. */
+  job: 'convstore.job',
+  /** migrate-redis: the source layout, 'convstore' or 'langchain'. */
+  migrationFormat: 'convstore.migration.format',
 } as const;
 
 /** What a span or a data point may carry: counts, kinds, codes and flags. */

@@ -53,7 +53,7 @@ export async function openTelemetryStore(
   cleanups.push(async () => {
     await store.close().catch(() => {});
     if (kind !== 'pglite' && kind !== 'redis') await dropSchema(schema);
-    if (kind !== 'pglite' && kind !== 'postgres') await deleteKeys(keyPrefix);
+    if (kind !== 'pglite' && kind !== 'postgres') await deleteKeys(extra.keyPrefix ?? keyPrefix);
   });
   return store;
 }
@@ -62,7 +62,7 @@ export async function cleanUp(): Promise<void> {
   for (const cleanup of cleanups.splice(0)) await cleanup();
 }
 
-async function dropSchema(schema: string): Promise<void> {
+export async function dropSchema(schema: string): Promise<void> {
   const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
   try {
     await sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
