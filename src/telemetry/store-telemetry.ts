@@ -86,12 +86,14 @@ export class StoreTelemetry implements NoteSink {
     );
     const started = performance.now();
     try {
-      if (spec.input) this.noteInput(span, spec.input(args[0]), metricAttributes);
+      if (spec.input) this.noteInput(span, counted(spec.input, args[0]), metricAttributes);
       const scope = new OperationScope(span, this, metricAttributes);
       const context = api.trace.setSpan(parent, span).setValue(this.scopeKey, scope);
       const result = await api.context.with(context, call, undefined, ...args);
       this.duration.record((performance.now() - started) / 1000, metricAttributes);
-      if (spec.result) this.noteResult(operation, span, spec.result(result), metricAttributes);
+      if (spec.result) {
+        this.noteResult(operation, span, counted(spec.result, result), metricAttributes);
+      }
       return result;
     } catch (error) {
       const failed = { ...metricAttributes, [ATTR.errorType]: errorType(error) };
@@ -143,6 +145,21 @@ function perOperation(
     StoreOperation,
     TelemetryAttributes
   >;
+}
+
+/**
+ * A spec's counts of an input or result. The input is the caller's, not yet validated (an append
+ * without `messages`): what cannot be counted is left out, and the store then says what is wrong.
+ */
+function counted(
+  count: (value: unknown) => TelemetryAttributes,
+  value: unknown,
+): TelemetryAttributes {
+  try {
+    return count(value);
+  } catch {
+    return {};
+  }
 }
 
 /** The error's stable code; 'internal' for anything that is not a convstore error. */
