@@ -168,6 +168,34 @@ function body(kind: TelemetryStore): void {
     });
 }
 
+describe.skipIf(!available('hybrid-write-behind'))('telemetry of the write-behind queue', () => {
+  it('shows the writes waiting for PostgreSQL and the age of the oldest, then none', async () => {
+    // No flusher in this process: the writes wait until flush() takes them.
+    const store = await openTelemetryStore('hybrid-write-behind', {}, { flusher: false });
+    for (let i = 0; i < 3; i++) {
+      await store.append({
+        userId: USER,
+        sessionId: SESSION,
+        messages: [{ role: 'user', content: SECRET }],
+      });
+    }
+    const queue = async () => {
+      const points = dataPoints(await sdk.collectMetrics());
+      const value = (name: string) => points.find((p) => p.name === name)?.value;
+      return {
+        depth: value('convstore.write_behind.queue.depth'),
+        lag: value('convstore.write_behind.flush.lag'),
+      };
+    };
+    const waiting = await queue();
+    expect(waiting.depth).toBe(3);
+    expect(waiting.lag).toBeGreaterThanOrEqual(0);
+    const { flush } = store as typeof store & { flush(): Promise<number> };
+    expect(await flush()).toBe(3);
+    expect(await queue()).toEqual({ depth: 0, lag: 0 });
+  });
+});
+
 describe('telemetry: false', () => {
   it('returns the store itself, which makes no spans', async () => {
     const store = await openTelemetryStore('pglite', { telemetry: false });

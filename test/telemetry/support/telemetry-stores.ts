@@ -1,7 +1,12 @@
 import postgres from 'postgres';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { createStore, type ConversationStore, type StoreOptions } from '../../../src/index.js';
+import {
+  createStore,
+  type CacheOptions,
+  type ConversationStore,
+  type StoreOptions,
+} from '../../../src/index.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
 
 export const TELEMETRY_STORES = [
@@ -29,6 +34,7 @@ export function available(kind: TelemetryStore): boolean {
 export async function openTelemetryStore(
   kind: TelemetryStore,
   extra: Partial<StoreOptions> = {},
+  cacheExtra: Partial<CacheOptions> = {},
 ): Promise<ConversationStore> {
   const schema = `${inject('runPrefix')}_tel${process.pid}_${++counter}`;
   const keyPrefix = `${schema}:`;
@@ -47,6 +53,7 @@ export async function openTelemetryStore(
                 url: TEST_REDIS_URL,
                 keyPrefix,
                 writeMode: kind === 'hybrid' ? 'write-through' : 'write-behind',
+                ...cacheExtra,
               },
             };
   const store = await createStore({ ...options, ...extra });
