@@ -26,7 +26,7 @@ export default defineConfig({
         },
       })),
       // One project per folder of test/: the folder says what the tests are about.
-      ...['stores', 'unit', 'service', 'jobs', 'cli'].map((folder) => ({
+      ...['stores', 'unit', 'service', 'jobs', 'cli', 'telemetry'].map((folder) => ({
         extends: true as const,
         test: { name: folder, include: [`test/${folder}/**/*.test.ts`] },
       })),
