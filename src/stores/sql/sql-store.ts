@@ -54,7 +54,6 @@ import { quoteSchema, renderSql } from './schema-name.js';
 import { decodeSessionCursor, encodeSessionCursor } from './session-cursor.js';
 import type { SqlDriver } from './sql-driver.js';
 import { toStoreError } from './sql-errors.js';
-import { noteOnSpan } from '../../telemetry/span-notes.js';
 
 export interface SqlStoreOptions {
   driver: SqlDriver;
