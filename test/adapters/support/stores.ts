@@ -31,7 +31,7 @@ export function describeStores(
 }
 
 export async function openStore(name: AdapterStoreName): Promise<ConversationStore> {
-    const schema = `${inject('runPrefix')}_a${process.pid}_${++counter}`;
+  const schema = `${inject('runPrefix')}_a${process.pid}_${++counter}`;
   const options: StoreOptions =
     name === 'pglite'
       ? { schema, pglite: await pglite() }
