@@ -19,6 +19,11 @@ export type ErrorCode =
   | 'unavailable'
   | 'busy'
   | 'schema_mismatch'
+  | 'idempotency_mismatch'
+  | 'version_conflict'
+  | 'lease_conflict'
+  | 'operation_conflict'
+  | 'unsupported'
   | 'internal';
 
 export interface FieldIssue {
@@ -67,6 +72,31 @@ export class SchemaMismatchError extends ConvstoreError {
   readonly code = 'schema_mismatch';
 }
 
+/** A retried messageId carries other fields than the stored message: nothing was written. */
+export class IdempotencyMismatchError extends ConvstoreError {
+  readonly code = 'idempotency_mismatch';
+}
+
+/** updateMessage's expectedVersion is not the stored version: nothing changed. */
+export class VersionConflictError extends ConvstoreError {
+  readonly code = 'version_conflict';
+}
+
+/** A draft's checkpoint or finalize without its current lease, or after it ended. */
+export class LeaseConflictError extends ConvstoreError {
+  readonly code = 'lease_conflict';
+}
+
+/** An operation id reused with another body, or a suffix that no longer matches. */
+export class OperationConflictError extends ConvstoreError {
+  readonly code = 'operation_conflict';
+}
+
+/** The store cannot answer this (e.g. the redis store keeps no history to report on). */
+export class UnsupportedError extends ConvstoreError {
+  readonly code = 'unsupported';
+}
+
 /** A bug or an unexpected server answer; `cause` holds the original error. */
 export class InternalError extends ConvstoreError {
   readonly code = 'internal';
@@ -80,5 +110,10 @@ export const ERROR_STATUS: Record<ErrorCode, { http: number; exit: number }> = {
   unavailable: { http: 503, exit: 5 },
   busy: { http: 409, exit: 6 },
   schema_mismatch: { http: 503, exit: 7 },
+  idempotency_mismatch: { http: 409, exit: 4 },
+  version_conflict: { http: 409, exit: 4 },
+  lease_conflict: { http: 409, exit: 4 },
+  operation_conflict: { http: 409, exit: 4 },
+  unsupported: { http: 501, exit: 10 },
   internal: { http: 500, exit: 1 },
 };
