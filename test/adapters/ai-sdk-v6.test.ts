@@ -43,6 +43,7 @@ describeStores(`convstore/ai-sdk on ai 6 (node ${process.versions.node})`, (open
     const model = scripted([
       () => [toolCall('call-1', 'weather', { city: 'Porto' }), finish('tool-calls')],
       async () => {
+        await route.stepsPersisted(1);
         duringStep2 = (await store.history({ userId: 'alice', sessionId: 'v6' })).at(-1);
         return [...textParts('t', 'Sunny in Porto.'), finish('stop')];
       },

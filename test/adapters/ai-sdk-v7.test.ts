@@ -58,7 +58,8 @@ describeStores(`convstore/ai-sdk on ai 7 (node ${process.versions.node})`, (open
     const { model } = scripted([
       () => [toolCall('call-1', 'weather', { city: 'Lisbon' }), finish('tool-calls')],
       async () => {
-        // Step 1 has ended: its checkpoint is in the store while step 2 runs.
+        // Step 1 has ended: once its checkpoint is written, the draft is in the store.
+        await route.stepsPersisted(1);
         seenDuringStep2 = (await store.history(key('c1'))).at(-1);
         return [...textParts('t1', 'It is 21 °C in Lisbon.'), finish('stop')];
       },

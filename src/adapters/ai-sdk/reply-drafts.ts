@@ -27,14 +27,37 @@ export interface StreamEndEvent<M extends UIMessageLike> extends StepEndEvent<M>
  */
 export class ReplyDrafts {
   private readonly leases = new Map<string, string>();
+  /** Each draft's writes in order: a cancel may call onEnd while a step's write is in flight. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly store: ConversationStore,
     private readonly leaseMs: number,
   ) {}
 
-  async step(key: SessionKey, event: StepEndEvent<UIMessageLike>): Promise<void> {
+  step(key: SessionKey, event: StepEndEvent<UIMessageLike>): Promise<void> {
     const message = requireId(event.responseMessage);
+    return this.inOrder(draftKey(key, message.id), () => this.writeStep(key, event));
+  }
+
+  end(key: SessionKey, event: StreamEndEvent<UIMessageLike>): Promise<void> {
+    const message = requireId(event.responseMessage);
+    return this.inOrder(draftKey(key, message.id), () => this.writeEnd(key, event), true);
+  }
+
+  private inOrder(id: string, write: () => Promise<void>, last = false): Promise<void> {
+    const previous = this.queues.get(id) ?? Promise.resolve();
+    const next = previous.catch(() => {}).then(write);
+    this.queues.set(id, next);
+    const settle = () => {
+      if (last && this.queues.get(id) === next) this.queues.delete(id);
+    };
+    next.then(settle, settle);
+    return next;
+  }
+
+  private async writeStep(key: SessionKey, event: StepEndEvent<UIMessageLike>): Promise<void> {
+    const message = event.responseMessage;
     const data = JSON.stringify(message);
     const fields = describeUIMessage(message);
     const id = draftKey(key, message.id);
@@ -86,8 +109,8 @@ export class ReplyDrafts {
     }
   }
 
-  async end(key: SessionKey, event: StreamEndEvent<UIMessageLike>): Promise<void> {
-    const message = requireId(event.responseMessage);
+  private async writeEnd(key: SessionKey, event: StreamEndEvent<UIMessageLike>): Promise<void> {
+    const message = event.responseMessage;
     const data = JSON.stringify(message);
     const fields = describeUIMessage(message, event.finishReason);
     const status = finalStatus(event);

@@ -6,7 +6,7 @@ import type {
   SessionHistoryTransactionArgs,
 } from '@openai/agents';
 import { v7 as uuidv7 } from 'uuid';
-import { NotFoundError, ValidationError } from '../../contract/errors.js';
+import { NotFoundError, OperationConflictError, ValidationError } from '../../contract/errors.js';
 import { DEFAULT_LIMITS } from '../../contract/limits.js';
 import type { ConversationStore } from '../../contract/store.js';
 import type { Message, NewMessage, SessionKey } from '../../contract/types.js';
@@ -20,7 +20,6 @@ import {
   encodeItem,
   toNewMessage,
 } from './item-codec.js';
-import { SuffixMismatchError } from './errors.js';
 
 export interface ConvstoreSessionOptions {
   store: ConversationStore;
@@ -133,7 +132,7 @@ export class ConvstoreSession implements Session {
     const expected = await this.matchSuffix(transaction.expectedSuffix);
     if (expected === null) {
       if (await this.alreadyApplied(replacement)) return;
-      throw new SuffixMismatchError(
+      throw new OperationConflictError(
         'Session history suffix no longer matches the transaction precondition.',
       );
     }
@@ -198,7 +197,7 @@ export class ConvstoreSession implements Session {
         });
         return;
       } catch (error) {
-        const conflict = (error as { code?: unknown }).code === 'operation_conflict';
+        const conflict = error instanceof OperationConflictError;
         if (!conflict || attempt >= REPLACE_ATTEMPTS) throw error;
       }
     }
@@ -236,7 +235,7 @@ export class ConvstoreSession implements Session {
     if (found.every((message) => message === undefined)) return false;
     const same = found.every((message, index) => message?.data === replacement[index]!.data);
     if (!same) {
-      throw new SuffixMismatchError(
+      throw new OperationConflictError(
         'Session history operation was already applied with a different transaction.',
       );
     }

@@ -11,6 +11,7 @@ import {
 import { z } from 'zod';
 import type { ConversationStore } from '../../../src/index.js';
 import { createAiSdkPersistence } from '../../../src/adapters/ai-sdk/index.js';
+import { EventCount } from './ui-stream.js';
 
 export const tools = {
   weather: tool({
@@ -27,15 +28,20 @@ export function v6Route(store: ConversationStore, model: LanguageModel, userId =
   const persistence = createAiSdkPersistence<UIMessage>({ store });
   let ends = 0;
   let notify: (() => void) | undefined;
+  const steps = new EventCount();
 
   async function POST(request: Request): Promise<Response> {
     const { id: chatId, message } = (await request.json()) as { id: string; message: UIMessage };
     const messages = await persistence.saveIncoming({ userId, chatId, message });
     const onEnd = persistence.onEnd({ userId, chatId });
+    const onStepEnd = persistence.onStepEnd({ userId, chatId });
     const stream = createUIMessageStream<UIMessage>({
       originalMessages: messages,
       generateId: persistence.generateMessageId,
-      onStepFinish: persistence.onStepEnd({ userId, chatId }),
+      onStepFinish: async (event) => {
+        await onStepEnd(event);
+        steps.add();
+      },
       onFinish: async (event) => {
         try {
           await onEnd(event);
@@ -78,5 +84,7 @@ export function v6Route(store: ConversationStore, model: LanguageModel, userId =
       }),
     );
 
-  return { post, ended, persistence };
+  const stepsPersisted = (count: number) => steps.reached(count);
+
+  return { post, ended, stepsPersisted, persistence };
 }

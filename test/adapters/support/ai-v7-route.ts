@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type { ConversationStore } from '../../../src/index.js';
 import { createAiSdkPersistence } from '../../../src/adapters/ai-sdk/index.js';
 import type { StreamEndEvent } from '../../../src/adapters/ai-sdk/index.js';
+import { EventCount } from './ui-stream.js';
 
 export const tools = {
   weather: tool({
@@ -31,6 +32,7 @@ export function v7Route(store: ConversationStore, model: LanguageModel, userId =
   const persistence = createAiSdkPersistence({ store });
   const ends: Array<StreamEndEvent<UIMessage>> = [];
   let notify: (() => void) | undefined;
+  const steps = new EventCount();
 
   async function POST(request: Request): Promise<Response> {
     const { id: chatId, message } = (await request.json()) as { id: string; message: UIMessage };
@@ -46,6 +48,10 @@ export function v7Route(store: ConversationStore, model: LanguageModel, userId =
     const options = persistence.streamOptions({ userId, chatId, originalMessages: messages });
     return result.toUIMessageStreamResponse({
       ...options,
+      onStepEnd: async (event) => {
+        await options.onStepEnd(event);
+        steps.add();
+      },
       onEnd: async (event) => {
         try {
           await options.onEnd(event);
@@ -79,5 +85,8 @@ export function v7Route(store: ConversationStore, model: LanguageModel, userId =
       }),
     );
 
-  return { POST, post, ended, persistence, userId };
+  /** Resolves once `count` step ends have been persisted (the next step may start before). */
+  const stepsPersisted = (count: number) => steps.reached(count);
+
+  return { POST, post, ended, stepsPersisted, persistence, userId };
 }

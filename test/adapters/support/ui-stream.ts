@@ -27,3 +27,23 @@ export function deferred<T = void>() {
   const promise = new Promise<T>((r) => (resolve = r));
   return { promise, resolve };
 }
+
+/** Counts events (persisted steps, ended streams); `reached(n)` resolves once n have happened. */
+export class EventCount {
+  private count = 0;
+  private waiters: Array<{ n: number; resolve: () => void }> = [];
+
+  add(): void {
+    this.count += 1;
+    this.waiters = this.waiters.filter((waiter) => {
+      if (this.count < waiter.n) return true;
+      waiter.resolve();
+      return false;
+    });
+  }
+
+  reached(n: number): Promise<void> {
+    if (this.count >= n) return Promise.resolve();
+    return new Promise((resolve) => this.waiters.push({ n, resolve }));
+  }
+}
