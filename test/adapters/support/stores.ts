@@ -1,6 +1,6 @@
 import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
-import { afterAll, afterEach, describe, inject } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, inject } from 'vitest';
 import { createStore, type ConversationStore, type StoreOptions } from '../../../src/index.js';
 import { TEST_DATABASE_URL } from '../../support/servers.js';
 
@@ -26,7 +26,11 @@ export function describeStores(
 ): void {
   for (const name of ADAPTER_STORES) {
     const available = name === 'pglite' || inject('postgresAvailable');
-    describe.skipIf(!available)(`${title} [${name}]`, () => body(() => openStore(name), name));
+    describe.skipIf(!available)(`${title} [${name}]`, () => {
+      // Starting PGlite takes seconds (tens on a busy machine): once per file, before the tests.
+      if (name === 'pglite') beforeAll(() => pglite().then(() => {}), 120_000);
+      body(() => openStore(name), name);
+    });
   }
 }
 
