@@ -4,11 +4,35 @@ export { createStore } from './create-store.js';
 export { DEFAULT_STORE_OPTIONS } from './options.js';
 export type { StoreOptions } from './options.js';
 export type { ConversationStore, StoreKind } from './contract/store.js';
-export { ROLES } from './contract/types.js';
+export type { CacheCounters, StoreCapabilities } from './contract/store-backend.js';
+export {
+  FINAL_STATUSES,
+  HISTORY_ALIGNS,
+  MESSAGE_KINDS,
+  MESSAGE_STATUSES,
+  ROLES,
+  USAGE_FIELDS,
+} from './contract/types.js';
 export type {
   Agent,
   AppendInput,
   AppendResult,
+  BeginMessageInput,
+  BeginMessageResult,
+  CheckpointMessageInput,
+  Deleted,
+  DeleteMessagesInput,
+  FinalizeMessageInput,
+  FinalStatus,
+  HistoryAlign,
+  MessageChanges,
+  MessageKind,
+  MessageStatus,
+  TransactInput,
+  TransactResult,
+  TruncateInput,
+  UpdateMessageInput,
+  Usage,
   CleanupInput,
   CreateSessionInput,
   DeletedCounts,
@@ -30,7 +54,12 @@ export {
   ConflictError,
   ConvstoreError,
   ERROR_STATUS,
+  IdempotencyMismatchError,
   InternalError,
+  LeaseConflictError,
+  OperationConflictError,
+  UnsupportedError,
+  VersionConflictError,
   NotFoundError,
   SchemaMismatchError,
   UnavailableError,
