@@ -64,7 +64,9 @@ export class ReplyDrafts {
     const lease = this.leases.get(id);
     if (event.isContinuation) {
       // The reply extends a stored assistant message (after a tool approval or a client-side
-      // tool result): it is updated in place under its id, never stored a second time.
+      // tool result): it is updated in place under its id, never stored a second time. Its
+      // status stays as it was until the end: a message without a lease must never be left
+      // 'streaming' by a process that dies.
       await this.store.updateMessage({
         ...key,
         messageId: message.id,
@@ -73,7 +75,6 @@ export class ReplyDrafts {
         kind: fields.kind,
         toolCallIds: fields.toolCallIds,
         toolResultIds: fields.toolResultIds,
-        status: 'streaming',
       });
     } else if (lease === undefined) {
       const begun = await this.store.beginMessage({

@@ -36,10 +36,25 @@ export function storedForm(message: BaseMessage): StoredMessage {
   return { type: stored.type, data: data as unknown as StoredMessage['data'] };
 }
 
-/** What the store indexes: role, text view, tool call links and usage. */
+/** A LangChain message as a new stored message (its stored form is the bytes kept). */
 export function toNewMessage(message: BaseMessage, messageId: string): NewMessage {
   const stored = storedForm(message);
-  const data = stored.data as unknown as Record<string, unknown>;
+  return fromStoredForm(stored, messageId, JSON.stringify(stored));
+}
+
+/**
+ * A message in LangChain's stored form as a new stored message: `data` is `raw` (the JSON text
+ * as written, e.g. a RedisChatMessageHistory list element, kept byte for byte), and the store's
+ * fields come from it: role, text view, tool call links and usage. Needs no LangChain at run
+ * time, so a migration can use it on what it reads.
+ */
+export function fromStoredForm(stored: StoredMessage, messageId: string, raw: string): NewMessage {
+  // The "v1" shape older LangChain versions wrote: { type, role, text }.
+  const v1 = stored as unknown as { role?: unknown; text?: unknown };
+  const data = (stored.data ?? { content: v1.text, role: v1.role }) as unknown as Record<
+    string,
+    unknown
+  >;
   const toolCallIds = callIds(data.tool_calls);
   const toolResultId = nonEmptyString(data.tool_call_id);
   const kind: MessageKind =
@@ -49,7 +64,7 @@ export function toNewMessage(message: BaseMessage, messageId: string): NewMessag
     messageId,
     role: roleOf(stored.type, data.role),
     content: plainText(textOf(data.content)),
-    data: JSON.stringify(stored),
+    data: raw,
     format: LANGCHAIN_MESSAGE_FORMAT,
     kind,
     toolCallIds,
