@@ -246,6 +246,66 @@ describeStores(`convstore/ai-sdk on ai 7 (node ${process.versions.node})`, (open
     expect(await persistence.loadChat(chat)).toEqual(changed);
   });
 
+  it('keeps every part kind byte for byte: files of MiBs, data and source parts, unknown keys, NUL', async () => {
+    store = await open();
+    const persistence = v7Route(store, scripted([]).model).persistence;
+    const chat = { userId: 'alice', chatId: 'c8' };
+    const file = `data:image/png;base64,${Buffer.alloc(3 * 1024 * 1024, 7)
+      .toString('base64')
+      .slice(0, 3 * 1024 * 1024)}`;
+    const rich = [
+      {
+        id: 'r1',
+        role: 'user',
+        metadata: { sentAt: '2026-12-01T10:00:00Z' },
+        parts: [
+          { type: 'text', text: 'Look\u0000 at this', futureField: { x: [1, 2] } },
+          { type: 'file', mediaType: 'image/png', filename: 'big.png', url: file },
+        ],
+      },
+      {
+        id: 'r2',
+        role: 'assistant',
+        parts: [
+          { type: 'step-start' },
+          { type: 'source-url', sourceId: 's1', url: 'https://example.com', title: 'Ex' },
+          { type: 'data-weather', id: 'd1', data: { city: 'Lisbon', celsius: 21 } },
+          {
+            type: 'text',
+            text: 'Done.',
+            state: 'done',
+            providerMetadata: { openai: { itemId: 'msg_1' } },
+          },
+        ],
+      },
+    ] as unknown as UIMessage[];
+    await persistence.saveChat({ ...chat, messages: rich });
+    const stored = await store.history(key('c8'));
+    expect(stored.map((m) => m.data)).toEqual(rich.map((m) => JSON.stringify(m)));
+    expect(stored[0]!.content).toBe('Look at this');
+    const loaded = await persistence.loadChat(chat);
+    expect(loaded).toEqual(rich);
+    expect(JSON.stringify(loaded)).toBe(JSON.stringify(rich));
+    await expectValid(loaded);
+  });
+
+  it('stores a reply whose model call failed as error', async () => {
+    store = await open();
+    const { model } = scripted([
+      () => [...textParts('t1', 'Partial'), { type: 'error', error: new Error('overloaded') }],
+    ]);
+    const route = v7Route(store, model);
+    await drain(await route.post('c9', user('u1', 'Hello?')));
+    const [end] = await route.ended(1);
+    expect(end!.finishReason).toBe('error');
+    const stored = await store.history(key('c9'));
+    expect(stored.map((m) => [m.role, m.status])).toEqual([
+      ['user', 'complete'],
+      ['assistant', 'error'],
+    ]);
+    expect(stored[1]!.data).toBe(JSON.stringify(end!.responseMessage));
+  });
+
   it('loads a window that never starts inside a tool exchange, or a token budget', async () => {
     store = await open();
     const persistence = v7Route(store, scripted([]).model).persistence;
