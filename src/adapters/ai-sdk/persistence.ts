@@ -92,10 +92,12 @@ export function createAiSdkPersistence<M extends UIMessageLike = UIMessage>(
     loadChat,
     saveChat: (input) => saveChat(store, keyOf(input), input.messages),
     async saveIncoming(input) {
-      const previous = await loadChat(input);
+      const key = keyOf(input);
+      const stored = await readAllHistory(store, key);
+      const previous = stored.flatMap((message) => fromStored<M>(message));
       const at = previous.findIndex((message) => message.id === input.message.id);
       const messages = [...(at >= 0 ? previous.slice(0, at) : previous), input.message];
-      await saveChat(store, keyOf(input), messages);
+      await saveChat(store, key, messages, stored);
       return messages;
     },
     onStepEnd: (chat) => (event) => drafts.step(keyOf(chat), event),

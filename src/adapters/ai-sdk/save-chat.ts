@@ -22,8 +22,10 @@ export async function saveChat(
   store: ConversationStore,
   key: SessionKey,
   messages: readonly UIMessageLike[],
+  /** The stored chat when the caller has just read it (saves reading it again). */
+  alreadyRead?: Message[],
 ): Promise<void> {
-  const stored = await readAllHistory(store, key);
+  const stored = alreadyRead ?? (await readAllHistory(store, key));
   const position = new Map(stored.map((message, index) => [message.messageId, index]));
   const anchor = messages.findIndex((message) => position.has(message.id));
   let next = 0; // index in `messages` of the first one still to write
