@@ -35,14 +35,17 @@ export class ReplyDrafts {
     private readonly leaseMs: number,
   ) {}
 
-  step(key: SessionKey, event: StepEndEvent<UIMessageLike>): Promise<void> {
+  async step(key: SessionKey, event: StepEndEvent<UIMessageLike>): Promise<void> {
     const message = requireId(event.responseMessage);
-    return this.inOrder(draftKey(key, message.id), () => this.writeStep(key, event));
+    // The bytes are the message as given now, not when the write's turn comes.
+    const data = JSON.stringify(message);
+    return this.inOrder(draftKey(key, message.id), () => this.writeStep(key, event, data));
   }
 
-  end(key: SessionKey, event: StreamEndEvent<UIMessageLike>): Promise<void> {
+  async end(key: SessionKey, event: StreamEndEvent<UIMessageLike>): Promise<void> {
     const message = requireId(event.responseMessage);
-    return this.inOrder(draftKey(key, message.id), () => this.writeEnd(key, event), true);
+    const data = JSON.stringify(message);
+    return this.inOrder(draftKey(key, message.id), () => this.writeEnd(key, event, data), true);
   }
 
   private inOrder(id: string, write: () => Promise<void>, last = false): Promise<void> {
@@ -56,9 +59,12 @@ export class ReplyDrafts {
     return next;
   }
 
-  private async writeStep(key: SessionKey, event: StepEndEvent<UIMessageLike>): Promise<void> {
+  private async writeStep(
+    key: SessionKey,
+    event: StepEndEvent<UIMessageLike>,
+    data: string,
+  ): Promise<void> {
     const message = event.responseMessage;
-    const data = JSON.stringify(message);
     const fields = describeUIMessage(message);
     const id = draftKey(key, message.id);
     const lease = this.leases.get(id);
@@ -110,9 +116,12 @@ export class ReplyDrafts {
     }
   }
 
-  private async writeEnd(key: SessionKey, event: StreamEndEvent<UIMessageLike>): Promise<void> {
+  private async writeEnd(
+    key: SessionKey,
+    event: StreamEndEvent<UIMessageLike>,
+    data: string,
+  ): Promise<void> {
     const message = event.responseMessage;
-    const data = JSON.stringify(message);
     const fields = describeUIMessage(message, event.finishReason);
     const status = finalStatus(event);
     const id = draftKey(key, message.id);
