@@ -306,7 +306,7 @@ describeStores(`convstore/ai-sdk on ai 7 (node ${process.versions.node})`, (open
     expect(stored[1]!.data).toBe(JSON.stringify(end!.responseMessage));
   });
 
-  it('loads a window that never starts inside a tool exchange, or a token budget', async () => {
+  it('loads the newest messages, or those within a token budget, and [] for an unknown chat', async () => {
     store = await open();
     const persistence = v7Route(store, scripted([]).model).persistence;
     const chat = { userId: 'alice', chatId: 'c7' };

@@ -182,6 +182,12 @@ describeStores(`convstore/langchain (node ${process.versions.node})`, (open) => 
     // The newest two start at a tool result: the window reaches back to its call.
     expect(forms(await history.getRecentMessages({ last: 2 }))).toEqual(forms(all.slice(-3)));
     expect(forms(await history.getRecentMessages({ last: 3 }))).toEqual(forms(all.slice(-3)));
+    // A budget window is a suffix of the history that never starts with a ToolMessage.
+    for (const tokenBudget of [1, 5, 10, 20, 40, 1000]) {
+      const window = await history.getRecentMessages({ tokenBudget });
+      expect(forms(window)).toEqual(forms(all.slice(all.length - window.length)));
+      expect(window[0]).not.toBeInstanceOf(ToolMessage);
+    }
   });
 
   it('round-trips content blocks, names, ids, tool calls, artifacts and late-set fields', async () => {
