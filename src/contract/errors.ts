@@ -19,7 +19,11 @@ export type ErrorCode =
   | 'unavailable'
   | 'busy'
   | 'schema_mismatch'
-  | 'internal';
+  | 'internal'
+  | 'version_conflict'
+  | 'lease_conflict'
+  | 'operation_conflict'
+  | 'idempotency_mismatch';
 
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `messages.0.role`. */
@@ -72,6 +76,26 @@ export class InternalError extends ConvstoreError {
   readonly code = 'internal';
 }
 
+/** updateMessage's expectedVersion is not the stored version: nothing changed. */
+export class VersionConflictError extends ConvstoreError {
+  readonly code = 'version_conflict';
+}
+
+/** A draft was checkpointed or finalized without its current lease: nothing changed. */
+export class LeaseConflictError extends ConvstoreError {
+  readonly code = 'lease_conflict';
+}
+
+/** An operation id reused with another body, or a suffix that no longer matches. */
+export class OperationConflictError extends ConvstoreError {
+  readonly code = 'operation_conflict';
+}
+
+/** A retried messageId whose fields differ from the stored original: nothing changed. */
+export class IdempotencyMismatchError extends ConvstoreError {
+  readonly code = 'idempotency_mismatch';
+}
+
 /** How each code surfaces over HTTP and as a CLI exit code. */
 export const ERROR_STATUS: Record<ErrorCode, { http: number; exit: number }> = {
   invalid_input: { http: 400, exit: 2 },
@@ -81,4 +105,8 @@ export const ERROR_STATUS: Record<ErrorCode, { http: number; exit: number }> = {
   busy: { http: 409, exit: 6 },
   schema_mismatch: { http: 503, exit: 7 },
   internal: { http: 500, exit: 1 },
+  version_conflict: { http: 409, exit: 4 },
+  lease_conflict: { http: 409, exit: 4 },
+  operation_conflict: { http: 409, exit: 4 },
+  idempotency_mismatch: { http: 409, exit: 4 },
 };

@@ -1,11 +1,14 @@
-import type { Agent, Message, Metadata, NewMessage, Session } from '../../contract/types.js';
+import type { Agent, Message, Metadata, Session } from '../../contract/types.js';
+
+import { SESSION_FIELD as F } from './fields.js';
+import { estimateTokens } from './fingerprint.js';
 
 /**
- * How sessions, messages and agents are written in Redis. A session hash has short fields:
- *   c created, u updated, e expires ('' never) - epoch microseconds, as Redis TIME gives them;
- *   l last seq, n kept messages, a agent id ('' none), t title (JSON), m metadata (JSON).
- * A message is one JSON string `{"seq":..,"messageId":..,"createdAt":<ms>,"role":..,...}`; the
- * scripts write seq, messageId and createdAt in front of the body built here.
+ * How sessions and agents are written in Redis, and the list layout's message items (what the
+ * hybrid cache keeps and an older redis store wrote; the store's own messages: message-codec.ts).
+ * A session hash has the fields of fields.ts SESSION_FIELD. A list item is one JSON string
+ * `{"seq":..,"messageId":..,"createdAt":<ms>,"role":..,...}`; the scripts write seq, messageId and
+ * createdAt in front of the body built here.
  */
 export type SessionHash = Record<string, string>;
 
@@ -13,15 +16,20 @@ export function sessionFromHash(userId: string, sessionId: string, hash: Session
   return {
     userId,
     sessionId,
-    agentId: hash.a ? hash.a : null,
-    title: JSON.parse(hash.t ?? 'null') as string | null,
-    metadata: JSON.parse(hash.m ?? '{}') as Metadata,
-    createdAt: microsToDate(hash.c),
-    updatedAt: microsToDate(hash.u ?? hash.c),
-    expiresAt: hash.e ? microsToDate(hash.e) : null,
-    lastSeq: Number(hash.l ?? 0),
-    messageCount: Number(hash.n ?? 0),
+    agentId: hash[F.agentId] ? (hash[F.agentId] as string) : null,
+    title: JSON.parse(hash[F.title] ?? 'null') as string | null,
+    metadata: JSON.parse(hash[F.metadata] ?? '{}') as Metadata,
+    createdAt: microsToDate(hash[F.createdAt]),
+    updatedAt: microsToDate(hash[F.updatedAt] ?? hash[F.createdAt]),
+    expiresAt: hash[F.expiresAt] ? microsToDate(hash[F.expiresAt]) : null,
+    lastSeq: Number(hash[F.lastSeq] ?? 0),
+    messageCount: Number(hash[F.messageCount] ?? 0),
   };
+}
+
+/** True when a session hash (HGETALL) names a session. */
+export function isSessionHash(hash: SessionHash): boolean {
+  return hash[F.lastSeq] !== undefined;
 }
 
 /** A script's HGETALL reply (a flat field, value list) as a record. */
@@ -31,13 +39,40 @@ export function hashFromList(list: readonly string[]): SessionHash {
   return hash;
 }
 
+/**
+ * A list item as a message. Items written before structured messages hold only seq, messageId,
+ * createdAt, role, content and metadata: the other fields read as a plain, complete message.
+ */
 export function messageFromItem(item: string): Message {
-  const parsed = JSON.parse(item) as Omit<Message, 'createdAt'> & { createdAt: number };
-  return { ...parsed, createdAt: new Date(parsed.createdAt) };
+  const parsed = JSON.parse(item) as Partial<Omit<Message, 'createdAt' | 'updatedAt'>> & {
+    seq: number;
+    messageId: string;
+    role: Message['role'];
+    createdAt: number;
+    updatedAt?: number;
+  };
+  const content = typeof parsed.content === 'string' ? parsed.content : '';
+  const data = parsed.data ?? null;
+  return {
+    ...parsed,
+    content,
+    metadata: parsed.metadata ?? {},
+    createdAt: new Date(parsed.createdAt),
+    data,
+    format: parsed.format ?? null,
+    kind: parsed.kind ?? 'message',
+    toolCallIds: parsed.toolCallIds ?? [],
+    toolResultIds: parsed.toolResultIds ?? [],
+    status: parsed.status ?? 'complete',
+    version: parsed.version ?? 1,
+    updatedAt: new Date(parsed.updatedAt ?? parsed.createdAt),
+    usage: parsed.usage ?? null,
+    tokenCount: parsed.tokenCount ?? estimateTokens(content, data),
+  };
 }
 
 /** The JSON members after seq/messageId/createdAt: `"role":..,"content":..,"metadata":{..}`. */
-export function messageBody(message: Required<Omit<NewMessage, 'messageId'>>): string {
+export function messageBody(message: Pick<Message, 'role' | 'content' | 'metadata'>): string {
   const { role, content, metadata } = message;
   return JSON.stringify({ role, content, metadata }).slice(1, -1);
 }

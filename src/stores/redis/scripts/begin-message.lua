@@ -1,0 +1,30 @@
+-- begin-message: starts a streaming draft: it takes its seq now (order follows when generation
+-- started), status 'streaming', under a lease (a token and an expiry that each checkpoint
+-- extends). Creates the session when missing. A retried messageId with the same fields answers
+-- the stored draft and its lease; with other fields it is refused.
+--   KEYS: the session keys (layout.ts SESSION_KEYS)
+--   ARGV[1] session id   ARGV[2] ttl ms   ARGV[3] max history   ARGV[4] agent id ('' keeps)
+--   ARGV[5] lease token   ARGV[6] lease ms   ARGV[7..] the draft, MSG_ARGS values
+-- Returns { R.ok, now ms, message, lease token } or { R.idempotencyMismatch }.
+local now = now_us()
+local now_ms = math.floor(now / 1000)
+local fresh = redis.call('EXISTS', K.meta) == 0
+local m = new_message(7)
+if not fresh then
+  local seq, fp = seq_of_id(m.id)
+  if seq then
+    if fp ~= m.fp then return { R.idempotencyMismatch } end
+    local member = head_at(seq)
+    local lease = redis.call('HGET', K.body, fmt(seq) .. ':' .. B.lease) or ''
+    return { R.ok, now_ms, read_messages({ member })[1], string.match(lease, '^(%S*)') }
+  end
+end
+if fresh then start_session(now) end
+local lease_ms = tonumber(ARGV[6])
+local member = insert_message(m, now_ms, now_ms + lease_ms)
+redis.call('HSET', K.body, fmt(head_seq(member)) .. ':' .. B.lease, ARGV[5] .. ' ' .. ARGV[6])
+local message = read_messages({ member })[1]
+trim(tonumber(ARGV[3]))
+if ARGV[4] ~= '' then redis.call('HSET', K.meta, F.agentId, ARGV[4]) end
+touch(now, tonumber(ARGV[2]))
+return { R.ok, now_ms, message, ARGV[5] }

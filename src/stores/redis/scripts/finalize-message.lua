@@ -1,0 +1,32 @@
+-- finalize-message: ends a draft as complete, aborted or error, with its last content, data,
+-- usage. While the lease is live only its holder may; once it ran out anyone may (the draft
+-- reads as aborted until then). Finalizing again with the same status answers the stored
+-- message and changes nothing; a message final with another status is refused.
+--   KEYS: the session keys (layout.ts SESSION_KEYS)
+--   ARGV[1] session id   ARGV[2] ttl ms   ARGV[3] messageId   ARGV[4] lease token ('' none)
+--   ARGV[5] final status   ARGV[6..] the change, CHANGE_ARGS values
+-- Returns { R.ok, now ms, message } or { R.sessionNotFound | R.messageNotFound |
+-- R.leaseConflict | R.notADraft }.
+if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
+local member, h = find_message(ARGV[3])
+if not member then return { R.messageNotFound } end
+local now = now_us()
+local now_ms = math.floor(now / 1000)
+if h[H.status] ~= 'streaming' then
+  if h[H.status] == ARGV[5] then return { R.ok, now_ms, read_messages({ member })[1] } end
+  return { R.notADraft }
+end
+local lease_field = fmt(h[H.seq]) .. ':' .. B.lease
+local token = string.match(redis.call('HGET', K.body, lease_field) or '', '^(%S+)')
+if effective_status(h, now_ms) == 'streaming' and token ~= ARGV[4] then
+  return { R.leaseConflict }
+end
+apply_changes(h, read_changes(6))
+h[H.status] = ARGV[5]
+h[H.leaseUntil] = 0
+h[H.version] = h[H.version] + 1
+h[H.updatedAt] = now_ms
+redis.call('HDEL', K.body, lease_field)
+member = replace_head(member, h)
+touch(now, tonumber(ARGV[2]))
+return { R.ok, now_ms, read_messages({ member })[1] }
