@@ -37,8 +37,8 @@ describe.skipIf(!available())('migrate-redis, convstore layout', () => {
     const keys = await writeSessions(source, trimming);
 
     // Two broken sessions: a message that is not JSON, and a session hash whose metadata is not.
-    const brokenList = `${prefix}{user-1}:msgs:s-1`;
-    await redis().lset(brokenList, 0, '{"seq":1,"messageId":"x", broken');
+    // (The first message's content part, in the log layout's body hash: see redis/keys.ts.)
+    await redis().hset(`${prefix}{user-1}:body:s-1`, '1:c', '"broken');
     await redis().hset(`${prefix}{user-2}:meta:s-2`, 'm', '{nope');
 
     const summary = await migrateRedis({
