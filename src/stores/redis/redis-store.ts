@@ -93,7 +93,7 @@ export class RedisStore implements ConversationStore {
   }
 
   async append(input: AppendInput): Promise<AppendResult> {
-    const { userId, sessionId, agentId, messages } = this.validate.append(input);
+    const { userId, sessionId, agentId, messages } = this.validateAppend(input);
     return this.run(
       appendCall(
         { ...this.settings(userId, sessionId), userId },
@@ -303,6 +303,24 @@ export class RedisStore implements ConversationStore {
 
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+
+  /**
+   * Until the contract's validator knows the structured fields (the lead's validation.ts), the
+   * plain part of each message is validated there and the rest is passed on as given.
+   */
+  private validateAppend(input: AppendInput) {
+    const plain = input.messages.map(({ role, content, metadata, messageId }) => ({
+      role,
+      content: content ?? '',
+      ...(metadata === undefined ? {} : { metadata }),
+      ...(messageId === undefined ? {} : { messageId }),
+    }));
+    const valid = this.validate.append({ ...input, messages: plain });
+    return {
+      ...valid,
+      messages: valid.messages.map((message, i) => ({ ...input.messages[i]!, ...message })),
+    };
   }
 
   private settings(userId: string, sessionId: string): WriteSettings {

@@ -121,6 +121,9 @@ if pin then
   end
 end
 
+-- An exact window (pinned, no budget) keeps results whose call is gone, as a plain read does.
+local drop_orphans = align ~= 'exact' or budget ~= nil
+
 -- W: the windowable messages, newest first (kept by the statuses, orphan results left out,
 -- after the pinned ones); low[j]: the lowest call seq answered in W[1..j].
 local W, low = {}, {}
@@ -143,7 +146,7 @@ local function fetch(j)
             orphan = true
           end
         end
-        if not orphan then
+        if not orphan or not drop_orphans then
           local n = #W + 1
           W[n] = { member = member, seq = h[H.seq], role = h[H.role], kind = h[H.kind],
             tokens = h[H.tokenCount] }
