@@ -105,6 +105,7 @@ const optionsSchema = z.object({
       maxMetadataBytes: positive.optional(),
       maxMessagesPerAppend: positive.optional(),
       maxPageSize: positive.optional(),
+      maxDataBytes: positive.optional(),
     })
     .strict()
     .optional(),

@@ -177,6 +177,13 @@ export const CONFIG_FIELDS = [
     count(1, 100_000),
   ),
   field(
+    'maxDataBytes',
+    'MAX_DATA_BYTES',
+    String(DEFAULT_LIMITS.maxDataBytes),
+    "UTF-8 bytes of one message's framework data (JSON text; file parts can be MiBs)",
+    count(1, 1024 ** 3),
+  ),
+  field(
     'maxPageSize',
     'MAX_PAGE_SIZE',
     String(DEFAULT_LIMITS.maxPageSize),

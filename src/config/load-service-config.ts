@@ -35,9 +35,16 @@ export function loadServiceConfig(
 }
 
 function group(flat: FlatConfig): ServiceConfig {
-  const { maxContentBytes, maxMetadataBytes, maxMessagesPerAppend, maxPageSize, ...rest } = flat;
+  const {
+    maxContentBytes,
+    maxMetadataBytes,
+    maxMessagesPerAppend,
+    maxPageSize,
+    maxDataBytes,
+    ...rest
+  } = flat;
   return {
     ...rest,
-    limits: { maxContentBytes, maxMetadataBytes, maxMessagesPerAppend, maxPageSize },
+    limits: { maxContentBytes, maxMetadataBytes, maxMessagesPerAppend, maxPageSize, maxDataBytes },
   };
 }

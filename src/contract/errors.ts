@@ -19,11 +19,12 @@ export type ErrorCode =
   | 'unavailable'
   | 'busy'
   | 'schema_mismatch'
-  | 'internal'
+  | 'idempotency_mismatch'
   | 'version_conflict'
   | 'lease_conflict'
   | 'operation_conflict'
-  | 'idempotency_mismatch';
+  | 'unsupported'
+  | 'internal';
 
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `messages.0.role`. */
@@ -71,9 +72,9 @@ export class SchemaMismatchError extends ConvstoreError {
   readonly code = 'schema_mismatch';
 }
 
-/** A bug or an unexpected server answer; `cause` holds the original error. */
-export class InternalError extends ConvstoreError {
-  readonly code = 'internal';
+/** A retried messageId carries other fields than the stored message: nothing was written. */
+export class IdempotencyMismatchError extends ConvstoreError {
+  readonly code = 'idempotency_mismatch';
 }
 
 /** updateMessage's expectedVersion is not the stored version: nothing changed. */
@@ -81,7 +82,7 @@ export class VersionConflictError extends ConvstoreError {
   readonly code = 'version_conflict';
 }
 
-/** A draft was checkpointed or finalized without its current lease: nothing changed. */
+/** A draft's checkpoint or finalize without its current lease, or after it ended. */
 export class LeaseConflictError extends ConvstoreError {
   readonly code = 'lease_conflict';
 }
@@ -91,9 +92,14 @@ export class OperationConflictError extends ConvstoreError {
   readonly code = 'operation_conflict';
 }
 
-/** A retried messageId whose fields differ from the stored original: nothing changed. */
-export class IdempotencyMismatchError extends ConvstoreError {
-  readonly code = 'idempotency_mismatch';
+/** The store cannot answer this (e.g. the redis store keeps no history to report on). */
+export class UnsupportedError extends ConvstoreError {
+  readonly code = 'unsupported';
+}
+
+/** A bug or an unexpected server answer; `cause` holds the original error. */
+export class InternalError extends ConvstoreError {
+  readonly code = 'internal';
 }
 
 /** How each code surfaces over HTTP and as a CLI exit code. */
@@ -104,9 +110,10 @@ export const ERROR_STATUS: Record<ErrorCode, { http: number; exit: number }> = {
   unavailable: { http: 503, exit: 5 },
   busy: { http: 409, exit: 6 },
   schema_mismatch: { http: 503, exit: 7 },
-  internal: { http: 500, exit: 1 },
+  idempotency_mismatch: { http: 409, exit: 4 },
   version_conflict: { http: 409, exit: 4 },
   lease_conflict: { http: 409, exit: 4 },
   operation_conflict: { http: 409, exit: 4 },
-  idempotency_mismatch: { http: 409, exit: 4 },
+  unsupported: { http: 501, exit: 10 },
+  internal: { http: 500, exit: 1 },
 };

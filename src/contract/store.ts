@@ -25,6 +25,7 @@ import type {
   CheckpointMessageInput,
   FinalizeMessageInput,
 } from './types.js';
+import type { StoreCapabilities } from './store-backend.js';
 
 /**
  * The one contract every store keeps (postgres, pglite, redis, hybrid). Every call is made as one
@@ -34,6 +35,9 @@ import type {
 export interface ConversationStore {
   /** Which implementation this is: 'postgres', 'pglite', 'redis' or 'hybrid'. */
   readonly kind: StoreKind;
+
+  /** What only this kind of store can do (flush, cache statistics, write mode). */
+  readonly capabilities: StoreCapabilities;
 
   /**
    * Appends messages in order, creating the session when missing, refreshing its expiry and

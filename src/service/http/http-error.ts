@@ -1,17 +1,13 @@
+import type { ErrorCode } from '../../contract/errors.js';
+
 /** The codes an HTTP client may switch on; the store's codes plus the HTTP layer's own. */
 export type HttpErrorCode =
-  | 'invalid_input'
+  | ErrorCode
   | 'unauthorized'
   | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'busy'
   | 'payload_too_large'
   | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'unavailable'
-  | 'schema_mismatch'
-  | 'internal';
+  | 'rate_limited';
 
 /** A failure that belongs to the HTTP layer (credentials, routes, limits), with its status. */
 export class HttpError extends Error {

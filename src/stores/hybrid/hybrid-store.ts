@@ -2,6 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, UnavailableError } from '../../contract/errors.js';
 import type { ConversationStore } from '../../contract/store.js';
 import type {
+  BeginMessageResult,
+  Deleted,
+  DeleteMessagesInput,
+  TransactResult,
   Agent,
   AppendInput,
   AppendResult,
@@ -18,7 +22,16 @@ import type {
   UpdateSessionInput,
   UserKey,
 } from '../../contract/types.js';
-import type { InputValidator, ResolvedAppendInput } from '../../contract/validation.js';
+import type { StoreBackend, StoreCapabilities } from '../../contract/store-backend.js';
+import type {
+  ResolvedAppendInput,
+  ResolvedCheckpointInput,
+  ResolvedFinalizeInput,
+  ResolvedHistoryInput,
+  ResolvedTransactInput,
+  ResolvedTruncateInput,
+  ResolvedUpdateMessageInput,
+} from '../../contract/validation.js';
 import {
   messageBody,
   sessionFromHash,
@@ -37,7 +50,6 @@ export interface HybridStoreOptions {
   sql: SqlStore;
   cache: SessionCache;
   health: CacheHealth;
-  validator: InputValidator;
   writeMode: WriteMode;
   ttlSeconds: number | null;
   maxHistory: number | null;
@@ -59,19 +71,23 @@ export interface HybridStoreOptions {
  * PostgreSQL; write-behind refuses every write, cleanup included (UnavailableError), rather than
  * write PostgreSQL behind entries it cannot see, and goes on reading from PostgreSQL.
  */
-export class HybridStore implements ConversationStore {
+export class HybridStore implements StoreBackend {
   readonly kind = 'hybrid' as const;
   readonly writeMode: WriteMode;
+  readonly capabilities: StoreCapabilities;
   private readonly sql: SqlStore;
   private readonly cache: SessionCache;
-  private readonly validate: InputValidator;
   private readonly refills = new Set<Promise<void>>();
 
   constructor(private readonly options: HybridStoreOptions) {
     this.sql = options.sql;
     this.cache = options.cache;
-    this.validate = options.validator;
     this.writeMode = options.writeMode;
+    this.capabilities = {
+      flush: () => this.flush(),
+      cacheStats: () => this.cacheStats(),
+      writeMode: options.writeMode,
+    };
   }
 
   /** Counters for metrics and whether Redis answers. */
@@ -84,23 +100,30 @@ export class HybridStore implements ConversationStore {
     return this.options.flusher ? this.options.flusher.flushNow() : 0;
   }
 
-  async append(input: AppendInput): Promise<AppendResult> {
-    if (this.writeMode === 'write-behind') return this.appendBehind(this.validate.append(input));
+  async append(input: ResolvedAppendInput): Promise<AppendResult> {
+    if (this.writeMode === 'write-behind') return this.appendBehind(input);
     const result = await this.sql.append(input);
     await this.cache.afterAppend(input.userId, input.sessionId, result);
     return result;
   }
 
-  async history(input: HistoryInput): Promise<Message[]> {
-    const { userId, sessionId, query } = this.validate.history(input);
+  async history(input: ResolvedHistoryInput): Promise<Message[]> {
+    const { userId, sessionId, query } = input;
+    if (query.kind === 'window') {
+      // Aligned, budgeted and filtered reads are PostgreSQL's (one call of history_window).
+      await this.flushIfPending(userId, sessionId);
+      return this.sql.history(input);
+    }
     const read = await this.cache.readWindow(userId, sessionId, query);
-    if (read.kind === 'hit') {
+    // A cached draft cannot tell that its lease ran out: drafts are read from PostgreSQL.
+    if (read.kind === 'hit' && !read.messages.some((m) => m.status === 'streaming')) {
       this.options.health.stats.hits++;
       return read.messages;
     }
     this.options.health.stats.misses++;
     if (read.kind === 'database' && read.pending > 0) await this.flushFirst();
     const lease = read.kind === 'miss' ? read.leaseToken : null;
+    if (read.kind === 'hit') return this.sql.history(input);
     let messages: Message[];
     try {
       messages = await this.sql.history(input);
@@ -114,8 +137,70 @@ export class HybridStore implements ConversationStore {
     return messages;
   }
 
+  updateMessage(input: ResolvedUpdateMessageInput): Promise<Message> {
+    return this.changeInDatabase(input, () => this.sql.updateMessage(input));
+  }
+
+  truncate(input: ResolvedTruncateInput): Promise<Deleted> {
+    return this.changeInDatabase(input, () => this.sql.truncate(input));
+  }
+
+  popMessage(input: SessionKey): Promise<Message | null> {
+    return this.changeInDatabase(input, () => this.sql.popMessage(input));
+  }
+
+  clearMessages(input: SessionKey): Promise<Deleted> {
+    return this.changeInDatabase(input, () => this.sql.clearMessages(input));
+  }
+
+  deleteMessages(input: DeleteMessagesInput): Promise<Deleted> {
+    return this.changeInDatabase(input, () => this.sql.deleteMessages(input));
+  }
+
+  transact(input: ResolvedTransactInput): Promise<TransactResult> {
+    return this.changeInDatabase(input, () => this.sql.transact(input));
+  }
+
+  beginMessage(input: ResolvedAppendInput): Promise<BeginMessageResult> {
+    return this.changeInDatabase(input, () => this.sql.beginMessage(input));
+  }
+
+  checkpointMessage(input: ResolvedCheckpointInput): Promise<Message> {
+    return this.changeInDatabase(input, () => this.sql.checkpointMessage(input));
+  }
+
+  finalizeMessage(input: ResolvedFinalizeInput): Promise<Message> {
+    return this.changeInDatabase(input, () => this.sql.finalizeMessage(input));
+  }
+
+  /**
+   * Changes to stored messages beyond appends are made in PostgreSQL, and the cached session is
+   * dropped after (the next read refills it). In write-behind the session's queued appends are
+   * flushed first, so the change applies after every message acknowledged before it; while that
+   * cannot be done (Redis or PostgreSQL away) the change is refused and nothing happens.
+   */
+  private async changeInDatabase<T>(key: SessionKey, work: () => Promise<T>): Promise<T> {
+    const { userId, sessionId } = key;
+    if (this.writeMode === 'write-through') {
+      const result = await work();
+      await this.cache.invalidate(userId, sessionId);
+      return result;
+    }
+    await this.flushIfPending(userId, sessionId);
+    const hash = await this.cache.probe(userId, sessionId);
+    if (hash === DOWN) throw cacheDown('change messages');
+    if (hash && Number(hash.p ?? 0) > 0) {
+      throw new UnavailableError(
+        'queued messages of this session are not in PostgreSQL yet; retry',
+      );
+    }
+    const result = await work();
+    await this.cache.dropSession(userId, sessionId, true);
+    return result;
+  }
+
   async getSession(input: SessionKey): Promise<Session | null> {
-    const { userId, sessionId } = this.validate.sessionKey(input);
+    const { userId, sessionId } = input;
     const hash = await this.cache.sessionHash(userId, sessionId);
     if (hash) {
       const session = sessionFromHash(userId, sessionId, hash);
@@ -125,8 +210,8 @@ export class HybridStore implements ConversationStore {
     return this.sql.getSession(input);
   }
 
-  async createSession(input: CreateSessionInput): Promise<Session> {
-    const valid = this.validate.createSession(input);
+  async createSession(input: CreateSessionInput & { sessionId: string }): Promise<Session> {
+    const valid = input;
     if (this.writeMode === 'write-behind') {
       // Without Redis, a live session whose newer expiry is only there would look expired in
       // PostgreSQL, and creating it again would wipe its history: refuse.
@@ -149,7 +234,7 @@ export class HybridStore implements ConversationStore {
   }
 
   async updateSession(input: UpdateSessionInput): Promise<Session> {
-    const { userId, sessionId } = this.validate.updateSession(input);
+    const { userId, sessionId } = input;
     await this.flushIfPending(userId, sessionId);
     const session = await this.sql.updateSession(input);
     await this.cache.invalidate(userId, sessionId, session);
@@ -157,7 +242,7 @@ export class HybridStore implements ConversationStore {
   }
 
   async deleteSession(input: SessionKey): Promise<boolean> {
-    const { userId, sessionId } = this.validate.sessionKey(input);
+    const { userId, sessionId } = input;
     if (this.writeMode === 'write-through') {
       const deleted = await this.sql.deleteSession(input);
       await this.cache.invalidate(userId, sessionId);
@@ -175,14 +260,13 @@ export class HybridStore implements ConversationStore {
     return deleted;
   }
 
-  async listSessions(input: ListSessionsInput): Promise<SessionPage> {
-    this.validate.listSessions(input);
+  async listSessions(input: ListSessionsInput & { limit: number }): Promise<SessionPage> {
     await this.flushFirst();
     return this.sql.listSessions(input);
   }
 
   async deleteUser(input: UserKey): Promise<DeletedCounts> {
-    const { userId } = this.validate.userKey(input);
+    const { userId } = input;
     if (this.writeMode === 'write-through') {
       const counts = await this.sql.deleteUser(input);
       await this.cache.dropUser(userId);
@@ -206,8 +290,8 @@ export class HybridStore implements ConversationStore {
     return this.sql.listAgents();
   }
 
-  async cleanupExpired(input?: CleanupInput): Promise<DeletedCounts> {
-    const { batchSize } = this.validate.cleanup(input);
+  async cleanupExpired(input: { batchSize: number }): Promise<DeletedCounts> {
+    const { batchSize } = input;
     const cleanup = this.options.cleanup;
     if (!cleanup) return this.sql.cleanupExpired(input);
     // write-behind: PostgreSQL's expiry lags Redis's; every candidate is checked there first.
@@ -311,7 +395,7 @@ export class HybridStore implements ConversationStore {
     try {
       const session = await this.sql.getSession({ userId, sessionId });
       if (!session) return await this.createRow(userId, sessionId, agentId, token);
-      const window = await this.sql.history({ userId, sessionId, last: this.options.windowSize });
+      const window = await this.sql.history(newestOf(userId, sessionId, this.options.windowSize));
       await this.cache.fill(userId, sessionId, token, session, window);
       return NOT_CREATED;
     } catch (error) {
@@ -346,7 +430,7 @@ export class HybridStore implements ConversationStore {
     const work = (async () => {
       const session = await this.sql.getSession({ userId, sessionId });
       const window = session
-        ? await this.sql.history({ userId, sessionId, last: this.options.windowSize })
+        ? await this.sql.history(newestOf(userId, sessionId, this.options.windowSize))
         : [];
       // The two reads are two snapshots: an append committed between them would leave a window
       // newer than its session's lastSeq, and the append's own cache update would then push its
@@ -382,6 +466,10 @@ export class HybridStore implements ConversationStore {
   private async flushFirst(): Promise<void> {
     await this.flush().catch(() => {});
   }
+}
+
+function newestOf(userId: string, sessionId: string, limit: number): ResolvedHistoryInput {
+  return { userId, sessionId, query: { kind: 'newest', limit } };
 }
 
 interface Created {

@@ -1,6 +1,4 @@
-import { v7 as uuidv7 } from 'uuid';
-import type { ConversationStore } from '../../contract/store.js';
-import { InputValidator } from '../../contract/validation.js';
+import type { StoreBackend } from '../../contract/store-backend.js';
 import type { ResolvedStoreOptions } from '../../options.js';
 import { openPostgresDriver } from '../postgres/postgres-driver.js';
 import { DEFAULT_KEY_PREFIX } from '../redis/keys.js';
@@ -26,7 +24,7 @@ import { resolveCacheSettings } from './cache-settings.js';
 export async function openHybridStore(
   options: ResolvedStoreOptions,
   log: CacheLogger = (message) => console.warn(message),
-): Promise<ConversationStore> {
+): Promise<StoreBackend> {
   const settings = resolveCacheSettings(options);
   const keys = new CacheKeys(options.cache?.keyPrefix ?? DEFAULT_KEY_PREFIX);
   const driver = await openPostgresDriver({
@@ -80,7 +78,6 @@ export async function openHybridStore(
       sql,
       cache,
       health,
-      validator: new InputValidator(options.limits, uuidv7),
       writeMode: settings.writeMode,
       ttlSeconds: options.ttlSeconds,
       maxHistory: options.maxHistory,

@@ -1,7 +1,6 @@
-import { historyArgs } from '../redis/history-args.js';
+import { historyArgs, type RangeQuery } from '../redis/history-args.js';
 import { randomUUID } from 'node:crypto';
 import type { AppendResult, Message, Session } from '../../contract/types.js';
-import type { HistoryQuery } from '../../contract/validation.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
 import { scanEveryNode } from '../redis/scan.js';
 import { runScript } from '../redis/scripts.js';
@@ -49,7 +48,7 @@ export class SessionCache {
     return this.options.keys.stream;
   }
 
-  async readWindow(userId: string, sessionId: string, query: HistoryQuery): Promise<WindowRead> {
+  async readWindow(userId: string, sessionId: string, query: RangeQuery): Promise<WindowRead> {
     if (!(await this.resync())) return { kind: 'down' };
     const args = historyArgs(query);
     const [meta, window, , lease] = this.keys(userId, sessionId);

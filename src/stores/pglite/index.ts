@@ -1,4 +1,4 @@
-import type { ConversationStore } from '../../contract/store.js';
+import type { StoreBackend } from '../../contract/store-backend.js';
 import type { ResolvedStoreOptions } from '../../options.js';
 import { openSqlStore } from '../sql/open-sql-store.js';
 import { openPgliteDriver, pgliteDriver } from './pglite-driver.js';
@@ -7,7 +7,7 @@ import { openPgliteDriver, pgliteDriver } from './pglite-driver.js';
  * PGlite: the same SQL on embedded PostgreSQL, data kept in a directory. Migrates on open by
  * default, since nobody else manages an embedded database's schema.
  */
-export async function openPgliteStore(options: ResolvedStoreOptions): Promise<ConversationStore> {
+export async function openPgliteStore(options: ResolvedStoreOptions): Promise<StoreBackend> {
   const driver = options.pglite
     ? pgliteDriver(options.pglite, false)
     : await openPgliteDriver(pgliteDataDir(options.url));

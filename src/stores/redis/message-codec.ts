@@ -3,11 +3,10 @@ import type {
   MessageKind,
   MessageStatus,
   Metadata,
-  NewMessage,
   Role,
   Usage,
 } from '../../contract/types.js';
-import { fingerprint, estimateTokens } from './fingerprint.js';
+import type { ResolvedMessage } from '../../contract/validation.js';
 import type { HeadTuple } from './layout.js';
 import { CHANGE_ARG_ORDER, MESSAGE_ARG_ORDER } from './layout.js';
 
@@ -16,63 +15,11 @@ import { CHANGE_ARG_ORDER, MESSAGE_ARG_ORDER } from './layout.js';
  * ARGV, a stored one as its head and body parts.
  */
 
-/** A new message with every field resolved (defaults applied, messageId given). */
-export interface ResolvedMessage {
-  messageId: string;
-  role: Role;
-  content: string;
-  metadata: Metadata;
-  data: string | null;
-  format: string | null;
-  kind: MessageKind;
-  toolCallIds: string[];
-  toolResultIds: string[];
-  status: MessageStatus;
-  usage: Usage | null;
-  tokenCount: number;
-}
-
-export function resolveMessage(message: NewMessage & { messageId: string }): ResolvedMessage {
-  const content = message.content ?? '';
-  const data = message.data ?? null;
-  return {
-    messageId: message.messageId,
-    role: message.role,
-    content,
-    metadata: message.metadata ?? {},
-    data,
-    format: message.format ?? null,
-    kind: message.kind ?? 'message',
-    toolCallIds: message.toolCallIds ?? [],
-    toolResultIds: message.toolResultIds ?? [],
-    status: message.status ?? 'complete',
-    usage: message.usage ?? null,
-    tokenCount: message.tokenCount ?? estimateTokens(content, data),
-  };
-}
-
-/** What makes a retried messageId the same request (the original append's fields). */
-export function messageFingerprint(message: ResolvedMessage): string {
-  return fingerprint([
-    message.role,
-    message.content,
-    message.metadata,
-    message.data,
-    message.format,
-    message.kind,
-    message.toolCallIds,
-    message.toolResultIds,
-    message.status,
-    message.usage,
-    message.tokenCount,
-  ]);
-}
-
 /** A message as MESSAGE_ARGS values, in MESSAGE_ARG_ORDER. */
 export function messageArgs(message: ResolvedMessage): string[] {
   const parts: Record<(typeof MESSAGE_ARG_ORDER)[number], string> = {
     messageId: message.messageId,
-    fingerprint: messageFingerprint(message),
+    fingerprint: message.fingerprint,
     role: message.role,
     kind: message.kind,
     status: message.status,

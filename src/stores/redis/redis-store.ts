@@ -1,38 +1,35 @@
 import { randomUUID } from 'node:crypto';
-import { BusyError } from '../../contract/errors.js';
-import type { ConversationStore } from '../../contract/store.js';
+import { BusyError, InternalError } from '../../contract/errors.js';
+import type { StoreBackend, StoreCapabilities } from '../../contract/store-backend.js';
 import type {
   Agent,
-  AppendInput,
   AppendResult,
-  BeginMessageInput,
   BeginMessageResult,
-  CheckpointMessageInput,
-  CleanupInput,
   CreateSessionInput,
   Deleted,
   DeletedCounts,
   DeleteMessagesInput,
-  FinalizeMessageInput,
-  HistoryInput,
   ListSessionsInput,
   Message,
   PutAgentInput,
   Session,
   SessionKey,
   SessionPage,
-  TransactInput,
   TransactResult,
-  TruncateInput,
-  UpdateMessageInput,
   UpdateSessionInput,
   UserKey,
 } from '../../contract/types.js';
-import type { InputValidator } from '../../contract/validation.js';
+import type {
+  ResolvedAppendInput,
+  ResolvedCheckpointInput,
+  ResolvedFinalizeInput,
+  ResolvedHistoryInput,
+  ResolvedTransactInput,
+  ResolvedTruncateInput,
+  ResolvedUpdateMessageInput,
+} from '../../contract/validation.js';
 import { decodeSessionCursor, encodeSessionCursor } from '../sql/session-cursor.js';
-import { historyArgs } from './history-args.js';
 import type { RedisKeys } from './keys.js';
-import { resolveMessage } from './message-codec.js';
 import type { RedisConnection } from './redis-connection.js';
 import { toRedisStoreError } from './redis-errors.js';
 import { scanEveryNode } from './scan.js';
@@ -58,18 +55,15 @@ import { unlockCall } from './scripts/unlock.js';
 import { updateMessageCall } from './scripts/update-message.js';
 import { updateSessionCall } from './scripts/update-session.js';
 import { agentFromJson, isSessionHash, sessionFromHash } from './session-codec.js';
-import { transactBodyHash } from './transact-hash.js';
 
 export interface RedisStoreOptions {
   connection: RedisConnection;
   keys: RedisKeys;
   ttlSeconds: number | null;
   maxHistory: number | null;
-  validator: InputValidator;
 }
 
 const NS = 'convstore_redis';
-const DEFAULT_LEASE_MS = 60_000;
 
 /**
  * The redis store: per session a log of message heads scored by seq and a hash of their JSON
@@ -77,49 +71,32 @@ const DEFAULT_LEASE_MS = 60_000;
  * every key. Every write is one Lua script (atomic, one round trip); reads are one script or one
  * command. Each script's arguments and reply live in its module under scripts/.
  */
-export class RedisStore implements ConversationStore {
+export class RedisStore implements StoreBackend {
   readonly kind = 'redis' as const;
+  readonly capabilities: StoreCapabilities = {};
   private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
-  private readonly validate: InputValidator;
   private readonly ttlMs: number;
 
   constructor(private readonly options: RedisStoreOptions) {
     this.redis = options.connection;
     this.keys = options.keys;
-    this.validate = options.validator;
     this.ttlMs = (options.ttlSeconds ?? 0) * 1000;
     defineScripts(this.redis, NS, storeScripts());
   }
 
-  async append(input: AppendInput): Promise<AppendResult> {
-    const { userId, sessionId, agentId, messages } = this.validateAppend(input);
-    return this.run(
-      appendCall(
-        { ...this.settings(userId, sessionId), userId },
-        agentId,
-        messages.map(resolveMessage),
-      ),
-    );
+  async append(input: ResolvedAppendInput): Promise<AppendResult> {
+    const { userId, sessionId, agentId, messages } = input;
+    return this.run(appendCall({ ...this.settings(userId, sessionId), userId }, agentId, messages));
   }
 
-  async history(input: HistoryInput): Promise<Message[]> {
-    const { align, tokenBudget, pinSystem, statuses, ...page } = input;
-    const { userId, sessionId, query } = this.validate.history(page);
-    return this.run(
-      historyCall(this.keys.store(userId, sessionId), {
-        page: historyArgs(query),
-        align: align ?? 'exact',
-        tokenBudget,
-        pinSystem,
-        statuses,
-      }),
-    );
+  async history(input: ResolvedHistoryInput): Promise<Message[]> {
+    const { userId, sessionId, query } = input;
+    return this.run(historyCall(this.keys.store(userId, sessionId), query));
   }
 
-  async updateMessage(input: UpdateMessageInput): Promise<Message> {
+  async updateMessage(input: ResolvedUpdateMessageInput): Promise<Message> {
     const { userId, sessionId, messageId, expectedVersion, status, ...change } = input;
-    this.validate.sessionKey({ userId, sessionId });
     return this.run(
       updateMessageCall(
         this.settings(userId, sessionId),
@@ -131,77 +108,67 @@ export class RedisStore implements ConversationStore {
     );
   }
 
-  async truncate(input: TruncateInput): Promise<Deleted> {
-    const { userId, sessionId, ...point } = input;
-    this.validate.sessionKey({ userId, sessionId });
+  async truncate(input: ResolvedTruncateInput): Promise<Deleted> {
+    const { userId, sessionId } = input;
+    const point =
+      input.afterMessageId === null
+        ? { afterSeq: input.afterSeq ?? 0 }
+        : { afterMessageId: input.afterMessageId, inclusive: input.inclusive };
     return this.run(truncateCall(this.settings(userId, sessionId), point));
   }
 
   async popMessage(input: SessionKey): Promise<Message | null> {
-    const { userId, sessionId } = this.validate.sessionKey(input);
+    const { userId, sessionId } = input;
     return this.run(popMessageCall(this.settings(userId, sessionId)));
   }
 
   async clearMessages(input: SessionKey): Promise<Deleted> {
-    const { userId, sessionId } = this.validate.sessionKey(input);
+    const { userId, sessionId } = input;
     return this.run(clearMessagesCall(this.settings(userId, sessionId)));
   }
 
   async deleteMessages(input: DeleteMessagesInput): Promise<Deleted> {
     const { userId, sessionId, messageIds } = input;
-    this.validate.sessionKey({ userId, sessionId });
     return this.run(deleteMessagesCall(this.settings(userId, sessionId), messageIds));
   }
 
-  async transact(input: TransactInput): Promise<TransactResult> {
-    const { userId, sessionId, operationId, agentId } = input;
-    this.validate.sessionKey({ userId, sessionId });
-    const given = input.replaceSuffix?.replacement ?? input.append ?? [];
-    const messages = given.map((message) =>
-      resolveMessage({ ...message, messageId: message.messageId ?? randomUUID() }),
-    );
+  async transact(input: ResolvedTransactInput): Promise<TransactResult> {
+    const { userId, sessionId, operationId, agentId, bodyHash } = input;
     return this.run(
       transactCall(this.settings(userId, sessionId), {
         operationId,
-        bodyHash: transactBodyHash(input),
+        bodyHash,
         agentId,
         expected: input.replaceSuffix?.expected ?? [],
-        messages,
+        messages: input.replaceSuffix?.replacement ?? input.append,
       }),
     );
   }
 
-  async beginMessage(input: BeginMessageInput): Promise<BeginMessageResult> {
-    const { userId, sessionId, agentId, leaseMs, messageId, role, ...fields } = input;
-    this.validate.sessionKey({ userId, sessionId });
-    const draft = resolveMessage({
-      ...fields,
-      role: role ?? 'assistant',
-      messageId: messageId ?? randomUUID(),
-      status: 'streaming',
-    });
-    const lease = { token: randomUUID(), ms: leaseMs ?? DEFAULT_LEASE_MS };
+  async beginMessage(input: ResolvedAppendInput): Promise<BeginMessageResult> {
+    const { userId, sessionId, agentId, messages } = input;
+    const [draft] = messages;
+    if (!draft?.lease || draft.leaseMs === null) throw new InternalError('a draft without lease');
+    const lease = { token: draft.lease, ms: draft.leaseMs };
     return this.run(beginMessageCall(this.settings(userId, sessionId), agentId, lease, draft));
   }
 
-  async checkpointMessage(input: CheckpointMessageInput): Promise<Message> {
+  async checkpointMessage(input: ResolvedCheckpointInput): Promise<Message> {
     const { userId, sessionId, messageId, lease, ...change } = input;
-    this.validate.sessionKey({ userId, sessionId });
     return this.run(
       checkpointMessageCall(this.settings(userId, sessionId), messageId, lease, change),
     );
   }
 
-  async finalizeMessage(input: FinalizeMessageInput): Promise<Message> {
+  async finalizeMessage(input: ResolvedFinalizeInput): Promise<Message> {
     const { userId, sessionId, messageId, lease, status, ...change } = input;
-    this.validate.sessionKey({ userId, sessionId });
     return this.run(
       finalizeMessageCall(this.settings(userId, sessionId), messageId, lease, status, change),
     );
   }
 
-  async createSession(input: CreateSessionInput): Promise<Session> {
-    const { userId, sessionId, agentId, title, metadata } = this.validate.createSession(input);
+  async createSession(input: CreateSessionInput & { sessionId: string }): Promise<Session> {
+    const { userId, sessionId, agentId, title, metadata } = input;
     return this.run(
       createSessionCall(
         { ...this.settings(userId, sessionId), userId },
@@ -211,26 +178,26 @@ export class RedisStore implements ConversationStore {
   }
 
   async getSession(input: SessionKey): Promise<Session | null> {
-    const { userId, sessionId } = this.validate.sessionKey(input);
+    const { userId, sessionId } = input;
     const [meta] = this.keys.store(userId, sessionId);
     const hash = await this.guard(() => this.redis.hgetall(meta as string));
     return isSessionHash(hash) ? sessionFromHash(userId, sessionId, hash) : null;
   }
 
   async updateSession(input: UpdateSessionInput): Promise<Session> {
-    const { userId, sessionId, ...fields } = this.validate.updateSession(input);
+    const { userId, sessionId, ...fields } = input;
     return this.run(updateSessionCall({ ...this.settings(userId, sessionId), userId }, fields));
   }
 
   async deleteSession(input: SessionKey): Promise<boolean> {
-    const { userId, sessionId } = this.validate.sessionKey(input);
+    const { userId, sessionId } = input;
     return this.run(
       deleteSessionCall(this.keys.store(userId, sessionId), sessionId, this.keys.user(userId)),
     );
   }
 
-  async listSessions(input: ListSessionsInput): Promise<SessionPage> {
-    const { userId, limit, cursor } = this.validate.listSessions(input);
+  async listSessions(input: ListSessionsInput & { limit: number }): Promise<SessionPage> {
+    const { userId, limit, cursor } = input;
     const position = cursor === undefined ? null : decodeSessionCursor(cursor);
     const rows = await this.run(
       listSessionsCall(userId, this.keys.user(userId), position, limit + 1),
@@ -247,12 +214,12 @@ export class RedisStore implements ConversationStore {
   }
 
   async deleteUser(input: UserKey): Promise<DeletedCounts> {
-    const { userId } = this.validate.userKey(input);
+    const { userId } = input;
     return this.run(userSweepCall('deleteUser', this.keys.user(userId)));
   }
 
   async putAgent(input: PutAgentInput): Promise<Agent> {
-    const { agentId, name, model, settings } = this.validate.putAgent(input);
+    const { agentId, name, model, settings } = input;
     return this.run(
       putAgentCall(this.keys.agents, agentId, {
         name: name ?? null,
@@ -274,8 +241,8 @@ export class RedisStore implements ConversationStore {
    * (index and count entries), user by user, found with SCAN (never KEYS) on every master. One
    * runner at a time: a lock key with a token and an expiry, in case a runner dies holding it.
    */
-  async cleanupExpired(input?: CleanupInput): Promise<DeletedCounts> {
-    const { batchSize } = this.validate.cleanup(input);
+  async cleanupExpired(input: { batchSize: number }): Promise<DeletedCounts> {
+    const { batchSize } = input;
     const token = randomUUID();
     const locked = await this.guard(() =>
       this.redis.set(this.keys.cleanupLock, token, 'PX', CLEANUP_LOCK_MS, 'NX'),
@@ -303,24 +270,6 @@ export class RedisStore implements ConversationStore {
 
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
-  }
-
-  /**
-   * Until the contract's validator knows the structured fields (the lead's validation.ts), the
-   * plain part of each message is validated there and the rest is passed on as given.
-   */
-  private validateAppend(input: AppendInput) {
-    const plain = input.messages.map(({ role, content, metadata, messageId }) => ({
-      role,
-      content: content ?? '',
-      ...(metadata === undefined ? {} : { metadata }),
-      ...(messageId === undefined ? {} : { messageId }),
-    }));
-    const valid = this.validate.append({ ...input, messages: plain });
-    return {
-      ...valid,
-      messages: valid.messages.map((message, i) => ({ ...input.messages[i]!, ...message })),
-    };
   }
 
   private settings(userId: string, sessionId: string): WriteSettings {

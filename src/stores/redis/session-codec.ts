@@ -1,14 +1,13 @@
 import type { Agent, Message, Metadata, Session } from '../../contract/types.js';
-
+import type { ResolvedMessage } from '../../contract/validation.js';
 import { SESSION_FIELD as F } from './fields.js';
-import { estimateTokens } from './fingerprint.js';
 
 /**
  * How sessions and agents are written in Redis, and the list layout's message items (what the
- * hybrid cache keeps and an older redis store wrote; the store's own messages: message-codec.ts).
- * A session hash has the fields of fields.ts SESSION_FIELD. A list item is one JSON string
- * `{"seq":..,"messageId":..,"createdAt":<ms>,"role":..,...}`; the scripts write seq, messageId and
- * createdAt in front of the body built here.
+ * hybrid cache keeps and an older redis store wrote; the redis store's own messages are in
+ * message-codec.ts). A session hash has the fields of fields.ts SESSION_FIELD. A list item is one
+ * JSON string `{"seq":..,"messageId":..,"createdAt":<ms>,"role":..,...}`; the scripts write seq,
+ * messageId and createdAt in front of the body built here.
  */
 export type SessionHash = Record<string, string>;
 
@@ -40,41 +39,71 @@ export function hashFromList(list: readonly string[]): SessionHash {
 }
 
 /**
- * A list item as a message. Items written before structured messages hold only seq, messageId,
- * createdAt, role, content and metadata: the other fields read as a plain, complete message.
+ * A message item: `{"seq":..,"messageId":..,"createdAt":<ms>,<body>}` with the body's members
+ * (see messageBody), plus `version` and `updatedAt` (ms) once it has changed. Items written
+ * before messages had structure lack the newer members: they read as plain messages.
  */
 export function messageFromItem(item: string): Message {
-  const parsed = JSON.parse(item) as Partial<Omit<Message, 'createdAt' | 'updatedAt'>> & {
-    seq: number;
-    messageId: string;
-    role: Message['role'];
-    createdAt: number;
-    updatedAt?: number;
-  };
-  const content = typeof parsed.content === 'string' ? parsed.content : '';
-  const data = parsed.data ?? null;
+  const parsed = JSON.parse(item) as StoredItem;
+  const createdAt = new Date(parsed.createdAt);
+  const leaseRanOut =
+    parsed.status === 'streaming' &&
+    parsed.leaseExpiresAt !== undefined &&
+    parsed.leaseExpiresAt <= Date.now();
   return {
-    ...parsed,
-    content,
-    metadata: parsed.metadata ?? {},
-    createdAt: new Date(parsed.createdAt),
-    data,
+    seq: parsed.seq,
+    messageId: parsed.messageId,
+    role: parsed.role,
+    content: parsed.content,
+    metadata: parsed.metadata,
+    createdAt,
+    data: parsed.data ?? null,
     format: parsed.format ?? null,
     kind: parsed.kind ?? 'message',
     toolCallIds: parsed.toolCallIds ?? [],
     toolResultIds: parsed.toolResultIds ?? [],
-    status: parsed.status ?? 'complete',
+    status: leaseRanOut ? 'aborted' : (parsed.status ?? 'complete'),
     version: parsed.version ?? 1,
-    updatedAt: new Date(parsed.updatedAt ?? parsed.createdAt),
+    updatedAt: parsed.updatedAt === undefined ? createdAt : new Date(parsed.updatedAt),
     usage: parsed.usage ?? null,
-    tokenCount: parsed.tokenCount ?? estimateTokens(content, data),
+    tokenCount: parsed.tokenCount ?? Math.ceil(Buffer.byteLength(parsed.content, 'utf8') / 4),
   };
 }
 
-/** The JSON members after seq/messageId/createdAt: `"role":..,"content":..,"metadata":{..}`. */
-export function messageBody(message: Pick<Message, 'role' | 'content' | 'metadata'>): string {
-  const { role, content, metadata } = message;
-  return JSON.stringify({ role, content, metadata }).slice(1, -1);
+type StoredItem = Pick<Message, 'seq' | 'messageId' | 'role' | 'content' | 'metadata'> &
+  Partial<Omit<Message, 'createdAt' | 'updatedAt'>> & {
+    createdAt: number;
+    updatedAt?: number;
+    leaseExpiresAt?: number;
+    fingerprint?: string;
+  };
+
+/**
+ * The JSON members after seq/messageId/createdAt, without braces: the scripts splice them in as
+ * given (cjson would re-encode users' JSON and the framework's `data`).
+ */
+export function messageBody(message: ResolvedMessage): string {
+  const { role, content, metadata, data, format, kind, toolCallIds, toolResultIds } = message;
+  const { status, usage, tokenCount, fingerprint } = message;
+  return JSON.stringify({
+    role,
+    content,
+    metadata,
+    data,
+    format,
+    kind,
+    toolCallIds,
+    toolResultIds,
+    status,
+    usage,
+    tokenCount,
+    fingerprint,
+  }).slice(1, -1);
+}
+
+/** The fingerprint an item was stored with (null for items older than fingerprints). */
+export function itemFingerprint(item: string): string | null {
+  return (JSON.parse(item) as StoredItem).fingerprint ?? null;
 }
 
 export function agentBody(agent: {

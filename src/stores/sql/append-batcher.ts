@@ -1,3 +1,4 @@
+import type { ResolvedMessage } from '../../contract/validation.js';
 import type { AppendJson } from './rows.js';
 
 /** One append as the SQL statements take it (validated, ids filled in). */
@@ -5,7 +6,7 @@ export interface AppendRequest {
   userId: string;
   sessionId: string;
   agentId: string | null;
-  messages: Array<{ messageId: string; role: string; content: string; metadata: object }>;
+  messages: ResolvedMessage[];
 }
 
 export interface AppendBatcherOptions {

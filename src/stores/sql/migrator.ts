@@ -1,4 +1,6 @@
 import { SchemaMismatchError } from '../../contract/errors.js';
+import { createHash } from 'node:crypto';
+import { FUNCTION_FILES } from './functions.generated.js';
 import { MIGRATION_FILES } from './migrations.generated.js';
 import { quoteSchema, renderSql } from './schema-name.js';
 import type { SqlDriver, SqlRunner } from './sql-driver.js';
@@ -16,7 +18,24 @@ export interface SchemaStatus {
   /** Highest migration this code knows. */
   latest: number;
   pending: Migration[];
+  /** Stored-function files whose applied checksum differs from this code's (or never applied). */
+  staleFunctions: string[];
 }
+
+/**
+ * The stored functions live in their own files (sql/functions/), not in migrations: a function
+ * changes in the same commit as the statement that calls it. The migrator applies a file with
+ * CREATE OR REPLACE when its checksum differs from the one recorded, so an unchanged database
+ * does no work.
+ */
+export const FUNCTIONS: ReadonlyArray<{ name: string; script: string; checksum: string }> =
+  Object.entries(FUNCTION_FILES)
+    .map(([name, script]) => ({
+      name,
+      script,
+      checksum: createHash('sha256').update(script).digest('hex'),
+    }))
+    .sort((a, b) => (a.name < b.name ? -1 : 1));
 
 /** Migrations are numbered, append-only files: `0001_init.sql`, `0002_...`. */
 export const MIGRATIONS: readonly Migration[] = Object.entries(MIGRATION_FILES)
@@ -32,11 +51,13 @@ const LATEST = MIGRATIONS.at(-1)?.version ?? 0;
 /** What is applied and what would be, without changing anything. */
 export async function schemaStatus(driver: SqlRunner, schema: string): Promise<SchemaStatus> {
   const current = await appliedVersion(driver, schema);
+  const applied = current > 0 ? await appliedFunctions(driver, schema) : new Map();
   return {
     schema,
     current,
     latest: LATEST,
     pending: MIGRATIONS.filter((migration) => migration.version > current),
+    staleFunctions: FUNCTIONS.filter((f) => applied.get(f.name) !== f.checksum).map((f) => f.name),
   };
 }
 
@@ -57,6 +78,11 @@ export async function migrate(driver: SqlDriver, schema: string): Promise<Migrat
          version    integer     PRIMARY KEY,
          name       text        NOT NULL,
          applied_at timestamptz NOT NULL DEFAULT now()
+       );
+       CREATE TABLE IF NOT EXISTS ${quoted}.schema_functions (
+         name       text        PRIMARY KEY,
+         checksum   text        NOT NULL,
+         applied_at timestamptz NOT NULL DEFAULT now()
        );`,
     );
     const { pending } = await checkedStatus(tx, schema);
@@ -67,16 +93,30 @@ export async function migrate(driver: SqlDriver, schema: string): Promise<Migrat
         migration.name,
       ]);
     }
+    // After the migrations, whose tables the functions use. Re-read: a migration may drop one.
+    const { staleFunctions } = await schemaStatus(tx, schema);
+    for (const stale of FUNCTIONS.filter((f) => staleFunctions.includes(f.name))) {
+      await tx.exec(renderSql(stale.script, quoted));
+      await tx.query(
+        `INSERT INTO ${quoted}.schema_functions (name, checksum) VALUES ($1, $2)
+         ON CONFLICT (name) DO UPDATE SET checksum = excluded.checksum, applied_at = now()`,
+        [stale.name, stale.checksum],
+      );
+    }
     return pending;
   });
 }
 
 /** For stores opened with migrate off: the schema must be exactly what this code expects. */
 export async function assertSchemaCurrent(driver: SqlRunner, schema: string): Promise<void> {
-  const { current, pending } = await checkedStatus(driver, schema);
-  if (pending.length > 0) {
+  const { current, pending, staleFunctions } = await checkedStatus(driver, schema);
+  if (pending.length > 0 || staleFunctions.length > 0) {
     throw new SchemaMismatchError(
-      `schema "${schema}" is at migration ${current} of ${LATEST}: run \`convstore db migrate\` ` +
+      `schema "${schema}" is at migration ${current} of ${LATEST}` +
+        (staleFunctions.length > 0
+          ? ` with ${staleFunctions.length} stored function(s) out of date`
+          : '') +
+        `: run \`convstore db migrate\` ` +
         `or open the store with migrate: true`,
     );
   }
@@ -91,6 +131,20 @@ async function checkedStatus(driver: SqlRunner, schema: string): Promise<SchemaS
     );
   }
   return status;
+}
+
+async function appliedFunctions(driver: SqlRunner, schema: string): Promise<Map<string, string>> {
+  const quoted = quoteSchema(schema);
+  const [table] = await driver.query<{ exists: boolean }>(
+    'SELECT to_regclass($1) IS NOT NULL AS exists',
+    [`${quoted}.schema_functions`],
+  );
+  if (!table?.exists) return new Map();
+  const rows = await driver.query<{ name: string; checksum: string }>(
+    `SELECT name, checksum FROM ${quoted}.schema_functions`,
+    [],
+  );
+  return new Map(rows.map((row) => [row.name, row.checksum]));
 }
 
 async function appliedVersion(driver: SqlRunner, schema: string): Promise<number> {

@@ -1,9 +1,14 @@
 import {
   ConflictError,
   ConvstoreError,
+  IdempotencyMismatchError,
   InternalError,
+  LeaseConflictError,
+  NotFoundError,
+  OperationConflictError,
   UnavailableError,
   ValidationError,
+  VersionConflictError,
 } from '../../contract/errors.js';
 import { SOCKET_ERROR_CODES } from '../socket-errors.js';
 
@@ -14,6 +19,8 @@ import { SOCKET_ERROR_CODES } from '../socket-errors.js';
 export function toStoreError(error: unknown): ConvstoreError {
   if (error instanceof ConvstoreError) return error;
   const { code, sqlstate } = errorCodes(error);
+  const raised = sqlstate ? RAISED[sqlstate] : undefined;
+  if (raised) return raised(error);
   if (isConnectionFailure(code, sqlstate)) {
     return new UnavailableError('the database is unavailable', { cause: error });
   }
@@ -30,6 +37,30 @@ export function toStoreError(error: unknown): ConvstoreError {
   return new InternalError(`unexpected database error${sqlstate ? ` (${sqlstate})` : ''}`, {
     cause: error,
   });
+}
+
+/**
+ * The SQLSTATEs convstore's stored functions raise (class CV, which PostgreSQL leaves to
+ * applications), each the contract's error. Their messages are convstore's own words, so they
+ * are safe to pass on.
+ */
+const RAISED: Record<string, (cause: unknown) => ConvstoreError> = {
+  CV001: (cause) =>
+    new IdempotencyMismatchError(
+      'a retried messageId carries other fields than the stored message; use a new messageId',
+      { cause },
+    ),
+  CV002: (cause) =>
+    new VersionConflictError('the message has changed since expectedVersion', { cause }),
+  CV003: (cause) => new LeaseConflictError(raisedMessage(cause, 'lease conflict'), { cause }),
+  CV004: (cause) =>
+    new OperationConflictError(raisedMessage(cause, 'operation conflict'), { cause }),
+  CV404: (cause) => new NotFoundError(raisedMessage(cause, 'not found'), { cause }),
+};
+
+function raisedMessage(error: unknown, fallback: string): string {
+  const message = (error as { message?: unknown }).message;
+  return typeof message === 'string' && message.length < 200 ? message : fallback;
 }
 
 function errorCodes(error: unknown): { code?: string; sqlstate?: string } {

@@ -1,4 +1,5 @@
-import type { Message, MessageStatus } from '../../../src/index.js';
+import type { Message } from '../../../src/index.js';
+import type { MessageStatus } from '../../../src/contract/types.js';
 
 /**
  * A brute-force reading of the window definition (issue 11), to check the redis store's one-script
@@ -28,15 +29,18 @@ export function referenceWindow(all: Message[], query: WindowQuery): number[] {
   }
   const calls = new Map<string, number>();
   for (const m of kept) for (const id of m.toolCallIds) if (!calls.has(id)) calls.set(id, m.seq);
-  const w = rest.filter((m) => m.toolResultIds.every((id) => calls.has(id)));
+  const answered = (m: Message) =>
+    m.toolResultIds.every((id) => calls.has(id) && calls.get(id)! <= m.seq);
+  const w = rest.filter(answered);
+  // The message just before a cut is the kept one before it, a left-out result included.
+  const before = (m: Message) => rest[rest.indexOf(m) - 1];
   const safe = (i: number) =>
-    (i === 0 || w[i - 1]!.kind !== 'reasoning') &&
+    before(w[i]!)?.kind !== 'reasoning' &&
     w.slice(i).every((m) => m.toolResultIds.every((id) => calls.get(id)! >= w[i]!.seq));
   let start: number;
   if (query.tokenBudget !== undefined) {
     const left = query.tokenBudget - pinned.reduce((sum, m) => sum + m.tokenCount, 0);
     start = w.length;
-    if (left < 0) return [];
     for (let i = w.length - 1; i >= 0; i--) {
       const sum = w.slice(i).reduce((total, m) => total + m.tokenCount, 0);
       if (sum > left) break;

@@ -1,10 +1,6 @@
 import type { BeginMessageResult } from '../../../contract/types.js';
-import {
-  messageArgs,
-  messageFromReply,
-  type MessageReply,
-  type ResolvedMessage,
-} from '../message-codec.js';
+import type { ResolvedMessage } from '../../../contract/validation.js';
+import { messageArgs, messageFromReply, type MessageReply } from '../message-codec.js';
 import type { ScriptCall, WriteSettings } from '../script-call.js';
 import { expectOk } from '../script-results.js';
 

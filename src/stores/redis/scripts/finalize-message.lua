@@ -1,7 +1,8 @@
 -- finalize-message: ends a draft as complete, aborted or error, with its last content, data,
--- usage. While the lease is live only its holder may; once it ran out anyone may (the draft
--- reads as aborted until then). Finalizing again with the same status answers the stored
--- message and changes nothing; a message final with another status is refused.
+-- usage. A lease, when given, must be the draft's. A draft whose lease ran out reads as aborted,
+-- so only 'aborted' may still finalize it. Finalizing again with the same status answers the
+-- stored message and changes nothing; a message final with another status is refused (the same
+-- rules as the SQL stores' finalize_message).
 --   KEYS: the session keys (layout.ts SESSION_KEYS)
 --   ARGV[1] session id   ARGV[2] ttl ms   ARGV[3] messageId   ARGV[4] lease token ('' none)
 --   ARGV[5] final status   ARGV[6..] the change, CHANGE_ARGS values
@@ -12,15 +13,17 @@ local member, h = find_message(ARGV[3])
 if not member then return { R.messageNotFound } end
 local now = now_us()
 local now_ms = math.floor(now / 1000)
-if h[H.status] ~= 'streaming' then
-  if h[H.status] == ARGV[5] then return { R.ok, now_ms, read_messages({ member })[1] } end
+local current = effective_status(h, now_ms)
+if current == ARGV[5] and h[H.status] ~= 'streaming' then
+  return { R.ok, now_ms, read_messages({ member })[1] }
+end
+-- A draft whose lease ran out reads as aborted: only 'aborted' may still finalize it.
+if current ~= 'streaming' and not (current == 'aborted' and ARGV[5] == 'aborted') then
   return { R.notADraft }
 end
 local lease_field = fmt(h[H.seq]) .. ':' .. B.lease
 local token = string.match(redis.call('HGET', K.body, lease_field) or '', '^(%S+)')
-if effective_status(h, now_ms) == 'streaming' and token ~= ARGV[4] then
-  return { R.leaseConflict }
-end
+if ARGV[4] ~= '' and token ~= ARGV[4] then return { R.leaseConflict } end
 apply_changes(h, read_changes(6))
 h[H.status] = ARGV[5]
 h[H.leaseUntil] = 0

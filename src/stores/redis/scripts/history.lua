@@ -90,7 +90,8 @@ if not windowed then
   return { R.ok, now_ms, read_messages(out) }
 end
 
--- A tool call exists for a window when its message is kept by the statuses.
+-- A result's call exists when a kept message at or before it opens that call id (the earliest
+-- opener is the one indexed).
 local call_seq_cache = {}
 local function call_seq(id)
   local cached = call_seq_cache[id]
@@ -125,43 +126,45 @@ end
 local drop_orphans = align ~= 'exact' or budget ~= nil
 
 -- W: the windowable messages, newest first (kept by the statuses, orphan results left out,
--- after the pinned ones); low[j]: the lowest call seq answered in W[1..j].
+-- after the pinned ones); low[j]: the lowest call seq answered in W[1..j]; W[j].before: the
+-- kind of the kept message just before W[j] (orphans included), false at the start.
 local W, low = {}, {}
 local next_member = walker(true, '(' .. fmt(pinned_last), '+inf', (limit or 32) + 2)
 local exhausted = false
-local function fetch(j)
-  while #W < j and not exhausted do
-    local member = next_member()
-    if not member then
-      exhausted = true
+local function pull()
+  local member = next_member()
+  if not member then
+    exhausted = true
+    if #W > 0 and W[#W].before == nil then W[#W].before = false end
+    return
+  end
+  local h = decode_head(member)
+  if not kept(h) then return end
+  if #W > 0 and W[#W].before == nil then W[#W].before = h[H.kind] end
+  local lowest, orphan = math.huge, false
+  for _, id in ipairs(h[H.toolResultIds]) do
+    local seq = call_seq(id)
+    if seq and seq <= h[H.seq] then
+      if seq < lowest then lowest = seq end
     else
-      local h = decode_head(member)
-      if kept(h) then
-        local lowest, orphan = math.huge, false
-        for _, id in ipairs(h[H.toolResultIds]) do
-          local seq = call_seq(id)
-          if seq then
-            if seq < lowest then lowest = seq end
-          else
-            orphan = true
-          end
-        end
-        if not orphan or not drop_orphans then
-          local n = #W + 1
-          W[n] = { member = member, seq = h[H.seq], role = h[H.role], kind = h[H.kind],
-            tokens = h[H.tokenCount] }
-          low[n] = math.min(low[n - 1] or math.huge, lowest)
-        end
-      end
+      orphan = true
     end
   end
+  if orphan and drop_orphans then return end
+  local n = #W + 1
+  W[n] = { member = member, seq = h[H.seq], role = h[H.role], tokens = h[H.tokenCount] }
+  low[n] = math.min(low[n - 1] or math.huge, lowest)
+end
+
+local function fetch(j)
+  while #W < j and not exhausted do pull() end
   return W[j]
 end
 
 local function safe(j)
   if low[j] < W[j].seq then return false end
-  local before = fetch(j + 1)
-  return not before or before.kind ~= 'reasoning'
+  while W[j].before == nil do pull() end
+  return W[j].before ~= 'reasoning'
 end
 
 -- The smallest j' >= j whose cut is safe (and, for a turn, before a user message); all of W
@@ -187,7 +190,6 @@ if budget then
     j = j + 1
   end
   take = best
-  if left < 0 then pinned = {} end
 elseif align == 'exact' then
   fetch(limit)
   take = math.min(limit, #W)

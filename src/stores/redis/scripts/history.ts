@@ -1,30 +1,33 @@
-import type { Message, MessageStatus, HistoryAlign } from '../../../contract/types.js';
+import type { Message } from '../../../contract/types.js';
+import type { HistoryQuery } from '../../../contract/validation.js';
+import { historyArgs } from '../history-args.js';
 import { messagesFromReply } from '../message-codec.js';
 import type { ScriptCall } from '../script-call.js';
 import { expectOk } from '../script-results.js';
 
-/** A read as history.lua takes it: the page (see history-args.ts) and the window options. */
-export interface HistoryWindow {
-  /** kind, after seq, before seq, page size ('' for none), from historyArgs. */
-  page: Array<string | number>;
-  align: HistoryAlign;
-  tokenBudget?: number;
-  pinSystem?: boolean;
-  statuses?: readonly MessageStatus[];
-}
-
-/** history.lua: one page or window, oldest first. */
-export function historyCall(keys: readonly string[], window: HistoryWindow): ScriptCall<Message[]> {
+/**
+ * history.lua: one page or window, oldest first. ARGV: the page as historyArgs gives it (kind,
+ * after seq, before seq, page size), then align, token budget, pin system, statuses; a window is
+ * the newest page with its options (page size '' for a budget alone).
+ */
+export function historyCall(keys: readonly string[], query: HistoryQuery): ScriptCall<Message[]> {
+  const args =
+    query.kind === 'window'
+      ? [
+          'newest',
+          '',
+          '',
+          query.last ?? '',
+          query.align,
+          query.tokenBudget ?? '',
+          query.pinSystem ? '1' : '',
+          query.statuses ? JSON.stringify(query.statuses) : '',
+        ]
+      : [...historyArgs(query), 'exact', '', '', ''];
   return {
     script: 'history',
     keys,
-    args: [
-      ...window.page,
-      window.align,
-      window.tokenBudget ?? '',
-      window.pinSystem ? '1' : '',
-      window.statuses ? JSON.stringify(window.statuses) : '',
-    ],
+    args,
     decode(reply) {
       const [code, nowMs, items] = reply as [number, number, unknown];
       expectOk(code);

@@ -1,5 +1,6 @@
 import type { TransactResult } from '../../../contract/types.js';
-import { messageArgs, messagesFromReply, type ResolvedMessage } from '../message-codec.js';
+import type { ResolvedMessage } from '../../../contract/validation.js';
+import { messageArgs, messagesFromReply } from '../message-codec.js';
 import type { ScriptCall, WriteSettings } from '../script-call.js';
 import { expectOk } from '../script-results.js';
 
