@@ -287,7 +287,7 @@ describe.skipIf(!available)('redis store: structured messages', () => {
           if (last % 7 === 0) queries.push({ last, align, statuses: ['complete'] });
         }
       }
-      for (let budget = 0; budget <= total + 1; budget += 3) {
+      for (let budget = 1; budget <= total + 1; budget += 3) {
         for (const align of ['tool-pairs', 'turn'] as const) {
           queries.push(
             { last: 1000, align, tokenBudget: budget },
