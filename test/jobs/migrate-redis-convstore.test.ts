@@ -37,8 +37,10 @@ describe.skipIf(!available())('migrate-redis, convstore layout', () => {
     const keys = await writeSessions(source, trimming);
 
     // Two broken sessions: a message that is not JSON, and a session hash whose metadata is not.
-    // (The first message's content part, in the log layout's body hash: see redis/keys.ts.)
-    await redis().hset(`${prefix}{user-1}:body:s-1`, '1:c', '"broken');
+    // (The first message's member in the session's log: see redis/layout.ts.)
+    const log = `${prefix}{user-1}:log:s-1`;
+    await redis().zremrangebyscore(log, 1, 1);
+    await redis().zadd(log, 1, '[1,"00000010", broken');
     await redis().hset(`${prefix}{user-2}:meta:s-2`, 'm', '{nope');
 
     const summary = await migrateRedis({

@@ -2,9 +2,8 @@ import { findJsonProblem, findTextProblem, isPlainObject } from '../../contract/
 import { ID_PATTERN } from '../../contract/limits.js';
 import { ROLES, type Role } from '../../contract/types.js';
 import type { Message } from '../../contract/types.js';
-import { BODY_FIELD, BODY_PARTS } from '../../stores/redis/fields.js';
 import { RedisKeys } from '../../stores/redis/keys.js';
-import { messageFromReply, type MessageReply } from '../../stores/redis/message-codec.js';
+import { messageFromMember } from '../../stores/redis/message-codec.js';
 import {
   agentFromJson,
   hashFromList,
@@ -49,18 +48,18 @@ export function convstoreReader(options: ConvstoreReaderOptions): SourceReader {
       const replies = await execGrouped(
         redis,
         readable.map(({ key, name }) => (pipeline) => {
-          const [, log, body] = keys.store(name.userId, name.sessionId) as [string, string, string];
+          const [, log] = keys.store(name.userId, name.sessionId) as [string, string];
           const [, list] = keys.session(name.userId, name.sessionId);
-          pipeline.hgetall(key).zrange(log, '0', '-1').hgetall(body).lrange(list, 0, -1);
+          pipeline.hgetall(key).zrange(log, '0', '-1').lrange(list, 0, -1);
         }),
-        4,
+        3,
       );
       const now = Date.now();
       let reply = 0;
       return named.map(({ key, name }): ReadOutcome => {
         if (!name) return { kind: 'ignored', key, reason: 'not a session key of this prefix' };
-        const [hashReply, logReply, bodyReply, listReply] = replies[reply++] ?? [];
-        const error = hashReply?.[0] ?? logReply?.[0] ?? bodyReply?.[0] ?? listReply?.[0];
+        const [hashReply, logReply, listReply] = replies[reply++] ?? [];
+        const error = hashReply?.[0] ?? logReply?.[0] ?? listReply?.[0];
         if (error) return { kind: 'unreadable', key, problem: `read failed: ${error.message}` };
         const hash = hashReply?.[1] as Record<string, string>;
         if (Object.keys(hash).length === 0) {
@@ -74,7 +73,7 @@ export function convstoreReader(options: ConvstoreReaderOptions): SourceReader {
           const heads = logReply?.[1] as string[];
           const stored =
             heads.length > 0
-              ? storedMessages(heads, bodyReply?.[1] as Record<string, string>, now)
+              ? heads.map((member) => messageFromMember(member, now))
               : (listReply?.[1] as string[]).map(messageFromItem);
           const messages = stored.map(toSourceMessage);
           const sourceSession: SourceSession = {
@@ -164,19 +163,8 @@ export function parseMetaKey(
 
 /** Every key a session of either layout may have, the meta hash first. */
 function sessionKeys(keys: RedisKeys, userId: string, sessionId: string): string[] {
-  const [meta, log, body, mids, calls, ops] = keys.store(userId, sessionId) as string[];
   const [, list, ids] = keys.session(userId, sessionId);
-  return [meta, log, body, mids, calls, ops, list, ids] as string[];
-}
-
-/** The log layout's messages: each head with its body parts, as the store's own reads decode them. */
-function storedMessages(heads: string[], body: Record<string, string>, nowMs: number): Message[] {
-  return heads.map((head) => {
-    const seq = /^\[(\d+),/.exec(head)?.[1];
-    if (seq === undefined) throw new Error('a message head is malformed');
-    const parts = BODY_PARTS.map((part) => body[`${seq}:${BODY_FIELD[part]}`] ?? null);
-    return messageFromReply([head, ...parts] as MessageReply, nowMs);
-  });
+  return [...keys.store(userId, sessionId).slice(0, 5), list, ids] as string[];
 }
 
 function toSourceMessage(message: Message, index: number): SourceMessage {

@@ -21,26 +21,22 @@ export const SESSION_FIELD = {
 } as const;
 
 /**
- * The opaque parts of a message, kept in the session's body hash under `<seq>:<suffix>` as JSON
- * text that no script decodes (they are spliced into replies as they are, so `data` stays byte
- * for byte what the caller gave). A missing field reads as its default.
+ * The opaque parts of a message: its body, the last value of its log member (layout.ts), an
+ * object of the members `"<letter>":<JSON text>` of the parts that are not their default, in
+ * BODY_PARTS order. No script decodes them: they are spliced (by the byte lengths kept in the
+ * head) and replied as they are, so `data` stays byte for byte what the caller gave.
  */
-export const BODY_FIELD = {
-  /** JSON string; missing: ''. */
+export const BODY_PART = {
+  /** JSON string; default ''. */
   content: 'c',
-  /** JSON object; missing: {}. */
+  /** JSON object; default {}. */
   metadata: 'm',
-  /** The framework's JSON text as a JSON string; missing: null. */
+  /** The framework's JSON text as a JSON string; default null. */
   data: 'd',
-  /** JSON object; missing: null. */
+  /** JSON object; default null. */
   usage: 'u',
-  /** JSON string; missing: null. */
+  /** JSON string; default null. */
   format: 'f',
-  /** A draft's lease: `<token> <lease ms>`; missing once final. */
-  lease: 'l',
 } as const;
 
-export type BodyField = keyof typeof BODY_FIELD;
-
-/** The order of the opaque parts in a message reply, after its head (see message-codec.ts). */
 export const BODY_PARTS = ['content', 'metadata', 'data', 'usage', 'format'] as const;

@@ -8,8 +8,7 @@ import { SESSION_WORDS } from './layout.js';
  * comes last, after a fixed word, so no two (kind, session) pairs can spell the same key.
  *
  *   <prefix>{<user>}:meta:<session>   hash: the session (fields.ts SESSION_FIELD)
- *   <prefix>{<user>}:log:<session>    zset: message heads scored by seq (layout.ts HEAD)
- *   <prefix>{<user>}:body:<session>   hash: `<seq>:<part>` -> a message's JSON parts (BODY_FIELD)
+ *   <prefix>{<user>}:log:<session>    zset: the messages scored by seq (layout.ts)
  *   <prefix>{<user>}:mids:<session>   hash: messageId -> `<seq> <fingerprint>` (idempotency)
  *   <prefix>{<user>}:calls:<session>  hash: tool call id -> seq of the message opening it
  *   <prefix>{<user>}:ops:<session>    hash: operation id -> `<body hash> <seqs>` (transact)

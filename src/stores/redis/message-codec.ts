@@ -7,29 +7,40 @@ import type {
   Usage,
 } from '../../contract/types.js';
 import type { ResolvedMessage } from '../../contract/validation.js';
-import type { HeadTuple } from './layout.js';
+import { BODY_PART, BODY_PARTS } from './fields.js';
+import type { MemberTuple } from './layout.js';
 import { CHANGE_ARG_ORDER, MESSAGE_ARG_ORDER } from './layout.js';
 
 /**
  * How a message travels to and from the store's scripts (layout.ts): a new message as its run of
- * ARGV, a stored one as its head and body parts.
+ * ARGV, a stored one as its log member.
  */
 
 /** A message as MESSAGE_ARGS values, in MESSAGE_ARG_ORDER. */
 export function messageArgs(message: ResolvedMessage): string[] {
-  const parts: Record<(typeof MESSAGE_ARG_ORDER)[number], string> = {
+  const parts = bodyParts(message);
+  const lengths = BODY_PARTS.map((part) => Buffer.byteLength(parts[part], 'utf8'));
+  const tail = JSON.stringify([
+    message.messageId,
+    message.role,
+    message.kind,
+    message.tokenCount,
+    message.toolCallIds,
+    message.toolResultIds,
+    lengths,
+  ]).slice(1, -1);
+  const args: Record<(typeof MESSAGE_ARG_ORDER)[number], string> = {
     messageId: message.messageId,
     fingerprint: message.fingerprint,
-    role: message.role,
-    kind: message.kind,
     status: message.status,
-    tokenCount: String(message.tokenCount),
     toolCallIds: JSON.stringify(message.toolCallIds),
-    toolResultIds: JSON.stringify(message.toolResultIds),
-    ...bodyParts(message),
+    headTail: tail,
+    body: joinBody(parts),
   };
-  return MESSAGE_ARG_ORDER.map((name) => parts[name]);
+  return MESSAGE_ARG_ORDER.map((name) => args[name]);
 }
+
+type BodyParts = Record<(typeof BODY_PARTS)[number], string>;
 
 /** The body parts as stored: JSON text, '' for a default (content '', metadata {}, else null). */
 export function bodyParts(message: {
@@ -38,7 +49,7 @@ export function bodyParts(message: {
   data: string | null;
   usage: Usage | null;
   format: string | null;
-}): { content: string; metadata: string; data: string; usage: string; format: string } {
+}): BodyParts {
   return {
     content: message.content === '' ? '' : JSON.stringify(message.content),
     metadata: isEmpty(message.metadata) ? '' : JSON.stringify(message.metadata),
@@ -48,50 +59,58 @@ export function bodyParts(message: {
   };
 }
 
-/** One message of a script reply: its head, then content, metadata, data, usage, format. */
-export type MessageReply = [head: string, ...parts: Array<string | null>];
+/** The body as the scripts keep it: the non-default parts as JSON members (fields.ts). */
+function joinBody(parts: BodyParts): string {
+  const members: string[] = [];
+  for (const part of BODY_PARTS) {
+    if (parts[part] !== '') members.push(`"${BODY_PART[part]}":${parts[part]}`);
+  }
+  return members.join(',');
+}
 
-/** Decodes a reply message; `nowMs` is the server's time, which decides a lease's expiry. */
-export function messageFromReply(reply: MessageReply, nowMs: number): Message {
-  const [head, content, metadata, data, usage, format] = reply;
+type StoredBody = { c?: string; m?: Metadata; d?: string; u?: Usage; f?: string };
+
+/** Decodes a stored message (a log member); `nowMs` is the server's time, for lease expiry. */
+export function messageFromMember(member: string, nowMs: number): Message {
   const [
     seq,
-    messageId,
+    ,
     createdAt,
     updatedAt,
     version,
     status,
     leaseUntil,
+    ,
+    ,
+    messageId,
     role,
     kind,
     tokenCount,
     toolCallIds,
     toolResultIds,
-  ] = JSON.parse(head) as HeadTuple;
+    ,
+    body,
+  ] = JSON.parse(member) as MemberTuple;
+  const parts = body as StoredBody;
   const expired = status === 'streaming' && leaseUntil > 0 && leaseUntil <= nowMs;
   return {
     seq,
     messageId,
     role: role as Role,
-    content: content ? (JSON.parse(content) as string) : '',
-    metadata: metadata ? (JSON.parse(metadata) as Metadata) : {},
+    content: parts.c ?? '',
+    metadata: parts.m ?? {},
     createdAt: new Date(createdAt),
-    data: data ? (JSON.parse(data) as string) : null,
-    format: format ? (JSON.parse(format) as string) : null,
+    data: parts.d ?? null,
+    format: parts.f ?? null,
     kind: kind as MessageKind,
     toolCallIds: Array.isArray(toolCallIds) ? toolCallIds : [],
     toolResultIds: Array.isArray(toolResultIds) ? toolResultIds : [],
     status: (expired ? 'aborted' : status) as MessageStatus,
     version,
     updatedAt: new Date(updatedAt),
-    usage: usage ? (JSON.parse(usage) as Usage) : null,
+    usage: parts.u ?? null,
     tokenCount,
   };
-}
-
-function isEmpty(metadata: Metadata): boolean {
-  for (const _ in metadata) return false;
-  return true;
 }
 
 /** The changeable fields of a stored message, as updateMessage, checkpoint and finalize give them. */
@@ -133,6 +152,17 @@ export function changeArgs(change: MessageChange): string[] {
   return CHANGE_ARG_ORDER.map((name) => parts[name]);
 }
 
-export function messagesFromReply(replies: unknown, nowMs: number): Message[] {
-  return (replies as MessageReply[]).map((reply) => messageFromReply(reply, nowMs));
+/** A script's list of log members as messages. */
+export function messagesFromReply(members: unknown, nowMs: number): Message[] {
+  return (members as string[]).map((member) => messageFromMember(member, nowMs));
+}
+
+/** One message of a script reply (a log member). */
+export function oneMessageFromReply(member: unknown, nowMs: number): Message {
+  return messageFromMember(member as string, nowMs);
+}
+
+function isEmpty(metadata: Metadata): boolean {
+  for (const _ in metadata) return false;
+  return true;
 }

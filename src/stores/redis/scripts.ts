@@ -1,4 +1,4 @@
-import { BODY_FIELD, SESSION_FIELD } from './fields.js';
+import { BODY_PART, BODY_PARTS, SESSION_FIELD } from './fields.js';
 import {
   CHANGE_ARGS,
   HEAD,
@@ -67,7 +67,7 @@ export function luaTables(): string {
     table(Object.entries(record).map(([k, v]) => [k, typeof v === 'number' ? `${v}` : `'${v}'`]));
   return [
     `local F = ${quoted(SESSION_FIELD)}`,
-    `local B = ${quoted(BODY_FIELD)}`,
+    `local BODY_LETTERS = { ${BODY_PARTS.map((part) => `'${BODY_PART[part]}'`).join(', ')} }`,
     `local H = ${table(HEAD.map(([name], i) => [name, `${i + 1}`]))}`,
     `local HEAD_KIND = { ${HEAD.map(([, kind]) => `'${kind}'`).join(', ')} }`,
     `local K = ${table(SESSION_KEYS.map((name, i) => [name, `KEYS[${i + 1}]`]))}`,

@@ -89,7 +89,6 @@ describe.skipIf(!available)('redis store: keys, TTLs and round trips', () => {
     // No 'agents' key: an agent a session names is not put in the catalogue (putAgent does).
     expect(keys).toEqual(
       [
-        '{alice}:body:s1',
         '{alice}:counts',
         '{alice}:log:s1',
         '{alice}:meta:s1',

@@ -33,7 +33,7 @@ end
 local heads = {}
 if inserted == 0 then
   for i, step in ipairs(plan) do heads[i] = head_at(step.seq) end
-  return { R.ok, now_ms, redis.call('HGETALL', K.meta), 0, read_messages(heads) }
+  return { R.ok, now_ms, redis.call('HGETALL', K.meta), 0, heads }
 end
 
 if fresh then start_session(now) end
@@ -41,7 +41,7 @@ for i, step in ipairs(plan) do
   if step.m then heads[i] = insert_message(step.m, now_ms) else heads[i] = head_at(step.seq) end
 end
 -- Read before trimming: an append of more than max answers every message it stored.
-local messages = read_messages(heads)
+local messages = heads
 trim(max)
 if ARGV[4] ~= '' then redis.call('HSET', K.meta, F.agentId, ARGV[4]) end
 touch(now, ttl)

@@ -15,15 +15,13 @@ if not fresh then
   if seq then
     if fp ~= m.fp then return { R.idempotencyMismatch } end
     local member = head_at(seq)
-    local lease = redis.call('HGET', K.body, fmt(seq) .. ':' .. B.lease) or ''
-    return { R.ok, now_ms, read_messages({ member })[1], string.match(lease, '^(%S*)') }
+    return { R.ok, now_ms, member, decode_head(member)[H.lease] }
   end
 end
 if fresh then start_session(now) end
 local lease_ms = tonumber(ARGV[6])
-local member = insert_message(m, now_ms, now_ms + lease_ms)
-redis.call('HSET', K.body, fmt(head_seq(member)) .. ':' .. B.lease, ARGV[5] .. ' ' .. ARGV[6])
-local message = read_messages({ member })[1]
+local member = insert_message(m, now_ms, ARGV[5], now_ms + lease_ms, lease_ms)
+local message = member
 trim(tonumber(ARGV[3]))
 if ARGV[4] ~= '' then redis.call('HSET', K.meta, F.agentId, ARGV[4]) end
 touch(now, tonumber(ARGV[2]))

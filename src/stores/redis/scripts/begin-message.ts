@@ -1,6 +1,6 @@
 import type { BeginMessageResult } from '../../../contract/types.js';
 import type { ResolvedMessage } from '../../../contract/validation.js';
-import { messageArgs, messageFromReply, type MessageReply } from '../message-codec.js';
+import { messageArgs, oneMessageFromReply } from '../message-codec.js';
 import type { ScriptCall, WriteSettings } from '../script-call.js';
 import { expectOk } from '../script-results.js';
 
@@ -24,9 +24,9 @@ export function beginMessageCall(
       ...messageArgs(draft),
     ],
     decode(reply) {
-      const [code, nowMs, item, token] = reply as [number, number, MessageReply, string];
+      const [code, nowMs, item, token] = reply as [number, number, unknown, string];
       expectOk(code);
-      return { message: messageFromReply(item, nowMs), lease: token };
+      return { message: oneMessageFromReply(item, nowMs), lease: token };
     },
   };
 }

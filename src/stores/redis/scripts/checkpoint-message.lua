@@ -10,15 +10,13 @@ local member, h = find_message(ARGV[3])
 if not member then return { R.messageNotFound } end
 local now = now_us()
 local now_ms = math.floor(now / 1000)
-local lease_field = fmt(h[H.seq]) .. ':' .. B.lease
-local token, lease_ms = string.match(redis.call('HGET', K.body, lease_field) or '', '^(%S+) (%d+)$')
-if effective_status(h, now_ms) ~= 'streaming' or token ~= ARGV[4] then
+if effective_status(h, now_ms) ~= 'streaming' or h[H.lease] ~= ARGV[4] then
   return { R.leaseConflict }
 end
-apply_changes(h, read_changes(5))
-h[H.leaseUntil] = now_ms + tonumber(lease_ms)
+local body = apply_changes(member, h, read_changes(5))
+h[H.leaseUntil] = now_ms + h[H.leaseMs]
 h[H.version] = h[H.version] + 1
 h[H.updatedAt] = now_ms
-member = replace_head(member, h)
+member = replace_member(member, h, body)
 touch(now, tonumber(ARGV[2]))
-return { R.ok, now_ms, read_messages({ member })[1] }
+return { R.ok, now_ms, member }

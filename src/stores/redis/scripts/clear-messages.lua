@@ -5,6 +5,6 @@
 -- Returns { R.ok, deleted } or { R.sessionNotFound }.
 if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
 local deleted = redis.call('ZCARD', K.log)
-redis.call('DEL', K.log, K.body, K.mids, K.calls)
+redis.call('DEL', K.log, K.mids, K.calls)
 touch(now_us(), tonumber(ARGV[2]))
 return { R.ok, deleted }

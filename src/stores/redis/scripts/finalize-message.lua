@@ -15,21 +15,19 @@ local now = now_us()
 local now_ms = math.floor(now / 1000)
 local current = effective_status(h, now_ms)
 if current == ARGV[5] and h[H.status] ~= 'streaming' then
-  return { R.ok, now_ms, read_messages({ member })[1] }
+  return { R.ok, now_ms, member }
 end
 -- A draft whose lease ran out reads as aborted: only 'aborted' may still finalize it.
 if current ~= 'streaming' and not (current == 'aborted' and ARGV[5] == 'aborted') then
   return { R.notADraft }
 end
-local lease_field = fmt(h[H.seq]) .. ':' .. B.lease
-local token = string.match(redis.call('HGET', K.body, lease_field) or '', '^(%S+)')
-if ARGV[4] ~= '' and token ~= ARGV[4] then return { R.leaseConflict } end
-apply_changes(h, read_changes(6))
+if ARGV[4] ~= '' and h[H.lease] ~= ARGV[4] then return { R.leaseConflict } end
+local body = apply_changes(member, h, read_changes(6))
 h[H.status] = ARGV[5]
 h[H.leaseUntil] = 0
+h[H.lease] = ''
 h[H.version] = h[H.version] + 1
 h[H.updatedAt] = now_ms
-redis.call('HDEL', K.body, lease_field)
-member = replace_head(member, h)
+member = replace_member(member, h, body)
 touch(now, tonumber(ARGV[2]))
-return { R.ok, now_ms, read_messages({ member })[1] }
+return { R.ok, now_ms, member }

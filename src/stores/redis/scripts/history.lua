@@ -80,14 +80,14 @@ if not windowed then
     while #out < limit do
       local member = next_member()
       if not member then break end
-      if kept(decode_head(member)) then out[#out + 1] = member end
+      if kept(scan_head(member)) then out[#out + 1] = member end
     end
   end
   if reverse then
     local n = #out
     for i = 1, math.floor(n / 2) do out[i], out[n - i + 1] = out[n - i + 1], out[i] end
   end
-  return { R.ok, now_ms, read_messages(out) }
+  return { R.ok, now_ms, out }
 end
 
 -- A result's call exists when a kept message at or before it opens that call id (the earliest
@@ -99,7 +99,7 @@ local function call_seq(id)
   local seq = tonumber(redis.call('HGET', K.calls, id))
   if seq and wanted then
     local member = head_at(seq)
-    if not member or not kept(decode_head(member)) then seq = nil end
+    if not member or not kept(scan_head(member)) then seq = nil end
   end
   call_seq_cache[id] = seq or false
   return seq or false
@@ -112,7 +112,7 @@ if pin then
   while true do
     local member = next_member()
     if not member then break end
-    local h = decode_head(member)
+    local h = scan_head(member)
     if kept(h) then
       if h[H.role] ~= 'system' then break end
       pinned[#pinned + 1] = member
@@ -138,7 +138,7 @@ local function pull()
     if #W > 0 and W[#W].before == nil then W[#W].before = false end
     return
   end
-  local h = decode_head(member)
+  local h = scan_head(member)
   if not kept(h) then return end
   if #W > 0 and W[#W].before == nil then W[#W].before = h[H.kind] end
   local lowest, orphan = math.huge, false
@@ -201,4 +201,4 @@ end
 local out = {}
 for _, member in ipairs(pinned) do out[#out + 1] = member end
 for j = take, 1, -1 do out[#out + 1] = W[j].member end
-return { R.ok, now_ms, read_messages(out) }
+return { R.ok, now_ms, out }

@@ -8,7 +8,7 @@ local now = now_us()
 local now_ms = math.floor(now / 1000)
 local member = redis.call('ZRANGE', K.log, '+inf', '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, 1)[1]
 if not member then return { R.ok, now_ms, false } end
-local message = read_messages({ member })[1]
+local message = member
 remove_message(member)
 touch(now, tonumber(ARGV[2]))
 return { R.ok, now_ms, message }

@@ -1,5 +1,5 @@
 import type { Message } from '../../../contract/types.js';
-import { messageFromReply, type MessageReply } from '../message-codec.js';
+import { oneMessageFromReply } from '../message-codec.js';
 import type { ScriptCall, WriteSettings } from '../script-call.js';
 import { expectOk } from '../script-results.js';
 
@@ -10,9 +10,9 @@ export function popMessageCall(settings: WriteSettings): ScriptCall<Message | nu
     keys: settings.keys,
     args: [settings.sessionId, String(settings.ttlMs)],
     decode(reply) {
-      const [code, nowMs, item] = reply as [number, number, MessageReply | null];
+      const [code, nowMs, item] = reply as [number, number, unknown];
       expectOk(code);
-      return item ? messageFromReply(item, nowMs) : null;
+      return item ? oneMessageFromReply(item, nowMs) : null;
     },
   };
 }

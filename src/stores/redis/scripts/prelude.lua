@@ -1,13 +1,16 @@
 -- prelude: helpers shared by the session scripts of the redis store; scripts.ts prepends it to
--- each of them, after the tables generated from the TS side (F session fields, B body fields,
--- H head positions, HEAD_KIND head encodings, K the session keys by name, R result codes,
--- MSG_ARGS values per new message). Not a script of its own.
--- Layout of a session (see layout.ts): K.meta the session hash; K.log a sorted set of message
--- heads scored by seq (gaps allowed: seqs are never reused); K.body the opaque JSON parts of each
--- message under '<seq>:<B field>', spliced into replies and never decoded, so `data` stays byte for
--- byte what the caller gave; K.mids messageId -> '<seq> <fingerprint>' (idempotency);
--- K.calls tool call id -> seq of the message that opens it; K.ops operation id -> '<body hash>
--- <seq,seq,...>' (transactions); K.sessions and K.counts the user's index and counts.
+-- each of them, after the tables generated from the TS side (F session fields, BODY_LETTERS the
+-- body parts' member names, H head positions, HEAD_KIND head encodings, K the session keys by
+-- name, SESSION_WORDS their key words, R result codes, MSG_ARGS and CHANGE_ARGS values per new
+-- message and per change). Not a script of its own.
+-- Layout of a session (see layout.ts): K.meta the session hash; K.log the messages, scored by
+-- seq (gaps allowed: seqs are never reused), each a member `[<head>,{<body>}]` whose head holds
+-- the scripts' own values and the body's byte offset, and whose body (JSON members of the
+-- message's non-default parts) is never decoded: spliced by the byte lengths the head keeps, so
+-- `data` stays byte for byte what the caller gave; K.mids messageId -> '<seq> <fingerprint>'
+-- (idempotency); K.calls tool call id -> seq of the first message opening it; K.ops operation
+-- id -> '<body hash> <seq,seq,...>' (transactions); K.sessions and K.counts the user's index and
+-- counts.
 
 local function now_us()
   local t = redis.call('TIME')
@@ -18,35 +21,76 @@ local function fmt(n)
   return string.format('%.0f', n)
 end
 
-local function encode_ids(ids)
-  local out = {}
-  for i, id in ipairs(ids) do out[i] = cjson.encode(id) end
-  return '[' .. table.concat(out, ',') .. ']'
-end
-
 -- Heads hold only the scripts' own values, so cjson may decode them; they are encoded here
 -- (numbers with %.0f: cjson would round them to 14 digits).
-local function encode_head(h)
+local function encode_list(kind, list)
   local out = {}
-  for i, kind in ipairs(HEAD_KIND) do
-    local v = h[i]
-    if kind == 'n' then
-      out[i] = fmt(v)
-    elseif kind == 's' then
-      out[i] = cjson.encode(v)
-    else
-      out[i] = encode_ids(v)
-    end
+  for i, v in ipairs(list) do
+    if kind == 'nl' then out[i] = fmt(v) else out[i] = cjson.encode(v) end
   end
   return '[' .. table.concat(out, ',') .. ']'
 end
 
+-- A member from a head (a decoded table) and a body's members: the head from createdAt on is
+-- encoded here, and the body's offset computed (see layout.ts).
+local function encode_member(h, body)
+  local out = {}
+  for i = H.createdAt, #HEAD_KIND do
+    local kind, v = HEAD_KIND[i], h[i]
+    if kind == 'n' then
+      out[#out + 1] = fmt(v)
+    elseif kind == 's' then
+      out[#out + 1] = cjson.encode(v)
+    else
+      out[#out + 1] = encode_list(kind, v)
+    end
+  end
+  local seq = fmt(h[H.seq])
+  local tail = table.concat(out, ',')
+  local at = #seq + #tail + 15
+  return '[' .. seq .. ',"' .. string.format('%08d', at) .. '",' .. tail .. ',{' .. body .. '}]'
+end
+
+local function body_at(member)
+  return tonumber(string.match(member, '^%[%d+,"(%d+)"'))
+end
+
+-- The head of a member as a table (H positions); the body is not decoded.
 local function decode_head(member)
-  return cjson.decode(member)
+  return cjson.decode(string.sub(member, 1, body_at(member) - 2) .. ']')
+end
+
+-- The body's members as stored (between the braces).
+local function body_of(member)
+  return string.sub(member, body_at(member) + 1, -3)
+end
+
+-- The head values a window needs (seq, status, lease expiry, role, kind, token count, the call
+-- ids answered), at the H positions, read with one pattern: every value before the id lists is
+-- a number or a name without quotes (ids match ID_PATTERN), so only a message with call ids
+-- costs a decode, of its lists alone.
+local SCAN_PATTERN = '^%[(%d+),"%d+",%d+,%d+,%d+,"(%a+)",(%d+),"[^"]*",%d+,"[^"]*","(%a+)",' ..
+  '"([%a-]+)",(%d+),()'
+local NO_IDS = {}
+local function scan_head(member)
+  local seq, status, lease_until, role, kind, tokens, lists = string.match(member, SCAN_PATTERN)
+  local h = { tonumber(seq) }
+  h[H.status] = status
+  h[H.leaseUntil] = tonumber(lease_until)
+  h[H.role] = role
+  h[H.kind] = kind
+  h[H.tokenCount] = tonumber(tokens)
+  if string.sub(member, lists, lists + 5) == '[],[],' then
+    h[H.toolResultIds] = NO_IDS
+  else
+    local at = body_at(member)
+    h[H.toolResultIds] = cjson.decode('[' .. string.sub(member, lists, at - 2) .. ']')[2]
+  end
+  return h
 end
 
 local function head_seq(member)
-  return tonumber(string.match(member, '^%[(%d+),'))
+  return string.match(member, '^%[(%d+),')
 end
 
 -- A draft whose lease ran out reads as aborted (now in ms).
@@ -61,28 +105,6 @@ local function head_at(seq)
   return redis.call('ZRANGE', K.log, seq, seq, 'BYSCORE')[1]
 end
 
-local BODY_ORDER = { B.content, B.metadata, B.data, B.usage, B.format }
-
--- Replies for heads (members of K.log): per message { head, content, metadata, data, usage,
--- format }, the body parts as stored (false for a default), in one HMGET.
-local function read_messages(heads)
-  if #heads == 0 then return {} end
-  local fields = {}
-  for _, member in ipairs(heads) do
-    local seq = fmt(head_seq(member))
-    for _, f in ipairs(BODY_ORDER) do fields[#fields + 1] = seq .. ':' .. f end
-  end
-  local values = redis.call('HMGET', K.body, unpack(fields))
-  local out = {}
-  local n = #BODY_ORDER
-  for i, member in ipairs(heads) do
-    local m = { member }
-    for j = 1, n do m[j + 1] = values[(i - 1) * n + j] end
-    out[i] = m
-  end
-  return out
-end
-
 local function seq_of_id(id)
   local stored = redis.call('HGET', K.mids, id)
   if not stored then return nil, nil end
@@ -92,25 +114,8 @@ end
 
 -- A new message from ARGV[i..i+MSG_ARGS-1], in layout.ts's MESSAGE_ARG_ORDER.
 local function new_message(i)
-  return {
-    id = ARGV[i], fp = ARGV[i + 1], role = ARGV[i + 2], kind = ARGV[i + 3],
-    status = ARGV[i + 4], tokens = tonumber(ARGV[i + 5]),
-    calls = cjson.decode(ARGV[i + 6]), results = cjson.decode(ARGV[i + 7]),
-    body = { ARGV[i + 8], ARGV[i + 9], ARGV[i + 10], ARGV[i + 11], ARGV[i + 12] },
-  }
-end
-
-local function write_body(seq, parts)
-  local s = fmt(seq)
-  for j, f in ipairs(BODY_ORDER) do
-    if parts[j] == nil then
-      -- not given: keep
-    elseif parts[j] == '' then
-      redis.call('HDEL', K.body, s .. ':' .. f)
-    else
-      redis.call('HSET', K.body, s .. ':' .. f, parts[j])
-    end
-  end
+  return { id = ARGV[i], fp = ARGV[i + 1], status = ARGV[i + 2], calls = ARGV[i + 3],
+    tail = ARGV[i + 4], body = ARGV[i + 5] }
 end
 
 local function link_calls(seq, calls)
@@ -119,38 +124,37 @@ end
 
 local function unlink_calls(seq, calls)
   for _, id in ipairs(calls) do
-    if tonumber(redis.call('HGET', K.calls, id)) == seq then redis.call('HDEL', K.calls, id) end
+    if redis.call('HGET', K.calls, id) == seq then redis.call('HDEL', K.calls, id) end
   end
 end
 
--- Stores a new message under the next seq; returns its head (the K.log member).
-local function insert_message(m, now_ms, lease_until)
-  local seq = tonumber(redis.call('HINCRBY', K.meta, F.lastSeq, 1))
-  local h = { seq, m.id, now_ms, now_ms, 1, m.status, lease_until or 0, m.role, m.kind, m.tokens,
-    m.calls, m.results }
-  local member = encode_head(h)
+-- Stores a new message under the next seq; returns its member. A draft has a lease token,
+-- its expiry and how long each checkpoint extends it.
+local function insert_message(m, now_ms, lease, lease_until, lease_ms)
+  local seq = fmt(redis.call('HINCRBY', K.meta, F.lastSeq, 1))
+  local tail = fmt(now_ms) .. ',' .. fmt(now_ms) .. ',1,' .. cjson.encode(m.status) .. ',' ..
+    fmt(lease_until or 0) .. ',' .. cjson.encode(lease or '') .. ',' .. fmt(lease_ms or 0) .. ',' ..
+    m.tail
+  local at = #seq + #tail + 15
+  local member = '[' .. seq .. ',"' .. string.format('%08d', at) .. '",' .. tail .. ',{' ..
+    m.body .. '}]'
   redis.call('ZADD', K.log, seq, member)
-  write_body(seq, m.body)
-  redis.call('HSET', K.mids, m.id, fmt(seq) .. ' ' .. m.fp)
-  link_calls(seq, m.calls)
+  redis.call('HSET', K.mids, m.id, seq .. ' ' .. m.fp)
+  if m.calls ~= '[]' then link_calls(seq, cjson.decode(m.calls)) end
   return member
 end
 
--- Removes one message (its head, body, id and call links); its seq is not reused.
+-- Removes one message (its member, id and call links); its seq is not reused.
 local function remove_message(member)
   local h = decode_head(member)
-  local seq = h[H.seq]
-  local s = fmt(seq)
   redis.call('ZREM', K.log, member)
-  redis.call('HDEL', K.body, s .. ':' .. B.content, s .. ':' .. B.metadata, s .. ':' .. B.data,
-    s .. ':' .. B.usage, s .. ':' .. B.format, s .. ':' .. B.lease)
   redis.call('HDEL', K.mids, h[H.messageId])
-  unlink_calls(seq, h[H.toolCallIds])
+  unlink_calls(fmt(h[H.seq]), h[H.toolCallIds])
 end
 
--- Replaces a message's head (same seq).
-local function replace_head(old_member, h)
-  local member = encode_head(h)
+-- Replaces a message's member (same seq) by its changed head and the given body.
+local function replace_member(old_member, h, body)
+  local member = encode_member(h, body)
   redis.call('ZREM', K.log, old_member)
   redis.call('ZADD', K.log, h[H.seq], member)
   return member
@@ -169,7 +173,7 @@ local DAY_MS = 86400000
 
 -- Creates the session hash (a new session, or one that expired: nothing is left over).
 local function start_session(now)
-  redis.call('DEL', K.log, K.body, K.mids, K.calls, K.ops)
+  redis.call('DEL', K.log, K.mids, K.calls, K.ops)
   redis.call('HSET', K.meta, F.createdAt, fmt(now), F.metadata, '{}', F.agentId, '',
     F.title, 'null', F.lastSeq, '0', F.messageCount, '0')
 end
@@ -177,7 +181,7 @@ end
 -- Slides every TTL (a write). The index and counts outlive the sessions they name by a day, so
 -- cleanup can still count what expired (the sessions themselves vanish at their TTL).
 local function slide(ttl)
-  local session = { K.meta, K.log, K.body, K.mids, K.calls, K.ops }
+  local session = { K.meta, K.log, K.mids, K.calls, K.ops }
   for _, key in ipairs(session) do
     if ttl <= 0 then redis.call('PERSIST', key) else redis.call('PEXPIRE', key, ttl) end
   end
@@ -207,20 +211,58 @@ local function read_changes(i)
     return string.sub(a, 2)
   end
   return { kind = v(0), tokens = v(1), calls = v(2), results = v(3),
-    body = { v(4), v(5), v(6), v(7), v(8) } }
+    parts = { v(4), v(5), v(6), v(7), v(8) } }
 end
 
--- Applies a change to a head (a decoded table, changed in place) and the body.
-local function apply_changes(h, c)
+-- The body's parts as JSON texts ('' for a default one), cut by the head's byte lengths.
+local function split_body(body, lengths)
+  local parts, pos = {}, 1
+  for j, length in ipairs(lengths) do
+    if length > 0 then
+      pos = pos + 4 -- '"x":'
+      parts[j] = string.sub(body, pos, pos + length - 1)
+      pos = pos + length + 1 -- and the comma
+    else
+      parts[j] = ''
+    end
+  end
+  return parts
+end
+
+local function join_body(parts)
+  local members = {}
+  for j, letter in ipairs(BODY_LETTERS) do
+    if parts[j] ~= '' then members[#members + 1] = '"' .. letter .. '":' .. parts[j] end
+  end
+  return table.concat(members, ',')
+end
+
+-- Applies a change to a message: changes its head (a decoded table) in place and returns the
+-- new body's members.
+local function apply_changes(member, h, c)
+  local seq = fmt(h[H.seq])
   if c.kind then h[H.kind] = c.kind end
   if c.tokens then h[H.tokenCount] = tonumber(c.tokens) end
   if c.calls then
-    unlink_calls(h[H.seq], h[H.toolCallIds])
+    unlink_calls(seq, h[H.toolCallIds])
     h[H.toolCallIds] = cjson.decode(c.calls)
-    link_calls(h[H.seq], h[H.toolCallIds])
+    link_calls(seq, h[H.toolCallIds])
   end
   if c.results then h[H.toolResultIds] = cjson.decode(c.results) end
-  write_body(h[H.seq], c.body)
+  local body = body_of(member)
+  local changed = false
+  for j = 1, #BODY_LETTERS do
+    if c.parts[j] then changed = true end
+  end
+  if not changed then return body end
+  local parts = split_body(body, h[H.partLengths])
+  local lengths = {}
+  for j = 1, #BODY_LETTERS do
+    if c.parts[j] then parts[j] = c.parts[j] end
+    lengths[j] = #parts[j]
+  end
+  h[H.partLengths] = lengths
+  return join_body(parts)
 end
 
 -- The stored message with this id: its head member and decoded head, or nil.

@@ -26,7 +26,7 @@ if not fresh then
       local member = head_at(seq)
       if member then heads[#heads + 1] = member end
     end
-    return { R.ok, now_ms, read_messages(heads), 1 }
+    return { R.ok, now_ms, heads, 1 }
   end
 end
 
@@ -65,7 +65,7 @@ for i, step in ipairs(plan) do
   if step.m then heads[i] = insert_message(step.m, now_ms) else heads[i] = head_at(step.seq) end
   seqs[i] = fmt(head_seq(heads[i]))
 end
-local messages = read_messages(heads)
+local messages = heads
 redis.call('HSET', K.ops, ARGV[5], ARGV[6] .. ' ' .. table.concat(seqs, ','))
 trim(tonumber(ARGV[3]))
 if ARGV[4] ~= '' then redis.call('HSET', K.meta, F.agentId, ARGV[4]) end

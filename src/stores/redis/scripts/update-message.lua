@@ -11,16 +11,16 @@ if not member then return { R.messageNotFound } end
 if ARGV[4] ~= '' and h[H.version] ~= tonumber(ARGV[4]) then return { R.versionConflict } end
 local now = now_us()
 local now_ms = math.floor(now / 1000)
-apply_changes(h, read_changes(6))
+local body = apply_changes(member, h, read_changes(6))
 if ARGV[5] ~= '' then
   h[H.status] = ARGV[5]
   if ARGV[5] ~= 'streaming' then
     h[H.leaseUntil] = 0
-    redis.call('HDEL', K.body, fmt(h[H.seq]) .. ':' .. B.lease)
+    h[H.lease] = ''
   end
 end
 h[H.version] = h[H.version] + 1
 h[H.updatedAt] = now_ms
-member = replace_head(member, h)
+member = replace_member(member, h, body)
 touch(now, tonumber(ARGV[2]))
-return { R.ok, now_ms, read_messages({ member })[1] }
+return { R.ok, now_ms, member }
