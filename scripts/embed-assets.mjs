@@ -48,6 +48,11 @@ const ASSETS = [
     name: 'MIGRATE_REDIS_SCRIPTS',
   },
   { dir: 'src/service/auth/sql', out: 'src/service/auth/sql.generated.ts', name: 'AUTH_QUERIES' },
+  {
+    dir: 'src/service/auth/migrations',
+    out: 'src/service/auth/migrations.generated.ts',
+    name: 'SERVICE_MIGRATION_FILES',
+  },
   { dir: 'src/bench/sql', out: 'src/bench/sql.generated.ts', name: 'BENCH_SQL' },
 ];
 

@@ -5,6 +5,8 @@ import type { ConversationStore } from './contract/store.js';
 import { InputValidator } from './contract/validation.js';
 import { StoreFacade } from './facade/store-facade.js';
 import { resolveStoreOptions, type ResolvedStoreOptions, type StoreOptions } from './options.js';
+import { openSqlDriver } from './stores/sql/open-sql-driver.js';
+import type { SqlDriver } from './stores/sql/sql-driver.js';
 
 /**
  * Opens a store. The URL picks it: `postgres://` (PostgreSQL), `pglite://` (embedded, the default
@@ -15,7 +17,24 @@ import { resolveStoreOptions, type ResolvedStoreOptions, type StoreOptions } fro
  */
 export async function createStore(options: StoreOptions = {}): Promise<ConversationStore> {
   const resolved = resolveStoreOptions(options);
-  const backend = await openBackend(resolved);
+  return facade(await openBackend(resolved), resolved);
+}
+
+/**
+ * A SQL store (postgres, pglite, or the hybrid with `cache`) on a driver opened by the caller,
+ * who shares it (the service's auth does): the store closes it, so pass a borrowedDriver() to
+ * keep it open. Not part of the public API.
+ */
+export async function createStoreOnDriver(
+  driver: SqlDriver,
+  options: StoreOptions,
+): Promise<ConversationStore> {
+  const resolved = resolveStoreOptions(options);
+  checkHybridUrl(resolved);
+  return facade(await openSqlBackend(driver, resolved), resolved);
+}
+
+function facade(backend: StoreBackend, resolved: ResolvedStoreOptions): ConversationStore {
   return new StoreFacade(backend, new InputValidator(resolved.limits, uuidv7));
 }
 
@@ -27,17 +46,41 @@ async function openBackend(resolved: ResolvedStoreOptions): Promise<StoreBackend
     const { openRedisStore } = await import('./stores/redis/index.js');
     return openRedisStore(resolved);
   }
-  if (resolved.cache) {
-    if (!/^postgres(ql)?:\/\//.test(resolved.url)) {
-      throw ValidationError.field('cache', 'needs a postgres:// url (the hybrid store)');
-    }
-    const { openHybridStore } = await import('./stores/hybrid/index.js');
-    return openHybridStore(resolved);
+  checkHybridUrl(resolved);
+  let driver: SqlDriver;
+  if (resolved.pglite && !resolved.cache) {
+    const { pgliteDriver } = await import('./stores/pglite/pglite-driver.js');
+    driver = pgliteDriver(resolved.pglite, false);
+  } else {
+    driver = await openSqlDriver(resolved.url, resolved);
   }
-  if (resolved.pglite || resolved.url.startsWith('pglite://')) {
+  try {
+    return await openSqlBackend(driver, resolved);
+  } catch (error) {
+    // Refused before the store took the driver over (a bad cache setting): close it here.
+    await driver.close().catch(() => {});
+    throw error;
+  }
+}
+
+function checkHybridUrl(resolved: ResolvedStoreOptions): void {
+  if (resolved.cache && !/^postgres(ql)?:\/\//.test(resolved.url)) {
+    throw ValidationError.field('cache', 'needs a postgres:// url (the hybrid store)');
+  }
+}
+
+async function openSqlBackend(
+  driver: SqlDriver,
+  resolved: ResolvedStoreOptions,
+): Promise<StoreBackend> {
+  if (resolved.cache) {
+    const { openHybridStore } = await import('./stores/hybrid/index.js');
+    return openHybridStore(resolved, undefined, driver);
+  }
+  if (driver.kind === 'pglite') {
     const { openPgliteStore } = await import('./stores/pglite/index.js');
-    return openPgliteStore(resolved);
+    return openPgliteStore(driver, resolved);
   }
   const { openPostgresStore } = await import('./stores/postgres/index.js');
-  return openPostgresStore(resolved);
+  return openPostgresStore(driver, resolved);
 }

@@ -2,7 +2,8 @@ import { ConvstoreError, ERROR_STATUS } from '../contract/errors.js';
 
 /**
  * Exit codes. Typed errors map through ERROR_STATUS (the one table shared with the HTTP service):
- * 2 invalid input, 3 not found, 4 conflict, 5 unavailable, 6 busy, 7 schema mismatch, 1 internal.
+ * 2 invalid input, 3 not found, 4 conflict, 5 unavailable (or locked), 6 busy, 7 schema mismatch,
+ * 1 internal.
  * The codes below are the CLI's own, for outcomes that are not a store error.
  */
 export const EXIT = {

@@ -54,8 +54,9 @@ function buildProgram(context: CommandContext): Command {
     .addHelpText(
       'after',
       '\nExit codes: 0 ok, 1 internal, 2 invalid input or usage, 3 not found, 4 conflict,\n' +
-        '5 unavailable, 6 busy (another runner holds the lock), 7 schema mismatch,\n' +
-        '8 verification found differences, 9 some source keys were unreadable, 130 interrupted.\n',
+        '5 unavailable (or a PGlite directory in use), 6 busy (another runner holds the lock),\n' +
+        '7 schema mismatch, 8 verification found differences, 9 some source keys were unreadable,\n' +
+        '130 interrupted.\n',
     );
   for (const command of [
     serveCommand(context),

@@ -69,7 +69,7 @@ export const CONFIG_FIELDS = [
     'poolSize',
     'DATABASE_POOL_SIZE',
     '4',
-    'PostgreSQL connections of the store',
+    "PostgreSQL connections, shared by the store and the service's auth",
     count(1, 1000),
   ),
   field('migrate', 'CONVSTORE_MIGRATE', 'true', 'apply pending schema migrations at start', bool()),

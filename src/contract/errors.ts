@@ -24,6 +24,7 @@ export type ErrorCode =
   | 'lease_conflict'
   | 'operation_conflict'
   | 'unsupported'
+  | 'locked'
   | 'internal';
 
 export interface FieldIssue {
@@ -97,6 +98,19 @@ export class UnsupportedError extends ConvstoreError {
   readonly code = 'unsupported';
 }
 
+/** The PGlite data directory is open in another process (`pid`); nothing was read or written. */
+export class DataDirLockedError extends ConvstoreError {
+  readonly code = 'locked';
+  readonly dir: string;
+  readonly pid: number | null;
+
+  constructor(message: string, holder: { dir: string; pid: number | null }) {
+    super(message);
+    this.dir = holder.dir;
+    this.pid = holder.pid;
+  }
+}
+
 /** A bug or an unexpected server answer; `cause` holds the original error. */
 export class InternalError extends ConvstoreError {
   readonly code = 'internal';
@@ -115,5 +129,6 @@ export const ERROR_STATUS: Record<ErrorCode, { http: number; exit: number }> = {
   lease_conflict: { http: 409, exit: 4 },
   operation_conflict: { http: 409, exit: 4 },
   unsupported: { http: 501, exit: 10 },
+  locked: { http: 503, exit: 5 },
   internal: { http: 500, exit: 1 },
 };

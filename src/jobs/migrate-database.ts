@@ -1,13 +1,26 @@
 import { SchemaMismatchError } from '../contract/errors.js';
-import { migrate, schemaStatus, type Migration } from '../stores/sql/migrator.js';
+import {
+  migrate,
+  schemaStatus,
+  STORE_MIGRATIONS,
+  type Migration,
+  type MigrationSeries,
+} from '../stores/sql/migrator.js';
+import type { SqlDriver } from '../stores/sql/sql-driver.js';
 import { toStoreError } from '../stores/sql/sql-errors.js';
-import { openDatabase } from './open-database.js';
+import { openSqlDriver } from '../stores/sql/open-sql-driver.js';
 
 export interface DatabaseTarget {
   /** `postgres://...` or `pglite://<dir>`. */
   url: string;
   /** Schema that holds convstore's tables. */
   schema: string;
+  /**
+   * Also the HTTP service's own tables (API keys, admin token): their own series, recorded in
+   * `service_migrations`, after the store's. The service applies it at start unless
+   * CONVSTORE_MIGRATE=false. Default false.
+   */
+  service?: boolean;
 }
 
 export interface MigrateDatabaseOptions extends DatabaseTarget {
@@ -29,6 +42,8 @@ export interface MigrationPlan {
   to: number;
   /** Applied (or, on a dry run, pending) migrations in order. */
   steps: MigrationStep[];
+  /** With `service`: the same for the service's series. */
+  service?: Omit<MigrationPlan, 'service'>;
 }
 
 export interface DatabaseStatus {
@@ -37,6 +52,8 @@ export interface DatabaseStatus {
   latest: number;
   pending: MigrationStep[];
   upToDate: boolean;
+  /** With `service`: the same for the service's series. */
+  service?: Omit<DatabaseStatus, 'service'>;
 }
 
 /**
@@ -46,31 +63,57 @@ export interface DatabaseStatus {
  */
 export async function migrateDatabase(options: MigrateDatabaseOptions): Promise<MigrationPlan> {
   return withDatabase(options.url, async (driver) => {
-    const before = await schemaStatus(driver, options.schema);
-    refuseNewer(before.current, before.latest, options.schema);
-    const steps = options.dryRun ? before.pending : await migrate(driver, options.schema);
-    return {
-      schema: options.schema,
-      dryRun: options.dryRun ?? false,
-      from: before.current,
-      to: steps.length > 0 ? (steps.at(-1) as Migration).version : before.current,
-      steps: steps.map(toStep),
-    };
+    const plan = await migrateSeries(driver, options, STORE_MIGRATIONS);
+    if (!options.service) return plan;
+    return { ...plan, service: await migrateSeries(driver, options, await serviceSeries()) };
   });
 }
 
 /** What is applied and what is pending, read-only. */
 export async function databaseStatus(target: DatabaseTarget): Promise<DatabaseStatus> {
   return withDatabase(target.url, async (driver) => {
-    const status = await schemaStatus(driver, target.schema);
-    return {
-      schema: status.schema,
-      current: status.current,
-      latest: status.latest,
-      pending: status.pending.map(toStep),
-      upToDate: status.current === status.latest,
-    };
+    const status = await seriesStatus(driver, target.schema, STORE_MIGRATIONS);
+    if (!target.service) return status;
+    const service = await seriesStatus(driver, target.schema, await serviceSeries());
+    return { ...status, upToDate: status.upToDate && service.upToDate, service };
   });
+}
+
+async function migrateSeries(
+  driver: SqlDriver,
+  options: MigrateDatabaseOptions,
+  series: MigrationSeries,
+): Promise<MigrationPlan> {
+  const before = await schemaStatus(driver, options.schema, series);
+  refuseNewer(before.current, before.latest, options.schema);
+  const steps = options.dryRun ? before.pending : await migrate(driver, options.schema, series);
+  return {
+    schema: options.schema,
+    dryRun: options.dryRun ?? false,
+    from: before.current,
+    to: steps.length > 0 ? (steps.at(-1) as Migration).version : before.current,
+    steps: steps.map(toStep),
+  };
+}
+
+async function seriesStatus(
+  driver: SqlDriver,
+  schema: string,
+  series: MigrationSeries,
+): Promise<DatabaseStatus> {
+  const status = await schemaStatus(driver, schema, series);
+  return {
+    schema: status.schema,
+    current: status.current,
+    latest: status.latest,
+    pending: status.pending.map(toStep),
+    upToDate: status.current === status.latest,
+  };
+}
+
+/** The service's series, loaded only when asked for. */
+async function serviceSeries(): Promise<MigrationSeries> {
+  return (await import('../service/auth/service-migrations.js')).SERVICE_MIGRATIONS;
 }
 
 function refuseNewer(current: number, latest: number, schema: string): void {
@@ -86,13 +129,10 @@ function toStep(migration: Migration): MigrationStep {
   return { version: migration.version, name: migration.name };
 }
 
-async function withDatabase<T>(
-  url: string,
-  work: (driver: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
-): Promise<T> {
-  let driver: Awaited<ReturnType<typeof openDatabase>> | undefined;
+async function withDatabase<T>(url: string, work: (driver: SqlDriver) => Promise<T>): Promise<T> {
+  let driver: SqlDriver | undefined;
   try {
-    driver = await openDatabase(url, 1);
+    driver = await openSqlDriver(url, { poolSize: 1 });
     return await work(driver);
   } catch (error) {
     throw toStoreError(error);

@@ -62,7 +62,8 @@ async function serve(
   // later (port taken) must not swallow the only copy and lock the operator out.
   if (adminToken.created) announceAdminToken(adminToken.created, say);
   const metrics = new ServiceMetrics();
-  metrics.watchCache(backend.store);
+  const cacheCounters = backend.store.capabilities.cacheStats;
+  if (cacheCounters) metrics.watchCache({ cacheStats: cacheCounters });
   const store = instrumentStore(backend.store, metrics);
   const authenticator = new Authenticator(
     authStore,

@@ -96,7 +96,7 @@ describeService('sessions API', (backend) => {
     const key = await api.newUser('alice');
     const cases: Array<[unknown, string]> = [
       [{ session_id: 'has space' }, 'session_id'],
-      [{ session_id: 's', colour: 'red' }, 'colour'],
+      [{ session_id: 's', colour: 'red' }, 'body: has a field that is not one of: session_id'],
       [{ session_id: 's', metadata: [1, 2] }, 'metadata'],
       [{ session_id: 's', title: 42 }, 'title'],
     ];

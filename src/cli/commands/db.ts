@@ -1,6 +1,11 @@
 import { Command } from 'commander';
 import { ERROR_STATUS } from '../../contract/errors.js';
-import { databaseStatus, migrateDatabase } from '../../jobs/migrate-database.js';
+import {
+  databaseStatus,
+  migrateDatabase,
+  type DatabaseStatus,
+  type MigrationPlan,
+} from '../../jobs/migrate-database.js';
 import type { CommandContext } from '../command-context.js';
 import { runCommand } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
@@ -11,7 +16,13 @@ interface DbFlags {
   schema: string;
   json?: boolean;
   dryRun?: boolean;
+  service?: boolean;
 }
+
+const SERVICE_FLAG = [
+  '--service',
+  "also the HTTP service's tables (their own series), as the service applies at start",
+] as const;
 
 /** `convstore db migrate [--dry-run]` and `convstore db status`. */
 export function dbCommand(context: CommandContext): Command {
@@ -22,6 +33,7 @@ export function dbCommand(context: CommandContext): Command {
     .addOption(urlOption(context.env))
     .addOption(schemaOption())
     .option('--dry-run', 'print the plan; change nothing')
+    .option(...SERVICE_FLAG)
     .addOption(jsonOption())
     .action((flags: DbFlags) =>
       runCommand(context, flags.json, async (output) => {
@@ -29,16 +41,14 @@ export function dbCommand(context: CommandContext): Command {
           url: flags.url,
           schema: flags.schema,
           dryRun: flags.dryRun ?? false,
+          service: flags.service ?? false,
         });
-        const steps = plan.steps.map((step) => `  ${pad(step.version)} ${step.name}`);
-        const text =
-          plan.steps.length === 0
-            ? `schema "${plan.schema}" is up to date at migration ${plan.from}`
-            : [
-                `${plan.dryRun ? 'would apply' : 'applied'} ${plan.steps.length} migration(s) ` +
-                  `to schema "${plan.schema}" (${plan.from} -> ${plan.to}):`,
-                ...steps,
-              ].join('\n');
+        const text = [
+          planText(plan, 'migration'),
+          plan.service && planText(plan.service, 'service migration'),
+        ]
+          .filter(Boolean)
+          .join('\n');
         output.result(plan, text);
       }),
     );
@@ -47,18 +57,23 @@ export function dbCommand(context: CommandContext): Command {
     .description('show the applied and pending migrations; exit 7 when not up to date')
     .addOption(urlOption(context.env))
     .addOption(schemaOption())
+    .option(...SERVICE_FLAG)
     .addOption(jsonOption())
     .action((flags: DbFlags) =>
       runCommand(context, flags.json, async (output) => {
-        const status = await databaseStatus({ url: flags.url, schema: flags.schema });
-        const pending = status.pending.map((step) => `  pending ${pad(step.version)} ${step.name}`);
+        const status = await databaseStatus({
+          url: flags.url,
+          schema: flags.schema,
+          service: flags.service ?? false,
+        });
         output.result(
           status,
           [
-            `schema "${status.schema}": migration ${status.current} of ${status.latest}` +
-              (status.upToDate ? ' (up to date)' : ''),
-            ...pending,
-          ].join('\n'),
+            statusText(status, 'migration'),
+            status.service && statusText(status.service, 'service migration'),
+          ]
+            .filter(Boolean)
+            .join('\n'),
         );
         // A schema that is behind (or ahead of) this code would make the store refuse to open.
         return status.upToDate ? EXIT.ok : ERROR_STATUS.schema_mismatch.exit;
@@ -66,6 +81,27 @@ export function dbCommand(context: CommandContext): Command {
     );
 
   return db;
+}
+
+/** `migration` for the store's series, `service migration` for the service's. */
+function planText(plan: Omit<MigrationPlan, 'service'>, series: string): string {
+  if (plan.steps.length === 0) {
+    return `schema "${plan.schema}" is up to date at ${series} ${plan.from}`;
+  }
+  return [
+    `${plan.dryRun ? 'would apply' : 'applied'} ${plan.steps.length} ${series}(s) ` +
+      `to schema "${plan.schema}" (${plan.from} -> ${plan.to}):`,
+    ...plan.steps.map((step) => `  ${pad(step.version)} ${step.name}`),
+  ].join('\n');
+}
+
+function statusText(status: Omit<DatabaseStatus, 'service'>, series: string): string {
+  const upToDate = status.current === status.latest;
+  return [
+    `schema "${status.schema}": ${series} ${status.current} of ${status.latest}` +
+      (upToDate ? ' (up to date)' : ''),
+    ...status.pending.map((step) => `  pending ${pad(step.version)} ${step.name}`),
+  ].join('\n');
 }
 
 function pad(version: number): string {

@@ -2,7 +2,7 @@ import { UnavailableError } from '../../contract/errors.js';
 import { assertSchemaCurrent, migrate } from '../../stores/sql/migrator.js';
 import type { SqlDriver } from '../../stores/sql/sql-driver.js';
 import { toStoreError } from '../../stores/sql/sql-errors.js';
-import { openDatabase } from '../open-database.js';
+import { openSqlDriver } from '../../stores/sql/open-sql-driver.js';
 import { convstoreReader } from './convstore-reader.js';
 import { langChainReader } from './langchain-reader.js';
 import {
@@ -96,7 +96,7 @@ export async function migrateRedis(options: MigrateRedisOptions): Promise<Migrat
     const reader = sourceReader(resolved, redis);
     let writer: PostgresWriter | undefined;
     if (!resolved.dryRun || resolved.verify) {
-      driver = await openDatabase(resolved.to, 2);
+      driver = await openSqlDriver(resolved.to, { poolSize: 2 });
       if (resolved.dryRun) await assertSchemaCurrent(driver, resolved.schema);
       else await migrate(driver, resolved.schema);
       writer = new PostgresWriter(driver, resolved.schema);

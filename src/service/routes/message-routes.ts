@@ -25,7 +25,7 @@ export function registerMessageRoutes(
   app: FastifyInstance,
   { store, schemas }: RouteContext,
 ): void {
-  const errors = { 400: schemas.error, 401: schemas.error, 404: schemas.error };
+  const { errors } = schemas;
   const appended = {
     type: 'object',
     properties: {
@@ -47,7 +47,11 @@ export function registerMessageRoutes(
         tags: ['messages'],
         params: schemas.sessionParams,
         body: schemas.appendBody,
-        response: { 200: appended, 201: appended, ...errors },
+        response: {
+          200: { ...appended, description: 'a pure retry: every message_id was stored already' },
+          201: { ...appended, description: 'stored' },
+          ...errors(400, 401, 403, 413, 415, 429, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -88,7 +92,7 @@ export function registerMessageRoutes(
             properties: { messages: { type: 'array', items: schemas.message } },
             required: ['messages'],
           },
-          ...errors,
+          ...errors(400, 401, 403, 404, 429, 503),
         },
       },
     },

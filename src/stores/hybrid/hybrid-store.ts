@@ -1,5 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { ConflictError, UnavailableError } from '../../contract/errors.js';
+import {
+  ConflictError,
+  IdempotencyMismatchError,
+  UnavailableError,
+} from '../../contract/errors.js';
 import type { ConversationStore } from '../../contract/store.js';
 import type {
   BeginMessageResult,
@@ -359,6 +363,11 @@ export class HybridStore implements StoreBackend {
           messages: items!.map(messageFromItem),
           inserted: inserted!,
         };
+      }
+      if (code === -2) {
+        throw new IdempotencyMismatchError(
+          'a retried messageId carries other fields than the stored message; use a new messageId',
+        );
       }
       if (code === -1) {
         this.options.health.stats.refused++;

@@ -5,6 +5,7 @@ import { DEFAULT_KEY_PREFIX } from '../redis/keys.js';
 import { openRedisConnection, type RedisConnection } from '../redis/redis-connection.js';
 import { defineScripts } from '../redis/scripts.js';
 import { openSqlStore } from '../sql/open-sql-store.js';
+import type { SqlDriver } from '../sql/sql-driver.js';
 import { CacheHealth, type CacheLogger } from './cache-health.js';
 import { CacheKeys } from './cache-keys.js';
 import { FlushWriter } from './flush-writer.js';
@@ -24,14 +25,18 @@ import { resolveCacheSettings } from './cache-settings.js';
 export async function openHybridStore(
   options: ResolvedStoreOptions,
   log: CacheLogger = (message) => console.warn(message),
+  /** The PostgreSQL driver, opened by the caller (createStore); the store closes it. */
+  given?: SqlDriver,
 ): Promise<StoreBackend> {
   const settings = resolveCacheSettings(options);
   const keys = new CacheKeys(options.cache?.keyPrefix ?? DEFAULT_KEY_PREFIX);
-  const driver = await openPostgresDriver({
-    url: options.url,
-    poolSize: options.poolSize,
-    lockTimeoutMs: options.lockTimeoutMs,
-  });
+  const driver =
+    given ??
+    (await openPostgresDriver({
+      url: options.url,
+      poolSize: options.poolSize,
+      lockTimeoutMs: options.lockTimeoutMs,
+    }));
   const sql = await openSqlStore(driver, options, false);
   const connections: RedisConnection[] = [];
   try {

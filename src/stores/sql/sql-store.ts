@@ -1,6 +1,7 @@
 import {
   BusyError,
   ConflictError,
+  IdempotencyMismatchError,
   LeaseConflictError,
   NotFoundError,
 } from '../../contract/errors.js';
@@ -223,10 +224,10 @@ export class SqlStore implements StoreBackend {
 
   async beginMessage(input: ResolvedAppendInput): Promise<BeginMessageResult> {
     const draft = input.messages[0]!;
-    const { messages, inserted } = await this.append(input);
-    if (inserted === 0) {
-      throw new LeaseConflictError('a message with this messageId exists: begin a new draft');
-    }
+    const { messages, inserted } = await this.append(input).catch((error: unknown) => {
+      throw error instanceof IdempotencyMismatchError ? draftIdTaken() : error;
+    });
+    if (inserted === 0) throw draftIdTaken();
     return { message: messages[0]!, lease: draft.lease! };
   }
 
@@ -419,6 +420,10 @@ export class SqlStore implements StoreBackend {
 
 function sessionNotFound(): NotFoundError {
   return new NotFoundError('session not found');
+}
+
+function draftIdTaken(): LeaseConflictError {
+  return new LeaseConflictError('a message with this messageId exists: begin a new draft');
 }
 
 function cleanupBusy(): BusyError {

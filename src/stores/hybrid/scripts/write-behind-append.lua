@@ -12,7 +12,8 @@
 --   missing or expired there)   ARGV[9] that row's created_at (epoch us; '' with no token)
 --   ARGV[10..] pairs: messageId, body (JSON members role/content/metadata, without braces)
 -- Returns { 1, session hash flat, inserted, items }; { 0 } not cached or expired (load it, or
--- create its row, first); { -1 } the stream is full (PostgreSQL has been away too long).
+-- create its row, first); { -1 } the stream is full (PostgreSQL has been away too long);
+-- { -2 } a retried messageId carries other fields (nothing written).
 -- Incarnations: a session is only ever started here from a PostgreSQL row that exists (its
 -- created_at becomes field c, and every stream entry carries it), so the flusher writes an
 -- entry only into the row of the same incarnation and discards entries of a session deleted or
@@ -46,6 +47,19 @@ else
 end
 local window_first = last - redis.call('LLEN', KEYS[2]) + 1
 
+-- A retried messageId must carry the fields it was stored with (its fingerprint): otherwise
+-- nothing is written and the caller is told (idempotency_mismatch). Checked before any write.
+local function fingerprint(json)
+  return string.match(json, '"fingerprint":"([^"]*)"')
+end
+for i = 10, #ARGV, 2 do
+  local stored = redis.call('HGET', KEYS[3], ARGV[i])
+  if stored then
+    local had = fingerprint(redis.call('LINDEX', KEYS[2], tonumber(stored) - window_first) or '')
+    if had and had ~= fingerprint(ARGV[i + 1]) then return { -2 } end
+  end
+end
+
 local items, fresh_items = {}, {}
 local inserted = 0
 for i = 10, #ARGV, 2 do
@@ -74,6 +88,9 @@ end
 count = count + inserted
 local max = tonumber(ARGV[4])
 if max > 0 and count > max then count = max end
+
+-- A pure retry (every message stored) changes nothing: not the activity time, not the expiry.
+if inserted == 0 and not fresh then return { 1, redis.call('HGETALL', KEYS[1]), 0, items } end
 
 local ttl = tonumber(ARGV[3])
 local expires = ''

@@ -8,4 +8,5 @@ v->>'messageId', v->>'role', coalesce(v->>'content', ''),
        (v->'usage'->>'cachedInputTokens')::bigint, (v->'usage'->>'latencyMs')::bigint,
        v->'usage'->>'finishReason', (v->>'tokenCount')::integer, v->>'fingerprint',
        v->>'lease', (v->>'leaseMs')::integer,
-       now() + make_interval(secs => (v->>'leaseMs')::double precision / 1000)
+       now() + make_interval(secs => (v->>'leaseMs')::double precision / 1000),
+       coalesce(to_timestamp((v->>'createdAt')::double precision / 1000), now())
