@@ -24,6 +24,7 @@ export const SCRIPT_RESULT = {
   idempotencyMismatch: 7,
   sessionExists: 8,
   notADraft: 9,
+  draftIdTaken: 10,
 } as const;
 
 export type ScriptResult = (typeof SCRIPT_RESULT)[keyof typeof SCRIPT_RESULT];
@@ -41,6 +42,8 @@ export function scriptError(code: number): ConvstoreError {
       return new LeaseConflictError('the draft is not leased to this caller; nothing changed');
     case SCRIPT_RESULT.notADraft:
       return new LeaseConflictError('the message is final already; nothing changed');
+    case SCRIPT_RESULT.draftIdTaken:
+      return new LeaseConflictError('a message with this messageId exists: begin a new draft');
     case SCRIPT_RESULT.operationConflict:
       return new OperationConflictError(
         'this operation id was applied with another body; nothing changed',
