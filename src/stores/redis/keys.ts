@@ -1,5 +1,5 @@
 import { ValidationError } from '../../contract/errors.js';
-import { SESSION_WORDS } from './layout.js';
+import { LEGACY_SESSION_WORDS, SESSION_WORDS } from './layout.js';
 
 /**
  * Where the redis store keeps things. Every key of one user carries the user's hash tag
@@ -18,8 +18,9 @@ import { SESSION_WORDS } from './layout.js';
  *   <prefix>cleanup-lock              string: the token of the running cleanup
  *
  * Before structured messages a session kept its messages in a list `msgs:<session>` (index =
- * seq - first) with `ids:<session>` (messageId -> seq); the hybrid cache still keeps that shape
- * (session()), and migrate-redis reads both.
+ * seq - first) with `ids:<session>` (messageId -> seq): the scripts move such a session into the
+ * log when they first touch it; the hybrid cache still keeps that shape (session()), and
+ * migrate-redis reads both.
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {
@@ -43,6 +44,7 @@ export class RedisKeys {
       ...SESSION_WORDS.map((word) => `${base}${word}:${sessionId}`),
       `${base}sessions`,
       `${base}counts`,
+      ...LEGACY_SESSION_WORDS.map((word) => `${base}${word}:${sessionId}`),
     ];
   }
 

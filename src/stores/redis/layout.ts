@@ -67,10 +67,21 @@ export type MemberTuple = [
  * `<base><word>:<session>` for each word of SESSION_WORDS, then the user's index and counts.
  */
 export const SESSION_WORDS = ['meta', 'log', 'mids', 'calls', 'ops'] as const;
-export const SESSION_KEYS = [...SESSION_WORDS, 'sessions', 'counts'] as const;
 
-/** Words of the list layout a session of an older store may still have (erased with it). */
-export const LEGACY_SESSION_WORDS = ['msgs', 'ids', 'body'] as const;
+/**
+ * The list layout's keys of a session an older redis store wrote (`msgs:` a list of items,
+ * `ids:` messageId -> seq): the scripts move such a session into the log the first time they
+ * touch it (see upgrade in prelude.lua), so an upgrade hides nothing.
+ */
+export const LEGACY_SESSION_WORDS = ['msgs', 'ids'] as const;
+
+export const SESSION_KEYS = [
+  ...SESSION_WORDS,
+  'sessions',
+  'counts',
+  'legacyList',
+  'legacyIds',
+] as const;
 
 /**
  * How a new message travels as ARGV, MESSAGE_ARGS values each, in this order (the scripts read

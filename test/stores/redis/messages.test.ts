@@ -119,6 +119,45 @@ describe.skipIf(!available)('redis store: structured messages', () => {
     expect((await store.history(key)).map((m) => m.messageId)).toEqual(['r1']);
   });
 
+  it('moves a session an older store wrote as a list into the log when it first touches it', async () => {
+    const [store, prefix] = await open();
+    const base = `${prefix}{alice}:`;
+    // Exactly what the list layout's append.lua wrote: seqs 3..4 kept after trimming.
+    const items = [
+      '{"seq":3,"messageId":"old-3","createdAt":1700000000000,"role":"user","content":"he said \\"hi\\", \\\\ ok","metadata":{"metadata":{"a":[]}}}',
+      '{"seq":4,"messageId":"old-4","createdAt":1700000001000,"role":"assistant","content":"","metadata":{}}',
+    ];
+    await admin.hset(`${base}meta:chat`, {
+      c: '1700000000000000',
+      u: '1700000001000000',
+      e: '',
+      l: '4',
+      n: '2',
+      a: '',
+      t: 'null',
+      m: '{}',
+    });
+    await admin.rpush(`${base}msgs:chat`, ...items);
+    await admin.hset(`${base}ids:chat`, { 'old-3': '3', 'old-4': '4' });
+    const read = await store.history(key);
+    expect(read.map((m) => [m.seq, m.messageId, m.role, m.content, m.metadata])).toEqual([
+      [3, 'old-3', 'user', 'he said "hi", \\ ok', { metadata: { a: [] } }],
+      [4, 'old-4', 'assistant', '', {}],
+    ]);
+    expect(read[0]).toMatchObject({
+      status: 'complete',
+      version: 1,
+      kind: 'message',
+      data: null,
+      createdAt: new Date(1700000000000),
+    });
+    expect(await admin.exists(`${base}msgs:chat`, `${base}ids:chat`)).toBe(0);
+    // A retry of an old id is answered as stored; the next message takes the next seq.
+    const next = await store.append({ ...key, messages: [user('again', 'old-4'), user('new')] });
+    expect(next.messages.map((m) => m.seq)).toEqual([4, 5]);
+    expect(next.session).toMatchObject({ lastSeq: 5, messageCount: 3 });
+  });
+
   it('pops each message once under concurrent pops', async () => {
     const [store] = await open();
     await store.append({ ...key, messages: Array.from({ length: 30 }, (_, i) => user(`m${i}`)) });

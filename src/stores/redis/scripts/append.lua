@@ -14,6 +14,7 @@ local now_ms = math.floor(now / 1000)
 local ttl = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
 local fresh = redis.call('EXISTS', K.meta) == 0
+if not fresh then upgrade() end
 
 local plan = {}
 local inserted = 0
@@ -22,7 +23,7 @@ for i = 5, #ARGV, MSG_ARGS do
   local seq, fp = nil, nil
   if not fresh then seq, fp = seq_of_id(m.id) end
   if seq then
-    if fp ~= m.fp then return { R.idempotencyMismatch } end
+    if fp ~= '' and fp ~= m.fp then return { R.idempotencyMismatch } end
     plan[#plan + 1] = { seq = seq }
   else
     plan[#plan + 1] = { m = m }

@@ -4,6 +4,7 @@
 --   ARGV[1] session id   ARGV[2] ttl ms
 -- Returns { R.ok, deleted } or { R.sessionNotFound }.
 if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
+upgrade()
 local deleted = redis.call('ZCARD', K.log)
 redis.call('DEL', K.log, K.mids, K.calls)
 touch(now_us(), tonumber(ARGV[2]))

@@ -3,6 +3,7 @@
 --   ARGV[1] session id   ARGV[2] ttl ms   ARGV[3..] messageIds
 -- Returns { R.ok, deleted } or { R.sessionNotFound }.
 if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
+upgrade()
 local deleted = 0
 for i = 3, #ARGV do
   local member = find_message(ARGV[i])

@@ -9,6 +9,7 @@
 -- Returns { R.ok, now ms, message } or { R.sessionNotFound | R.messageNotFound |
 -- R.leaseConflict | R.notADraft }.
 if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
+upgrade()
 local member, h = find_message(ARGV[3])
 if not member then return { R.messageNotFound } end
 local now = now_us()

@@ -15,6 +15,7 @@
 -- A draft whose lease ran out reads as 'aborted'.
 -- Returns { R.ok, now ms, messages } or { R.sessionNotFound }.
 if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
+upgrade()
 local now_ms = math.floor(now_us() / 1000)
 local kind = ARGV[1]
 local limit = tonumber(ARGV[4])

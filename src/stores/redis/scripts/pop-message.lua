@@ -4,6 +4,7 @@
 --   ARGV[1] session id   ARGV[2] ttl ms
 -- Returns { R.ok, now ms, message or false (none) } or { R.sessionNotFound }.
 if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
+upgrade()
 local now = now_us()
 local now_ms = math.floor(now / 1000)
 local member = redis.call('ZRANGE', K.log, '+inf', '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, 1)[1]

@@ -173,7 +173,7 @@ local DAY_MS = 86400000
 
 -- Creates the session hash (a new session, or one that expired: nothing is left over).
 local function start_session(now)
-  redis.call('DEL', K.log, K.mids, K.calls, K.ops)
+  redis.call('DEL', K.log, K.mids, K.calls, K.ops, K.legacyList, K.legacyIds)
   redis.call('HSET', K.meta, F.createdAt, fmt(now), F.metadata, '{}', F.agentId, '',
     F.title, 'null', F.lastSeq, '0', F.messageCount, '0')
 end
@@ -272,4 +272,54 @@ local function find_message(id)
   local member = head_at(seq)
   if not member then return nil, nil end
   return member, decode_head(member)
+end
+
+-- Moves a session an older redis store wrote (the list layout: K.legacyList of items
+-- '{"seq":..,"messageId":..,"createdAt":..,"role":..,"content":<JSON>,"metadata":<JSON>}' and
+-- K.legacyIds) into the log, the first time a script touches it. Content and metadata are cut
+-- out as text, not re-encoded; the retry fingerprint is unknown (''), so a retried messageId is
+-- answered with the stored message as before. An item of another shape keeps the list (and
+-- migrate-redis can still read it).
+local LEGACY_ITEM = '^{"seq":(%d+),"messageId":"([^"]*)","createdAt":(%d+),"role":"(%a+)",' ..
+  '"content":(.*)}$'
+local function upgrade()
+  if redis.call('EXISTS', K.legacyList) == 0 then return end
+  local complete = true
+  for _, item in ipairs(redis.call('LRANGE', K.legacyList, 0, -1)) do
+    local seq, id, created, role, rest = string.match(item, LEGACY_ITEM)
+    local close = nil
+    if seq and string.sub(rest, 1, 1) == '"' then
+      local pos = 2
+      while true do
+        local q = string.find(rest, '[\\"]', pos)
+        if not q then break end
+        if string.sub(rest, q, q) == '\\' then
+          pos = q + 2
+        else
+          close = q
+          break
+        end
+      end
+    end
+    local metadata = close and string.match(string.sub(rest, close + 1), '^,"metadata":(.*)$')
+    if not metadata then
+      complete = false
+    else
+      local content = string.sub(rest, 1, close)
+      local text = cjson.decode(content)
+      if content == '""' then content = '' end
+      if metadata == '{}' then metadata = '' end
+      local parts = { content, metadata, '', '', '' }
+      local h = { tonumber(seq), '', tonumber(created), tonumber(created), 1, 'complete', 0, '', 0,
+        id, role, 'message', math.ceil(#text / 4), {}, {}, { #content, #metadata, 0, 0, 0 } }
+      redis.call('ZADD', K.log, seq, encode_member(h, join_body(parts)))
+      redis.call('HSET', K.mids, id, seq .. ' ')
+    end
+  end
+  if complete then redis.call('DEL', K.legacyList, K.legacyIds) end
+  local ttl = redis.call('PTTL', K.meta)
+  if ttl > 0 then
+    redis.call('PEXPIRE', K.log, ttl)
+    redis.call('PEXPIRE', K.mids, ttl)
+  end
 end

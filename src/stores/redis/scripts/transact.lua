@@ -13,6 +13,7 @@ local now = now_us()
 local now_ms = math.floor(now / 1000)
 local ttl = tonumber(ARGV[2])
 local fresh = redis.call('EXISTS', K.meta) == 0
+if not fresh then upgrade() end
 local expected = tonumber(ARGV[7])
 local first_message = 8 + expected
 
@@ -51,7 +52,7 @@ for i = first_message, #ARGV, MSG_ARGS do
   local seq, fp = nil, nil
   if not fresh and not replaced[m.id] then seq, fp = seq_of_id(m.id) end
   if seq then
-    if fp ~= m.fp then return { R.idempotencyMismatch } end
+    if fp ~= '' and fp ~= m.fp then return { R.idempotencyMismatch } end
     plan[#plan + 1] = { seq = seq }
   else
     plan[#plan + 1] = { m = m }

@@ -5,6 +5,7 @@
 --   ARGV[5] '1': inclusive (with 'id')
 -- Returns { R.ok, deleted } or { R.sessionNotFound | R.messageNotFound }.
 if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
+upgrade()
 local from
 if ARGV[3] == 'seq' then
   from = '(' .. ARGV[4]

@@ -6,6 +6,7 @@
 -- Returns { R.ok, now ms, message } or { R.sessionNotFound | R.messageNotFound |
 -- R.versionConflict }.
 if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
+upgrade()
 local member, h = find_message(ARGV[3])
 if not member then return { R.messageNotFound } end
 if ARGV[4] ~= '' and h[H.version] ~= tonumber(ARGV[4]) then return { R.versionConflict } end
