@@ -3,6 +3,7 @@ import { ID_PATTERN } from '../../contract/limits.js';
 import { ROLES, type Role } from '../../contract/types.js';
 import type { Message } from '../../contract/types.js';
 import { RedisKeys } from '../../stores/redis/keys.js';
+import { SESSION_WORDS } from '../../stores/redis/layout.js';
 import { messageFromMember } from '../../stores/redis/message-codec.js';
 import {
   agentFromJson,
@@ -164,7 +165,7 @@ export function parseMetaKey(
 /** Every key a session of either layout may have, the meta hash first. */
 function sessionKeys(keys: RedisKeys, userId: string, sessionId: string): string[] {
   const [, list, ids] = keys.session(userId, sessionId);
-  return [...keys.store(userId, sessionId).slice(0, 5), list, ids] as string[];
+  return [...keys.store(userId, sessionId).slice(0, SESSION_WORDS.length), list, ids] as string[];
 }
 
 function toSourceMessage(message: Message, index: number): SourceMessage {

@@ -12,6 +12,7 @@ import { LEGACY_SESSION_WORDS, SESSION_WORDS } from './layout.js';
  *   <prefix>{<user>}:mids:<session>   hash: messageId -> `<seq> <fingerprint>` (idempotency)
  *   <prefix>{<user>}:calls:<session>  hash: tool call id -> seq of the message opening it
  *   <prefix>{<user>}:ops:<session>    hash: operation id -> `<body hash> <seqs>` (transact)
+ *   <prefix>{<user>}:results:<session> zset: `<seq>:<call id>` by seq, per call a message answers
  *   <prefix>{<user>}:sessions         zset: session id by last activity (microseconds)
  *   <prefix>{<user>}:counts           hash: session id -> kept messages (for cleanup's counts)
  *   <prefix>agents                    hash: agent id -> agent JSON (shared catalogue, no TTL)

@@ -66,7 +66,7 @@ export type MemberTuple = [
  * The keys of a session script, in KEYS order (see RedisKeys.store): the session's own keys,
  * `<base><word>:<session>` for each word of SESSION_WORDS, then the user's index and counts.
  */
-export const SESSION_WORDS = ['meta', 'log', 'mids', 'calls', 'ops'] as const;
+export const SESSION_WORDS = ['meta', 'log', 'mids', 'calls', 'ops', 'results'] as const;
 
 /**
  * The list layout's keys of a session an older redis store wrote (`msgs:` a list of items,
@@ -92,8 +92,9 @@ export const MESSAGE_ARG_ORDER = [
   /** The idempotency fingerprint of the append. */
   'fingerprint',
   'status',
-  /** JSON array of the call ids it opens (the scripts index them). */
+  /** JSON arrays of the call ids it opens and answers (the scripts index them). */
   'toolCallIds',
+  'toolResultIds',
   /** The head from messageId on, as JSON text without brackets. */
   'headTail',
   /** The body's members (fields.ts BODY_PART), '' when every part is its default. */

@@ -34,6 +34,7 @@ export function messageArgs(message: ResolvedMessage): string[] {
     fingerprint: message.fingerprint,
     status: message.status,
     toolCallIds: JSON.stringify(message.toolCallIds),
+    toolResultIds: JSON.stringify(message.toolResultIds),
     headTail: tail,
     body: joinBody(parts),
   };

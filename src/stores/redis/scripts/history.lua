@@ -123,6 +123,83 @@ if pin then
   end
 end
 
+-- 'tool-pairs' without statuses or budget reads only what it must: the results the window holds
+-- (K.results) and the message before a candidate cut, never every head. Nil hands the odd case
+-- (a tool result that also opens the call it is cut at) to the walk below.
+local function tool_pairs_window()
+  local floor = '(' .. fmt(pinned_last)
+  -- Results at or after seq s: which are orphans, and the lowest call seq the others answer.
+  local function results_from(s)
+    local entries = redis.call('ZRANGE', K.results, s, '+inf', 'BYSCORE')
+    local orphan, calls, count = {}, {}, 0
+    for _, entry in ipairs(entries) do
+      local seq, id = string.match(entry, '^(%d+):(.*)$')
+      seq = tonumber(seq)
+      local cs = call_seq(id)
+      if not cs or cs > seq then
+        if not orphan[seq] then count = count + 1 end
+        orphan[seq] = true
+      else
+        calls[#calls + 1] = { seq, cs }
+      end
+    end
+    local low = math.huge
+    for _, c in ipairs(calls) do
+      if not orphan[c[1]] and c[2] < low then low = c[2] end
+    end
+    return orphan, low, count
+  end
+  -- The newest `limit` messages that are not orphans: their oldest seq, or nil (fewer than that).
+  local extra, start, orphan, low, newest = 0, nil, {}, math.huge, {}
+  while true do
+    newest = redis.call('ZRANGE', K.log, '+inf', floor, 'BYSCORE', 'REV', 'LIMIT', 0,
+      limit + extra)
+    if #newest < limit + extra then
+      start = nil
+      orphan, low = results_from(floor)
+      break
+    end
+    start = tonumber(head_seq(newest[#newest]))
+    local count
+    orphan, low, count = results_from(start)
+    if count == extra then break end
+    extra = count
+  end
+  local first = start
+  while start do
+    if orphan[start] or start <= pinned_last then return nil end
+    if low < start then
+      start = low
+    else
+      local before = redis.call('ZRANGE', K.log, '(' .. fmt(start), floor, 'BYSCORE', 'REV',
+        'LIMIT', 0, 1)[1]
+      if not before then break end
+      local h = scan_head(before)
+      if h[H.kind] ~= 'reasoning' then break end
+      start = h[H.seq]
+    end
+    orphan, low = results_from(start)
+  end
+  local out = {}
+  local function keep(member)
+    if not orphan[tonumber(head_seq(member))] then out[#out + 1] = member end
+  end
+  for _, member in ipairs(pinned) do out[#out + 1] = member end
+  -- What the cut added before the newest ones read above, then those (oldest first).
+  if start and start < first then
+    for _, member in ipairs(redis.call('ZRANGE', K.log, fmt(start), '(' .. fmt(first), 'BYSCORE')) do
+      keep(member)
+    end
+  end
+  for i = #newest, 1, -1 do keep(newest[i]) end
+  return out
+end
+
+if align == 'tool-pairs' and not budget and not wanted then
+  local out = tool_pairs_window()
+  if out then return { R.ok, now_ms, out } end
+end
+
 -- An exact window (pinned, no budget) keeps results whose call is gone, as a plain read does.
 local drop_orphans = align ~= 'exact' or budget ~= nil
 

@@ -9,8 +9,8 @@
 -- message's non-default parts) is never decoded: spliced by the byte lengths the head keeps, so
 -- `data` stays byte for byte what the caller gave; K.mids messageId -> '<seq> <fingerprint>'
 -- (idempotency); K.calls tool call id -> seq of the first message opening it; K.ops operation
--- id -> '<body hash> <seq,seq,...>' (transactions); K.sessions and K.counts the user's index and
--- counts.
+-- id -> '<body hash> <seq,seq,...>' (transactions); K.results '<seq>:<call id>' by seq for every
+-- call a message answers; K.sessions and K.counts the user's index and counts.
 
 local function now_us()
   local t = redis.call('TIME')
@@ -115,11 +115,21 @@ end
 -- A new message from ARGV[i..i+MSG_ARGS-1], in layout.ts's MESSAGE_ARG_ORDER.
 local function new_message(i)
   return { id = ARGV[i], fp = ARGV[i + 1], status = ARGV[i + 2], calls = ARGV[i + 3],
-    tail = ARGV[i + 4], body = ARGV[i + 5] }
+    results = ARGV[i + 4], tail = ARGV[i + 5], body = ARGV[i + 6] }
 end
 
 local function link_calls(seq, calls)
   for _, id in ipairs(calls) do redis.call('HSETNX', K.calls, id, seq) end
+end
+
+-- K.results: one entry '<seq>:<call id>' scored by seq per call a message answers, so a window
+-- finds the results it holds without reading every message.
+local function index_results(seq, results)
+  for _, id in ipairs(results) do redis.call('ZADD', K.results, seq, seq .. ':' .. id) end
+end
+
+local function unindex_results(seq)
+  redis.call('ZREMRANGEBYSCORE', K.results, seq, seq)
 end
 
 local function unlink_calls(seq, calls)
@@ -141,6 +151,7 @@ local function insert_message(m, now_ms, lease, lease_until, lease_ms)
   redis.call('ZADD', K.log, seq, member)
   redis.call('HSET', K.mids, m.id, seq .. ' ' .. m.fp)
   if m.calls ~= '[]' then link_calls(seq, cjson.decode(m.calls)) end
+  if m.results ~= '[]' then index_results(seq, cjson.decode(m.results)) end
   return member
 end
 
@@ -150,6 +161,7 @@ local function remove_message(member)
   redis.call('ZREM', K.log, member)
   redis.call('HDEL', K.mids, h[H.messageId])
   unlink_calls(fmt(h[H.seq]), h[H.toolCallIds])
+  if #h[H.toolResultIds] > 0 then unindex_results(fmt(h[H.seq])) end
 end
 
 -- Replaces a message's member (same seq) by its changed head and the given body.
@@ -173,7 +185,7 @@ local DAY_MS = 86400000
 
 -- Creates the session hash (a new session, or one that expired: nothing is left over).
 local function start_session(now)
-  redis.call('DEL', K.log, K.mids, K.calls, K.ops, K.legacyList, K.legacyIds)
+  redis.call('DEL', K.log, K.mids, K.calls, K.ops, K.results, K.legacyList, K.legacyIds)
   redis.call('HSET', K.meta, F.createdAt, fmt(now), F.metadata, '{}', F.agentId, '',
     F.title, 'null', F.lastSeq, '0', F.messageCount, '0')
 end
@@ -181,7 +193,7 @@ end
 -- Slides every TTL (a write). The index and counts outlive the sessions they name by a day, so
 -- cleanup can still count what expired (the sessions themselves vanish at their TTL).
 local function slide(ttl)
-  local session = { K.meta, K.log, K.mids, K.calls, K.ops }
+  local session = { K.meta, K.log, K.mids, K.calls, K.ops, K.results }
   for _, key in ipairs(session) do
     if ttl <= 0 then redis.call('PERSIST', key) else redis.call('PEXPIRE', key, ttl) end
   end
@@ -248,7 +260,11 @@ local function apply_changes(member, h, c)
     h[H.toolCallIds] = cjson.decode(c.calls)
     link_calls(seq, h[H.toolCallIds])
   end
-  if c.results then h[H.toolResultIds] = cjson.decode(c.results) end
+  if c.results then
+    h[H.toolResultIds] = cjson.decode(c.results)
+    unindex_results(seq)
+    index_results(seq, h[H.toolResultIds])
+  end
   local body = body_of(member)
   local changed = false
   for j = 1, #BODY_LETTERS do
