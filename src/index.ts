@@ -4,7 +4,7 @@ export { createStore } from './create-store.js';
 export { DEFAULT_STORE_OPTIONS } from './options.js';
 export type { StoreOptions } from './options.js';
 export type { ConversationStore, StoreKind } from './contract/store.js';
-export type { CacheCounters, StoreCapabilities } from './contract/store-backend.js';
+export type { CacheCounters, StoreCapabilities } from './contract/capabilities.js';
 export {
   FINAL_STATUSES,
   HISTORY_ALIGNS,
@@ -58,15 +58,17 @@ export {
   IdempotencyMismatchError,
   InternalError,
   LeaseConflictError,
-  OperationConflictError,
-  UnsupportedError,
-  VersionConflictError,
   NotFoundError,
+  OperationConflictError,
   SchemaMismatchError,
   UnavailableError,
+  UnsupportedError,
   ValidationError,
+  VersionConflictError,
 } from './contract/errors.js';
 export type { ErrorCode, FieldIssue } from './contract/errors.js';
+export { OUTCOMES } from './contract/outcomes.js';
+export type { HttpErrorCode, Outcome, OutcomeCode } from './contract/outcomes.js';
 export { DEFAULT_LIMITS, ID_PATTERN } from './contract/limits.js';
 export type { Limits } from './contract/limits.js';
 export type { CacheOptions } from './options.js';

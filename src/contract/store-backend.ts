@@ -1,3 +1,4 @@
+import type { StoreCapabilities } from './capabilities.js';
 import type { ConversationStore, StoreKind } from './store.js';
 import type {
   Agent,
@@ -57,31 +58,8 @@ export interface StoreBackend {
   finalizeMessage(input: ResolvedFinalizeInput): Promise<Message>;
   ping(): Promise<void>;
   close(): Promise<void>;
-  /** Store-specific extras, typed (see StoreCapabilities). */
+  /** Store-specific extras, typed (see capabilities.ts). */
   readonly capabilities: StoreCapabilities;
-}
-
-/** What only some stores can do; absent members mean the store cannot. */
-export interface StoreCapabilities {
-  /** Hybrid write-behind: writes what is queued to PostgreSQL now; how many entries. */
-  flush?: () => Promise<number>;
-  /** Hybrid: counters of the cache. */
-  cacheStats?: () => CacheCounters;
-  /** Hybrid: how appends are acknowledged. */
-  writeMode?: 'write-through' | 'write-behind';
-}
-
-/** The hybrid's cache counters (see the README's hybrid section). */
-export interface CacheCounters {
-  redisAvailable: boolean;
-  hits: number;
-  misses: number;
-  fallbacks: number;
-  invalidations: number;
-  flushed: number;
-  flushFailures: number;
-  refused: number;
-  discarded: number;
 }
 
 /** Every operation of the contract, so the facade (and anything that wraps a store) lists them

@@ -25,7 +25,7 @@ import type {
   CheckpointMessageInput,
   FinalizeMessageInput,
 } from './types.js';
-import type { StoreCapabilities } from './store-backend.js';
+import type { StoreCapabilities } from './capabilities.js';
 
 /**
  * The one contract every store keeps (postgres, pglite, redis, hybrid). Every call is made as one

@@ -1,4 +1,5 @@
-import type { StoreBackend, StoreCapabilities } from '../contract/store-backend.js';
+import type { StoreBackend } from '../contract/store-backend.js';
+import type { StoreCapabilities } from '../contract/capabilities.js';
 import type { ConversationStore, StoreKind } from '../contract/store.js';
 import type {
   Agent,

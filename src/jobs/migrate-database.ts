@@ -6,6 +6,7 @@ import {
   type Migration,
   type MigrationSeries,
 } from '../stores/sql/migrator.js';
+import { writeRetentionPolicy, type RetentionPolicy } from '../stores/sql/retention-policy.js';
 import type { SqlDriver } from '../stores/sql/sql-driver.js';
 import { toStoreError } from '../stores/sql/sql-errors.js';
 import { openSqlDriver } from '../stores/sql/open-sql-driver.js';
@@ -26,6 +27,11 @@ export interface DatabaseTarget {
 export interface MigrateDatabaseOptions extends DatabaseTarget {
   /** Only report what would be applied; change nothing. */
   dryRun?: boolean;
+  /**
+   * The deployment's retention policy, recorded in the database once it is migrated (the service
+   * records its own at every start); flush and cleanup read it from there. Not on a dry run.
+   */
+  retention?: RetentionPolicy;
 }
 
 export interface MigrationStep {
@@ -43,7 +49,9 @@ export interface MigrationPlan {
   /** Applied (or, on a dry run, pending) migrations in order. */
   steps: MigrationStep[];
   /** With `service`: the same for the service's series. */
-  service?: Omit<MigrationPlan, 'service'>;
+  service?: Omit<MigrationPlan, 'service' | 'retention'>;
+  /** The retention policy recorded, or null when none was given (or on a dry run). */
+  retention: RetentionPolicy | null;
 }
 
 export interface DatabaseStatus {
@@ -64,8 +72,11 @@ export interface DatabaseStatus {
 export async function migrateDatabase(options: MigrateDatabaseOptions): Promise<MigrationPlan> {
   return withDatabase(options.url, async (driver) => {
     const plan = await migrateSeries(driver, options, STORE_MIGRATIONS);
-    if (!options.service) return plan;
-    return { ...plan, service: await migrateSeries(driver, options, await serviceSeries()) };
+    const retention = options.dryRun ? null : (options.retention ?? null);
+    if (retention) await writeRetentionPolicy(driver, options.schema, retention, 'db migrate');
+    if (!options.service) return { ...plan, retention };
+    const service = await migrateSeries(driver, options, await serviceSeries());
+    return { ...plan, retention, service };
   });
 }
 
@@ -83,7 +94,7 @@ async function migrateSeries(
   driver: SqlDriver,
   options: MigrateDatabaseOptions,
   series: MigrationSeries,
-): Promise<MigrationPlan> {
+): Promise<Omit<MigrationPlan, 'retention'>> {
   const before = await schemaStatus(driver, options.schema, series);
   refuseNewer(before.current, before.latest, options.schema);
   const steps = options.dryRun ? before.pending : await migrate(driver, options.schema, series);
@@ -107,7 +118,7 @@ async function seriesStatus(
     current: status.current,
     latest: status.latest,
     pending: status.pending.map(toStep),
-    upToDate: status.current === status.latest,
+    upToDate: status.current === status.latest && status.staleFunctions.length === 0,
   };
 }
 

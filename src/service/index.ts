@@ -4,7 +4,7 @@ import type { ServiceConfig } from '../config/service-config.js';
 import type { ServiceDeps, ServiceHandle } from './start-service.js';
 
 export type { ServiceDeps, ServiceHandle } from './start-service.js';
-export { CONFIG_FIELDS, loadServiceConfig } from '../config/index.js';
+export { CONFIG_FIELDS, SETTINGS, loadServiceConfig, resolveSettings } from '../config/index.js';
 export type { ConfigOverrides, FlatConfig, ServiceConfig } from '../config/index.js';
 
 /**

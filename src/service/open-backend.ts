@@ -7,6 +7,7 @@ import type { StoreOptions } from '../options.js';
 import { pgliteDataDir, pgliteDriver, type PGliteLike } from '../stores/pglite/pglite-driver.js';
 import { assertSchemaCurrent, migrate } from '../stores/sql/migrator.js';
 import { borrowedDriver, openSqlDriver } from '../stores/sql/open-sql-driver.js';
+import { writeRetentionPolicy } from '../stores/sql/retention-policy.js';
 import type { SqlDriver } from '../stores/sql/sql-driver.js';
 import { toStoreError } from '../stores/sql/sql-errors.js';
 import { AuthStore } from './auth/auth-store.js';
@@ -42,6 +43,7 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
     maxHistory: config.maxConversationHistory,
     migrate: config.migrate,
     poolSize: config.poolSize,
+    lockTimeoutMs: config.lockTimeoutMs,
     limits: config.limits,
     ...cacheOption(config),
   };
@@ -57,7 +59,10 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
       );
       if (dataDir) ensureDirectory(dataDir);
     }
-    driver = await openSqlDriver(url, { poolSize: config.poolSize });
+    driver = await openSqlDriver(url, {
+      poolSize: config.poolSize,
+      lockTimeoutMs: config.lockTimeoutMs,
+    });
   }
 
   let store: ConversationStore | undefined;
@@ -65,6 +70,7 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
     store = await createStoreOnDriver(borrowedDriver(driver), options);
     if (config.migrate) await migrate(driver, config.schema, SERVICE_MIGRATIONS);
     else await assertSchemaCurrent(driver, config.schema, SERVICE_MIGRATIONS);
+    await recordPolicy(driver, config);
   } catch (error) {
     await store?.close();
     await driver.close();
@@ -89,6 +95,19 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
   };
 }
 
+/**
+ * Stores the retention policy this service runs with in its database, where a standalone flusher
+ * and a cron cleanup read it, so they never trim or expire differently from the service.
+ */
+function recordPolicy(driver: SqlDriver, config: ServiceConfig): Promise<void> {
+  const policy = {
+    ttlSeconds: config.conversationTtl,
+    maxHistory: config.maxConversationHistory,
+    cacheWindow: config.cacheWindow,
+  };
+  return writeRetentionPolicy(driver, config.schema, policy, 'serve');
+}
+
 /** REDIS_URL puts the Redis cache in front of PostgreSQL: the hybrid store. */
 function cacheOption(config: ServiceConfig): Partial<StoreOptions> {
   if (!config.redisUrl) return {};
@@ -103,6 +122,12 @@ function cacheOption(config: ServiceConfig): Partial<StoreOptions> {
       url: config.redisUrl,
       keyPrefix: config.redisKeyPrefix,
       writeMode: config.cacheWriteMode,
+      ...(config.cacheWindow === null ? {} : { window: config.cacheWindow }),
+      cacheTtlSeconds: config.cacheTtlSeconds,
+      maxPending: config.cacheMaxPending,
+      flusher: config.cacheFlusher,
+      flushBatchSize: config.flushBatchSize,
+      claimIdleMs: config.flushClaimIdleMs,
     },
   };
 }

@@ -40,7 +40,10 @@ export interface MigrationSummary {
   /** Null without verify. */
   verification: {
     sessions: number;
+    /** Sessions that differ from their source (after any re-import). */
     differences: number;
+    /** Differing sessions replaced by the source's copy and verified (reimportDiffering). */
+    reimported: number;
     /** The first 100 differing sessions. */
     differing: SessionDifference[];
   } | null;
@@ -130,12 +133,22 @@ export async function migrateRedis(options: MigrateRedisOptions): Promise<Migrat
     await flush();
 
     if (resolved.verify && writer && !summary.interrupted) {
-      const verification = { sessions: 0, differences: 0, differing: [] as SessionDifference[] };
+      const verification = {
+        sessions: 0,
+        differences: 0,
+        reimported: 0,
+        differing: [] as SessionDifference[],
+      };
       summary.verification = verification;
       summary.interrupted = await run.pass('verify', total, async (outcomes) => {
         const sessions = outcomes.flatMap((outcome) => sessionOf(outcome, resolved));
         verification.sessions += sessions.length;
         for (const difference of await verifyBatch(writer, sessions)) {
+          if (resolved.reimportDiffering && (await reimport(writer, sessions, difference))) {
+            verification.reimported++;
+            options.onReimported?.(difference.key);
+            continue;
+          }
           verification.differences++;
           if (verification.differing.length < REPORTED) verification.differing.push(difference);
           options.onDifference?.(difference);
@@ -170,6 +183,23 @@ export async function migrateRedis(options: MigrateRedisOptions): Promise<Migrat
     summary.durationMs = Math.round(performance.now() - started);
   }
   return summary;
+}
+
+/**
+ * Replaces the target's copy of a differing session with the source's just read, verified inside
+ * the same transaction: true when the new copy verified and was committed.
+ */
+async function reimport(
+  writer: PostgresWriter,
+  sessions: SourceSession[],
+  difference: SessionDifference,
+): Promise<boolean> {
+  const session = sessions.find((candidate) => candidate.key === difference.key);
+  if (!session) return false;
+  return writer.replace(
+    session,
+    async (tx) => (await verifyBatch(writer, [session], tx)).length === 0,
+  );
 }
 
 /** ioredis's own failures: a refused command, a lost connection, retries given up. */

@@ -19,7 +19,10 @@ export function clientErrorHandler(metrics: ServiceMetrics, log: FastifyBaseLogg
     const { status, body } = clientErrorResponse(error.code);
     metrics.errors.inc({ code: body.error.code });
     log.info({ status, code: body.error.code, parser_code: error.code }, 'request refused');
-    if (socket.writable) {
+    // Node's own handler does the same: a response already under way on this socket (its
+    // headers sent) must not be interleaved with a second one.
+    const current = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (socket.writable && !current?.headersSent) {
       const json = JSON.stringify(body);
       socket.write(
         `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n` +

@@ -1,19 +1,7 @@
-import type { ErrorCode } from '../../contract/errors.js';
+import type { HttpErrorCode } from '../../contract/outcomes.js';
 
-/**
- * The codes an HTTP client may switch on; the store's codes plus the HTTP layer's own
- * (`unauthorized` to `rate_limited`, and `headers_too_large` and `request_timeout`, which Node's
- * HTTP parser raises before a route runs: see client-errors.ts).
- */
-export type HttpErrorCode =
-  | ErrorCode
-  | 'unauthorized'
-  | 'forbidden'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'headers_too_large'
-  | 'request_timeout';
+/** The codes an HTTP client may switch on (the outcome table): the store's and the HTTP layer's. */
+export type { HttpErrorCode } from '../../contract/outcomes.js';
 
 /** A failure that belongs to the HTTP layer (credentials, routes, limits), with its status. */
 export class HttpError extends Error {

@@ -19,8 +19,9 @@ type AjvIssue = FastifySchemaValidationError & {
 /**
  * Ajv's findings as `{ field, problem }`, naming fields of the API only: a field the client made
  * up is never quoted (its name is the client's text), the problem names the fields that are
- * known instead. A field the API has elsewhere (`user_id` in a session body) is ours to name. A body of alternative forms (`oneOf`, the append route's one message or
- * `messages`) is judged by the form the client evidently meant.
+ * known instead. A field the API has elsewhere (`user_id` in a session body) is ours to name.
+ * A body of alternative forms (`oneOf`, the append route's one message or `messages`) is judged
+ * by the form the client evidently meant.
  */
 export function schemaIssues(errors: AjvIssue[], context: string): Issue[] {
   const where = context === 'querystring' ? 'query' : context;

@@ -1,4 +1,4 @@
-import type { CacheCounters } from '../../contract/store-backend.js';
+import type { CacheCounters } from '../../contract/capabilities.js';
 /**
  * What the hybrid's cache did, for the service's metrics (counters only: no labels carry ids or
  * content), and whether Redis answers. A change of state is logged once, not per request.

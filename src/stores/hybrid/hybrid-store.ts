@@ -4,19 +4,15 @@ import {
   IdempotencyMismatchError,
   UnavailableError,
 } from '../../contract/errors.js';
-import type { ConversationStore } from '../../contract/store.js';
 import type {
   BeginMessageResult,
   Deleted,
   DeleteMessagesInput,
   TransactResult,
   Agent,
-  AppendInput,
   AppendResult,
-  CleanupInput,
   CreateSessionInput,
   DeletedCounts,
-  HistoryInput,
   ListSessionsInput,
   Message,
   PutAgentInput,
@@ -26,7 +22,8 @@ import type {
   UpdateSessionInput,
   UserKey,
 } from '../../contract/types.js';
-import type { StoreBackend, StoreCapabilities } from '../../contract/store-backend.js';
+import type { StoreBackend } from '../../contract/store-backend.js';
+import type { StoreCapabilities } from '../../contract/capabilities.js';
 import type {
   ResolvedAppendInput,
   ResolvedCheckpointInput,

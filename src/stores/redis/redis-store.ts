@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { BusyError, InternalError } from '../../contract/errors.js';
-import type { StoreBackend, StoreCapabilities } from '../../contract/store-backend.js';
+import type { StoreCapabilities } from '../../contract/capabilities.js';
+import type { StoreBackend } from '../../contract/store-backend.js';
 import type {
   Agent,
   AppendResult,

@@ -5,7 +5,8 @@ import {
   LeaseConflictError,
   NotFoundError,
 } from '../../contract/errors.js';
-import type { StoreBackend, StoreCapabilities } from '../../contract/store-backend.js';
+import type { StoreBackend } from '../../contract/store-backend.js';
+import type { StoreCapabilities } from '../../contract/capabilities.js';
 import type {
   Agent,
   AppendResult,

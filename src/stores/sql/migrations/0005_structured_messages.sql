@@ -1,4 +1,4 @@
--- 0004_structured_messages: messages as AI frameworks keep them.
+-- 0005_structured_messages: messages as AI frameworks keep them.
 --
 -- Every column is added with a constant default or none, so PostgreSQL records the default in
 -- the catalogue instead of rewriting the table: the migration takes its lock for milliseconds
