@@ -154,6 +154,38 @@ describe.skipIf(!available())('migrate-redis, convstore layout', () => {
     expect(await target.getSession(key)).toMatchObject({ lastSeq: 5, messageCount: 5 });
   });
 
+  it('reports a session with structured fields and keeps it in the source, never copying it without them', async () => {
+    const [prefix, schema] = [freshPrefix(), freshSchema()];
+    const source = await open({ url: redisUrl(), keyPrefix: prefix });
+    const key = { userId: 'dave', sessionId: 'tools' };
+    await source.append({
+      ...key,
+      messages: [
+        { role: 'user', content: 'weather?' },
+        { role: 'assistant', kind: 'tool-call', data: '{"id":"x"}', toolCallIds: ['c1'] },
+      ],
+    });
+    await source.append({
+      userId: 'dave',
+      sessionId: 'plain',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const summary = await migrateRedis({
+      from: redisUrl(),
+      to: TEST_DATABASE_URL,
+      schema,
+      format: 'convstore',
+      prefix,
+      verify: true,
+      deleteSource: true,
+    });
+    expect(summary).toMatchObject({ sessions: 1, unreadable: 1 });
+    expect(summary.unreadableKeys.map((entry) => entry.key)).toEqual([
+      `${prefix}{dave}:meta:tools`,
+    ]);
+    expect((await source.history(key)).map((m) => m.data)).toEqual([null, '{"id":"x"}']);
+  });
+
   it('deletes the source keys of verified sessions and takes them out of the user index', async () => {
     const [prefix, schema] = [freshPrefix(), freshSchema()];
     const source = await open({ url: redisUrl(), keyPrefix: prefix });

@@ -179,6 +179,21 @@ function toSourceMessage(message: Message, index: number): SourceMessage {
   const metadata: unknown = message.metadata ?? {};
   if (!isPlainObject(metadata))
     throw new Error(`message ${message.seq}: metadata is not an object`);
+  // The writer takes plain messages only: a session with structured fields is reported (and kept
+  // in the source, never deleted) rather than migrated without them.
+  const structured =
+    message.data !== null ||
+    message.format !== null ||
+    message.kind !== 'message' ||
+    message.toolCallIds.length > 0 ||
+    message.toolResultIds.length > 0 ||
+    message.status !== 'complete' ||
+    message.usage !== null;
+  if (structured) {
+    throw new Error(
+      `message ${message.seq}: has structured fields this migration does not copy yet`,
+    );
+  }
   return {
     seq: message.seq,
     messageId: message.messageId,
