@@ -1,12 +1,13 @@
 import type { Agent, Message, Metadata, Session } from '../../contract/types.js';
 import type { ResolvedMessage } from '../../contract/validation.js';
+import { SESSION_FIELD as F } from './fields.js';
 
 /**
- * How sessions, messages and agents are written in Redis. A session hash has short fields:
- *   c created, u updated, e expires ('' never) - epoch microseconds, as Redis TIME gives them;
- *   l last seq, n kept messages, a agent id ('' none), t title (JSON), m metadata (JSON).
- * A message is one JSON string `{"seq":..,"messageId":..,"createdAt":<ms>,"role":..,...}`; the
- * scripts write seq, messageId and createdAt in front of the body built here.
+ * How sessions and agents are written in Redis, and the list layout's message items (what the
+ * hybrid cache keeps and an older redis store wrote; the redis store's own messages are in
+ * message-codec.ts). A session hash has the fields of fields.ts SESSION_FIELD. A list item is one
+ * JSON string `{"seq":..,"messageId":..,"createdAt":<ms>,"role":..,...}`; the scripts write seq,
+ * messageId and createdAt in front of the body built here.
  */
 export type SessionHash = Record<string, string>;
 
@@ -14,15 +15,20 @@ export function sessionFromHash(userId: string, sessionId: string, hash: Session
   return {
     userId,
     sessionId,
-    agentId: hash.a ? hash.a : null,
-    title: JSON.parse(hash.t ?? 'null') as string | null,
-    metadata: JSON.parse(hash.m ?? '{}') as Metadata,
-    createdAt: microsToDate(hash.c),
-    updatedAt: microsToDate(hash.u ?? hash.c),
-    expiresAt: hash.e ? microsToDate(hash.e) : null,
-    lastSeq: Number(hash.l ?? 0),
-    messageCount: Number(hash.n ?? 0),
+    agentId: hash[F.agentId] ? (hash[F.agentId] as string) : null,
+    title: JSON.parse(hash[F.title] ?? 'null') as string | null,
+    metadata: JSON.parse(hash[F.metadata] ?? '{}') as Metadata,
+    createdAt: microsToDate(hash[F.createdAt]),
+    updatedAt: microsToDate(hash[F.updatedAt] ?? hash[F.createdAt]),
+    expiresAt: hash[F.expiresAt] ? microsToDate(hash[F.expiresAt]) : null,
+    lastSeq: Number(hash[F.lastSeq] ?? 0),
+    messageCount: Number(hash[F.messageCount] ?? 0),
   };
+}
+
+/** True when a session hash (HGETALL) names a session. */
+export function isSessionHash(hash: SessionHash): boolean {
+  return hash[F.lastSeq] !== undefined;
 }
 
 /** A script's HGETALL reply (a flat field, value list) as a record. */
