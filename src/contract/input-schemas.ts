@@ -232,6 +232,11 @@ export function buildSchemas(limits: Limits) {
       format: format.nullable().optional(),
       kind: kind.optional(),
       metadata: metadata.optional(),
+      toolCallIds: callIds.optional(),
+      toolResultIds: callIds.optional(),
+      lease: text(128)
+        .refine((value) => value.length > 0, { message: 'must not be empty' })
+        .optional(),
       leaseMs: count(MAX_LEASE_MS).optional(),
     }),
     checkpointMessage: z.strictObject({

@@ -251,6 +251,10 @@ export interface BeginMessageInput extends SessionKey {
   format?: string | null;
   kind?: MessageKind;
   metadata?: Metadata;
+  toolCallIds?: string[];
+  toolResultIds?: string[];
+  /** The lease token to hold (the caller's own, e.g. to retry a begin); generated when omitted. */
+  lease?: string;
   /** How long the draft stays leased without a checkpoint. Default 60000. */
   leaseMs?: number;
 }

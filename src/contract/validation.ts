@@ -265,6 +265,8 @@ export class InputValidator {
           ...(parsed.format !== undefined && { format: parsed.format }),
           ...(parsed.kind !== undefined && { kind: parsed.kind }),
           ...(parsed.metadata !== undefined && { metadata: parsed.metadata }),
+          ...(parsed.toolCallIds !== undefined && { toolCallIds: parsed.toolCallIds }),
+          ...(parsed.toolResultIds !== undefined && { toolResultIds: parsed.toolResultIds }),
         },
       ],
       'message',
@@ -274,7 +276,11 @@ export class InputValidator {
       sessionId: parsed.sessionId,
       ...(parsed.agentId !== undefined && { agentId: parsed.agentId }),
       messages: [
-        { ...message!, lease: this.newLease(), leaseMs: parsed.leaseMs ?? DEFAULT_LEASE_MS },
+        {
+          ...message!,
+          lease: parsed.lease ?? this.newLease(),
+          leaseMs: parsed.leaseMs ?? DEFAULT_LEASE_MS,
+        },
       ],
     };
   }

@@ -30,6 +30,16 @@ describeService('messages API', (backend) => {
         content: 'hello',
         metadata: { tokens: 1 },
         created_at: expect.any(String),
+        data: null,
+        format: null,
+        kind: 'message',
+        tool_call_ids: [],
+        tool_result_ids: [],
+        status: 'complete',
+        version: 1,
+        updated_at: one.body.messages[0].created_at,
+        usage: null,
+        token_count: 2,
       },
     ]);
     const many = await api.request('POST', '/v1/sessions/trip/messages', {

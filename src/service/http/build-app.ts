@@ -6,6 +6,8 @@ import type { Logger } from 'pino';
 import { registerAdminRoutes } from '../routes/admin-routes.js';
 import { registerAgentRoutes } from '../routes/agent-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
+import { registerDraftRoutes } from '../routes/draft-routes.js';
+import { registerMessageOperationRoutes } from '../routes/message-operation-routes.js';
 import { registerMessageRoutes } from '../routes/message-routes.js';
 import { registerSessionRoutes } from '../routes/session-routes.js';
 import { accessHook } from './access-hook.js';
@@ -99,6 +101,8 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
   registerAgentRoutes(app, context);
   registerSessionRoutes(app, context);
   registerMessageRoutes(app, context);
+  registerMessageOperationRoutes(app, context);
+  registerDraftRoutes(app, context);
   if (config.docs) {
     app.get(
       '/openapi.json',

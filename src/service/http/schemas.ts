@@ -1,5 +1,11 @@
 import { ID_PATTERN, MAX_TITLE_CHARS, type Limits } from '../../contract/limits.js';
-import { ROLES } from '../../contract/types.js';
+import {
+  FINAL_STATUSES,
+  HISTORY_ALIGNS,
+  MESSAGE_KINDS,
+  MESSAGE_STATUSES,
+  ROLES,
+} from '../../contract/types.js';
 
 /**
  * JSON Schemas of every route: Fastify validates requests with them and @fastify/swagger turns
@@ -45,6 +51,21 @@ export function apiSchemas(limits: Limits) {
     },
     required: ['session_id', 'user_id', 'created_at', 'updated_at', 'last_seq', 'message_count'],
   };
+  const usageSchema = {
+    type: 'object',
+    additionalProperties: false,
+    properties: {
+      model: { type: 'string' },
+      provider: { type: 'string' },
+      input_tokens: { type: 'integer', minimum: 0 },
+      output_tokens: { type: 'integer', minimum: 0 },
+      total_tokens: { type: 'integer', minimum: 0 },
+      reasoning_tokens: { type: 'integer', minimum: 0 },
+      cached_input_tokens: { type: 'integer', minimum: 0 },
+      latency_ms: { type: 'integer', minimum: 0 },
+      finish_reason: { type: 'string' },
+    },
+  };
   const message = {
     $id: 'Message',
     type: 'object',
@@ -56,6 +77,23 @@ export function apiSchemas(limits: Limits) {
       content: { type: 'string' },
       metadata: json('model, token counts, tool calls, anything'),
       created_at: time('when it was stored'),
+      data: nullable({
+        type: 'string',
+        description: "the framework's message as JSON text, byte for byte",
+      }),
+      format: nullable({ type: 'string', description: "data's shape, e.g. ai-sdk/ui-message" }),
+      kind: { type: 'string', enum: [...MESSAGE_KINDS] },
+      tool_call_ids: { type: 'array', items: { type: 'string' }, description: 'calls it opens' },
+      tool_result_ids: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'calls it answers',
+      },
+      status: { type: 'string', enum: [...MESSAGE_STATUSES] },
+      version: { type: 'integer', description: '1 when stored, +1 on every change' },
+      updated_at: time('last change'),
+      usage: nullable({ ...usageSchema, description: 'usage of the model call, when given' }),
+      token_count: { type: 'integer', description: 'its own tokens (given or estimated)' },
     },
     required: ['seq', 'message_id', 'role', 'content', 'metadata', 'created_at'],
   };
@@ -105,11 +143,26 @@ export function apiSchemas(limits: Limits) {
     ...(example !== undefined && { examples: [example] }),
   });
   const seq = (description: string) => ({ type: 'integer', minimum: 0, description });
+  /** What a message carries beyond role, content, metadata and id (all optional). */
+  const messageFields = {
+    data: nullable({
+      type: 'string',
+      description: `the framework's JSON text, stored byte for byte (at most ${limits.maxDataBytes} bytes)`,
+    }),
+    format: nullable({ type: 'string', description: 'e.g. ai-sdk/ui-message' }),
+    kind: { type: 'string', enum: [...MESSAGE_KINDS] },
+    tool_call_ids: { type: 'array', items: { type: 'string' } },
+    tool_result_ids: { type: 'array', items: { type: 'string' } },
+    status: { type: 'string', enum: [...MESSAGE_STATUSES] },
+    usage: nullable(usageSchema),
+    token_count: { type: 'integer', minimum: 0 },
+  };
   const newMessageFields = {
     role: { type: 'string', enum: [...ROLES] },
     content: { type: 'string', description: `at most ${limits.maxContentBytes} UTF-8 bytes` },
     metadata: json(`at most ${limits.maxMetadataBytes} bytes as JSON`),
     message_id: id('idempotency key: a retry with the same id returns the stored message (200)'),
+    ...messageFields,
   };
   const appendAgent = id('set on the session (created when missing)');
 
@@ -167,14 +220,9 @@ export function apiSchemas(limits: Limits) {
     },
     appendBody: {
       description: 'one message (role, content, ...) or several as { messages: [...] }',
+      // The several-messages form first: a body naming both forms is judged as that one, so
+      // its stray fields are what the error names.
       oneOf: [
-        {
-          type: 'object',
-          title: 'one message',
-          additionalProperties: false,
-          properties: { ...newMessageFields, agent_id: appendAgent },
-          required: ['role', 'content'],
-        },
         {
           type: 'object',
           title: 'several messages',
@@ -189,11 +237,18 @@ export function apiSchemas(limits: Limits) {
                 type: 'object',
                 additionalProperties: false,
                 properties: newMessageFields,
-                required: ['role', 'content'],
+                required: ['role'],
               },
             },
           },
           required: ['messages'],
+        },
+        {
+          type: 'object',
+          title: 'one message',
+          additionalProperties: false,
+          properties: { ...newMessageFields, agent_id: appendAgent },
+          required: ['role'],
         },
       ],
       'x-examples': {
@@ -224,7 +279,177 @@ export function apiSchemas(limits: Limits) {
         after_seq: seq('the oldest `limit` messages after this seq'),
         before_seq: seq('the newest `limit` messages before this seq'),
         limit: count(limits.maxPageSize, 'page size with a cursor (default 100)'),
+        align: {
+          type: 'string',
+          enum: [...HISTORY_ALIGNS],
+          description:
+            'tool-pairs: never begin with a result whose call is cut off; turn: at a user message',
+        },
+        token_budget: count(1e9, 'the newest messages whose token counts fit, cut pair-aligned'),
+        pin_system: { type: 'boolean', description: "also the session's leading system messages" },
+        statuses: {
+          type: 'string',
+          pattern: `^(${MESSAGE_STATUSES.join('|')})(,(${MESSAGE_STATUSES.join('|')}))*$`,
+          description: 'only these statuses, comma-separated (e.g. complete)',
+        },
       },
+    },
+    messageParams: {
+      type: 'object',
+      properties: {
+        session_id: id('the session', 'trip-to-lisbon'),
+        message_id: id('the message', 'client-msg-1'),
+      },
+      required: ['session_id', 'message_id'],
+    },
+    draftParams: {
+      type: 'object',
+      properties: {
+        session_id: id('the session', 'trip-to-lisbon'),
+        message_id: id('the draft', 'draft-1'),
+      },
+      required: ['session_id', 'message_id'],
+    },
+    updateMessageBody: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        expected_version: count(
+          Number.MAX_SAFE_INTEGER,
+          'refused (409 version_conflict) unless the stored version is this',
+        ),
+        content: { type: 'string' },
+        metadata: json('replaces the metadata'),
+        ...messageFields,
+      },
+      examples: [{ content: 'Where should I eat tonight, near Alfama?', expected_version: 1 }],
+    },
+    truncateBody: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        after_seq: seq('delete every message with a higher seq'),
+        after_message_id: id('delete every message after this one'),
+        inclusive: { type: 'boolean', description: 'with after_message_id: that message too' },
+      },
+      examples: [{ after_seq: 3 }],
+    },
+    deleteMessagesBody: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        message_ids: {
+          type: 'array',
+          minItems: 1,
+          maxItems: limits.maxPageSize,
+          items: id('a message'),
+        },
+      },
+      required: ['message_ids'],
+      examples: [{ message_ids: ['client-msg-1'] }],
+    },
+    transactBody: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        operation_id: id('idempotency key of the operation'),
+        agent_id: appendAgent,
+        append: {
+          type: 'array',
+          maxItems: limits.maxMessagesPerAppend,
+          items: {
+            type: 'object',
+            additionalProperties: false,
+            properties: newMessageFields,
+            required: ['role'],
+          },
+        },
+        replace_suffix: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            expected: {
+              type: 'array',
+              items: id('a message'),
+              description: "the session's newest message ids, oldest first",
+            },
+            replacement: {
+              type: 'array',
+              maxItems: limits.maxMessagesPerAppend,
+              items: {
+                type: 'object',
+                additionalProperties: false,
+                properties: newMessageFields,
+                required: ['role'],
+              },
+            },
+          },
+          required: ['expected', 'replacement'],
+        },
+      },
+      required: ['operation_id'],
+      examples: [
+        {
+          operation_id: 'op-1',
+          append: [{ role: 'user', content: 'And for dessert?', message_id: 'client-msg-3' }],
+        },
+      ],
+    },
+    beginDraftBody: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        message_id: id('generated (UUIDv7) when omitted'),
+        agent_id: appendAgent,
+        role: { type: 'string', enum: [...ROLES], description: 'default assistant' },
+        content: { type: 'string' },
+        data: messageFields.data,
+        format: messageFields.format,
+        kind: messageFields.kind,
+        metadata: json('free-form JSON object'),
+        lease: {
+          type: 'string',
+          minLength: 1,
+          maxLength: 128,
+          description: 'your own lease token (generated when omitted)',
+        },
+        lease_ms: count(
+          3_600_000,
+          'how long the draft stays leased without a checkpoint (default 60000)',
+        ),
+      },
+      examples: [{ message_id: 'draft-1', lease: 'lease-1' }],
+    },
+    checkpointBody: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        lease: { type: 'string', minLength: 1, maxLength: 128 },
+        content: { type: 'string' },
+        data: messageFields.data,
+        tool_call_ids: messageFields.tool_call_ids,
+        tool_result_ids: messageFields.tool_result_ids,
+        token_count: messageFields.token_count,
+      },
+      required: ['lease'],
+      examples: [{ lease: 'lease-1', content: 'Try the' }],
+    },
+    finalizeBody: {
+      type: 'object',
+      additionalProperties: false,
+      properties: {
+        lease: { type: 'string', minLength: 1, maxLength: 128 },
+        status: { type: 'string', enum: [...FINAL_STATUSES] },
+        content: { type: 'string' },
+        data: messageFields.data,
+        usage: messageFields.usage,
+        tool_call_ids: messageFields.tool_call_ids,
+        tool_result_ids: messageFields.tool_result_ids,
+        token_count: messageFields.token_count,
+        metadata: json('replaces the metadata'),
+      },
+      required: ['status'],
+      examples: [{ lease: 'lease-1', status: 'complete', content: 'Try the tasca on the corner.' }],
     },
     createUserBody: {
       type: 'object',
