@@ -7,17 +7,19 @@ import { StoreFacade } from './facade/store-facade.js';
 import { resolveStoreOptions, type ResolvedStoreOptions, type StoreOptions } from './options.js';
 import { openSqlDriver } from './stores/sql/open-sql-driver.js';
 import type { SqlDriver } from './stores/sql/sql-driver.js';
+import { instrumentStore } from './telemetry/instrument-store.js';
 
 /**
  * Opens a store. The URL picks it: `postgres://` (PostgreSQL), `pglite://` (embedded, the default
  * when no URL is given), `redis://` / `redis+cluster://` (Redis); `postgres://` with `cache` is
  * the hybrid. Each store module is imported only when chosen, so PGlite's WebAssembly is never
  * loaded by a PostgreSQL user, nor ioredis by either, and the other way round. Whatever the
- * store, the caller gets the one facade that validates every call once.
+ * store, the caller gets the one facade that validates every call once, traced and timed
+ * through OpenTelemetry when `@opentelemetry/api` is installed (src/telemetry/).
  */
 export async function createStore(options: StoreOptions = {}): Promise<ConversationStore> {
   const resolved = resolveStoreOptions(options);
-  return facade(await openBackend(resolved), resolved);
+  return facade(await openBackend(resolved), resolved, options);
 }
 
 /**
@@ -31,11 +33,16 @@ export async function createStoreOnDriver(
 ): Promise<ConversationStore> {
   const resolved = resolveStoreOptions(options);
   checkHybridUrl(resolved);
-  return facade(await openSqlBackend(driver, resolved), resolved);
+  return facade(await openSqlBackend(driver, resolved), resolved, options);
 }
 
-function facade(backend: StoreBackend, resolved: ResolvedStoreOptions): ConversationStore {
-  return new StoreFacade(backend, new InputValidator(resolved.limits, uuidv7));
+function facade(
+  backend: StoreBackend,
+  resolved: ResolvedStoreOptions,
+  options: StoreOptions,
+): Promise<ConversationStore> {
+  const store = new StoreFacade(backend, new InputValidator(resolved.limits, uuidv7));
+  return instrumentStore(store, resolved, options.telemetry);
 }
 
 async function openBackend(resolved: ResolvedStoreOptions): Promise<StoreBackend> {

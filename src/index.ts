@@ -3,6 +3,7 @@
 export { createStore } from './create-store.js';
 export { DEFAULT_STORE_OPTIONS } from './options.js';
 export type { StoreOptions } from './options.js';
+export type { TelemetryOptions } from './telemetry/telemetry-options.js';
 export type { ConversationStore, StoreKind } from './contract/store.js';
 export type { CacheCounters, StoreCapabilities } from './contract/capabilities.js';
 export {

@@ -10,6 +10,7 @@ import { writeRetentionPolicy, type RetentionPolicy } from '../stores/sql/retent
 import type { SqlDriver } from '../stores/sql/sql-driver.js';
 import { toStoreError } from '../stores/sql/sql-errors.js';
 import { openSqlDriver } from '../stores/sql/open-sql-driver.js';
+import { countSchemaMigrations, traceJob } from '../telemetry/job-telemetry.js';
 
 export interface DatabaseTarget {
   /** `postgres://...` or `pglite://<dir>`. */
@@ -69,7 +70,11 @@ export interface DatabaseStatus {
  * `dryRun` reports the plan without changing anything. A database migrated by newer code is
  * refused with SchemaMismatchError either way.
  */
-export async function migrateDatabase(options: MigrateDatabaseOptions): Promise<MigrationPlan> {
+export function migrateDatabase(options: MigrateDatabaseOptions): Promise<MigrationPlan> {
+  return traceJob('migrateDatabase', () => migrateUntraced(options), planAttributes);
+}
+
+async function migrateUntraced(options: MigrateDatabaseOptions): Promise<MigrationPlan> {
   return withDatabase(options.url, async (driver) => {
     const plan = await migrateSeries(driver, options, STORE_MIGRATIONS);
     const retention = options.dryRun ? null : (options.retention ?? null);
@@ -98,6 +103,7 @@ async function migrateSeries(
   const before = await schemaStatus(driver, options.schema, series);
   refuseNewer(before.current, before.latest, options.schema);
   const steps = options.dryRun ? before.pending : await migrate(driver, options.schema, series);
+  if (!options.dryRun) countSchemaMigrations(steps.length);
   return {
     schema: options.schema,
     dryRun: options.dryRun ?? false,
@@ -150,4 +156,14 @@ async function withDatabase<T>(url: string, work: (driver: SqlDriver) => Promise
   } finally {
     await driver?.close();
   }
+}
+
+/** What the job's span says of it (the schema is a name of the deployment, not of a person). */
+function planAttributes(plan: MigrationPlan): Record<string, string | number | boolean> {
+  return {
+    'db.namespace': plan.schema,
+    'convstore.migration.dry_run': plan.dryRun,
+    'convstore.schema.from': plan.from,
+    'convstore.schema.to': plan.to,
+  };
 }

@@ -8,6 +8,7 @@ import { pgliteDataDir, pgliteDriver, type PGliteLike } from '../stores/pglite/p
 import { assertSchemaCurrent, migrate } from '../stores/sql/migrator.js';
 import { borrowedDriver, openSqlDriver } from '../stores/sql/open-sql-driver.js';
 import { writeRetentionPolicy } from '../stores/sql/retention-policy.js';
+import type { TelemetryOptions } from '../telemetry/telemetry-options.js';
 import type { SqlDriver } from '../stores/sql/sql-driver.js';
 import { toStoreError } from '../stores/sql/sql-errors.js';
 import { AuthStore } from './auth/auth-store.js';
@@ -26,6 +27,8 @@ export interface BackendDeps {
   /** An open PGlite instance to use instead of opening DATA_DIR (tests share one). */
   pglite?: PGliteLike;
   say: (line: string) => void;
+  /** Where the store's metrics go (the service's /metrics). */
+  telemetry?: TelemetryOptions;
 }
 
 /**
@@ -46,6 +49,7 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
     lockTimeoutMs: config.lockTimeoutMs,
     limits: config.limits,
     ...cacheOption(config),
+    ...(deps.telemetry && { telemetry: deps.telemetry }),
   };
   const pglite = deps.pglite !== undefined || url.startsWith('pglite://');
   const dataDir = pglite ? pgliteDataDir(url) : null;

@@ -42,8 +42,10 @@ describeService('operations', (backend) => {
     expect(text).toMatch(
       /convstore_http_request_duration_seconds_count\{method="POST",route="\/v1\/sessions\/:session_id\/messages",status="201"\} 1/,
     );
+    // The store's instruments are the library's (OpenTelemetry): semantic-convention labels,
+    // error_type only on failures.
     expect(text).toMatch(
-      /convstore_store_operation_duration_seconds_count\{operation="append",outcome="ok"\} 1/,
+      /^convstore_store_operation_duration_seconds_count\{convstore_store="\w+",db_system_name="postgresql",db_operation_name="append"\} 1$/m,
     );
     expect(text).toMatch(/convstore_http_errors_total\{code="not_found"\} 1/);
     // Only the /metrics request itself is in flight once the others have been answered.
@@ -55,15 +57,16 @@ describeService('operations', (backend) => {
           )?.[1],
       )
       .toBe('1');
-    expect(text).toContain('convstore_cache_hits_total');
-    expect(text).toContain('convstore_cache_misses_total');
     if (backend === 'hybrid') {
-      expect(text).toMatch(/^convstore_cache_redis_up 1$/m);
+      // Only a store with a cache has cache instruments.
+      expect(text).toContain('convstore_cache_hits_total');
+      expect(text).toContain('convstore_cache_misses_total');
+      expect(text).toMatch(/^convstore_cache_redis_up\{[^}]*\} 1$/m);
       // Reads are answered by the Redis cache once it holds the session (it fills on reads).
       const hits = async () => {
         await api.request('GET', '/v1/sessions/secret-session-id/messages', { token: key });
         const now = (await api.request('GET', '/metrics')).body as string;
-        return Number(/^convstore_cache_hits_total (\d+)/m.exec(now)?.[1]);
+        return Number(/^convstore_cache_hits_total\{[^}]*\} (\d+)/m.exec(now)?.[1]);
       };
       await expect.poll(hits, { timeout: 10_000, interval: 50 }).toBeGreaterThan(0);
     }

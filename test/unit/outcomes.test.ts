@@ -31,7 +31,11 @@ describe('the one outcome table (issue 10, point 6)', () => {
       const entry = errors.find((candidate) => candidate.error === name);
       expect(entry, name).toBeDefined();
       const error =
-        name === 'ValidationError' ? api.ValidationError.field('f', 'p') : new ErrorClass('m');
+        name === 'ValidationError'
+          ? api.ValidationError.field('f', 'p')
+          : name === 'DataDirLockedError'
+            ? new api.DataDirLockedError('m', { dir: './data', pid: 1 })
+            : new ErrorClass('m');
       expect(error.code, name).toBe(entry!.code);
       expect(error.name).toBe(name);
     }

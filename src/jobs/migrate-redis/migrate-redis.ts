@@ -3,6 +3,7 @@ import { assertSchemaCurrent, migrate } from '../../stores/sql/migrator.js';
 import type { SqlDriver } from '../../stores/sql/sql-driver.js';
 import { toStoreError } from '../../stores/sql/sql-errors.js';
 import { openSqlDriver } from '../../stores/sql/open-sql-driver.js';
+import { countMigrated, traceJob } from '../../telemetry/job-telemetry.js';
 import { convstoreReader } from './convstore-reader.js';
 import { langChainReader } from './langchain-reader.js';
 import {
@@ -73,7 +74,11 @@ const REPORTED = 100;
  * then compared with its source (message count and content hash); with `deleteSource` too, the
  * source keys of sessions that verified equal are deleted, and only when nothing differed.
  */
-export async function migrateRedis(options: MigrateRedisOptions): Promise<MigrationSummary> {
+export function migrateRedis(options: MigrateRedisOptions): Promise<MigrationSummary> {
+  return traceJob('migrateRedis', () => migrateRedisUntraced(options), summaryAttributes);
+}
+
+async function migrateRedisUntraced(options: MigrateRedisOptions): Promise<MigrationSummary> {
   const resolved = resolveMigrateRedisOptions(options);
   const started = performance.now();
   const summary: MigrationSummary = {
@@ -119,6 +124,7 @@ export async function migrateRedis(options: MigrateRedisOptions): Promise<Migrat
       const sessions = pending.take();
       if (writer && !resolved.dryRun) {
         summary.messagesInserted += (await writer.write(sessions)).messagesInserted;
+        countMigrated(sessions.length, messageCount(sessions), resolved.format);
       }
     };
     summary.interrupted = await run.pass('migrate', total, async (outcomes) => {
@@ -200,6 +206,25 @@ async function reimport(
     session,
     async (tx) => (await verifyBatch(writer, [session], tx)).length === 0,
   );
+}
+
+/** What the job's span says of it: counts and flags, never keys (they hold user ids). */
+function summaryAttributes(summary: MigrationSummary): Record<string, string | number | boolean> {
+  return {
+    'convstore.migration.format': summary.format,
+    'convstore.migration.dry_run': summary.dryRun,
+    'convstore.migration.interrupted': summary.interrupted,
+    'convstore.migration.sessions': summary.sessions,
+    'convstore.migration.messages': summary.messages,
+    'convstore.migration.messages_inserted': summary.messagesInserted,
+    'convstore.migration.unreadable': summary.unreadable,
+    'convstore.migration.differences': summary.verification?.differences ?? 0,
+    'convstore.migration.deleted_keys': summary.deletedKeys,
+  };
+}
+
+function messageCount(sessions: readonly { messages: readonly unknown[] }[]): number {
+  return sessions.reduce((sum, session) => sum + session.messages.length, 0);
 }
 
 /** ioredis's own failures: a refused command, a lost connection, retries given up. */

@@ -13,6 +13,7 @@ import { clientErrorHandler } from './client-errors.js';
 import { frameworkErrorHandler, handleErrors } from './error-handling.js';
 import { parseJsonBodiesStrictly } from './json-body-parser.js';
 import { observeRequests } from './request-observer.js';
+import { continueTraces } from './trace-context.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
 import type { RouteContext } from './route-context.js';
 import { validatorCompiler } from './validator-compiler.js';
@@ -54,6 +55,7 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
 
   handleErrors(app);
   observeRequests(app, metrics);
+  await continueTraces(app);
 
   if (config.docs) {
     await app.register(swagger, {

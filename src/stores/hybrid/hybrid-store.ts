@@ -40,6 +40,7 @@ import {
   messageFromItem,
 } from '../redis/session-codec.js';
 import type { SqlStore } from '../sql/sql-store.js';
+import { noteOnSpan } from '../../telemetry/span-notes.js';
 import type { CacheHealth, CacheStats } from './cache-health.js';
 import { DOWN, type SessionCache } from './session-cache.js';
 import type { StreamFlusher } from './stream-flusher.js';
@@ -96,6 +97,11 @@ export class HybridStore implements StoreBackend {
     return { ...this.options.health.stats };
   }
 
+  /** write-behind: the stream of writes waiting for PostgreSQL (queue depth and lag metrics). */
+  writeBehindStream() {
+    return this.options.flusher ? { redis: this.cache.redis, key: this.cache.streamKey } : null;
+  }
+
   /** write-behind: writes every queued entry this process can take to PostgreSQL now. */
   async flush(): Promise<number> {
     return this.options.flusher ? this.options.flusher.flushNow() : 0;
@@ -119,9 +125,11 @@ export class HybridStore implements StoreBackend {
     // A cached draft cannot tell that its lease ran out: drafts are read from PostgreSQL.
     if (read.kind === 'hit' && !read.messages.some((m) => m.status === 'streaming')) {
       this.options.health.stats.hits++;
+      noteOnSpan({ 'convstore.cache.hit': true });
       return read.messages;
     }
     this.options.health.stats.misses++;
+    noteOnSpan({ 'convstore.cache.hit': false });
     if (read.kind === 'database' && read.pending > 0) await this.flushFirst();
     const lease = read.kind === 'miss' ? read.leaseToken : null;
     if (read.kind === 'hit') return this.sql.history(input);
@@ -372,6 +380,7 @@ export class HybridStore implements StoreBackend {
           'write-behind queue is full: PostgreSQL has not taken the queued writes; retry later',
         );
       }
+      noteOnSpan({ 'convstore.retries': attempt + 1 });
       created = await this.load(userId, sessionId, agentId, attempt);
     }
     throw new UnavailableError('could not load the session into the cache; retry');
