@@ -4,6 +4,11 @@ export interface StoreCapabilities {
   flush?: () => Promise<number>;
   /** Hybrid: counters of the cache. */
   cacheStats?: () => CacheCounters;
+  /**
+   * Hybrid write-behind: the writes waiting for PostgreSQL, and when the oldest was queued
+   * (epoch ms; null when none waits). Rejects while Redis does not answer.
+   */
+  writeBehindQueue?: () => Promise<{ depth: number; oldestQueuedAt: number | null }>;
   /** Hybrid: how appends are acknowledged. */
   writeMode?: 'write-through' | 'write-behind';
 }

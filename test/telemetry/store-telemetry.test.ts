@@ -46,6 +46,30 @@ function body(kind: TelemetryStore): void {
       });
       await store.history(key);
       await expect(store.history({ userId: USER, sessionId: 'no-such-session' })).rejects.toThrow();
+      const [first] = await store.history(key);
+      await store.updateMessage({ ...key, messageId: first!.messageId, content: `${SECRET}-edit` });
+      const { message, lease } = await store.beginMessage({ ...key, content: SECRET });
+      await store.checkpointMessage({
+        ...key,
+        messageId: message.messageId,
+        lease,
+        content: SECRET,
+      });
+      await store.finalizeMessage({
+        ...key,
+        messageId: message.messageId,
+        lease,
+        status: 'complete',
+      });
+      await store.transact({
+        ...key,
+        operationId: 'op-1',
+        append: [{ role: 'user', content: SECRET, messageId: 'op-message' }],
+      });
+      await store.deleteMessages({ ...key, messageIds: ['op-message'] });
+      await store.popMessage(key);
+      await store.truncate({ ...key, afterSeq: 1 });
+      await store.clearMessages(key);
       await store.getSession(key);
       await store.updateSession({ ...key, title: `${SECRET}-2` });
       await store.listSessions({ userId: USER });
@@ -190,8 +214,7 @@ describe.skipIf(!available('hybrid-write-behind'))('telemetry of the write-behin
     const waiting = await queue();
     expect(waiting.depth).toBe(3);
     expect(waiting.lag).toBeGreaterThanOrEqual(0);
-    const { flush } = store as typeof store & { flush(): Promise<number> };
-    expect(await flush()).toBe(3);
+    expect(await store.capabilities.flush!()).toBe(3);
     expect(await queue()).toEqual({ depth: 0, lag: 0 });
   });
 });

@@ -89,6 +89,7 @@ export class HybridStore implements StoreBackend {
       flush: () => this.flush(),
       cacheStats: () => this.cacheStats(),
       writeMode: options.writeMode,
+      ...(options.flusher && { writeBehindQueue: () => this.writeBehindQueue() }),
     };
   }
 
@@ -97,9 +98,15 @@ export class HybridStore implements StoreBackend {
     return { ...this.options.health.stats };
   }
 
-  /** write-behind: the stream of writes waiting for PostgreSQL (queue depth and lag metrics). */
-  writeBehindStream() {
-    return this.options.flusher ? { redis: this.cache.redis, key: this.cache.streamKey } : null;
+  /** write-behind: how many writes wait for PostgreSQL, and since when (for the metrics). */
+  private async writeBehindQueue(): Promise<{ depth: number; oldestQueuedAt: number | null }> {
+    const redis = this.cache.redis;
+    const [depth, oldest] = await Promise.all([
+      redis.xlen(this.cache.streamKey),
+      redis.xrange(this.cache.streamKey, '-', '+', 'COUNT', 1),
+    ]);
+    const id = oldest[0]?.[0];
+    return { depth, oldestQueuedAt: id ? Number(id.split('-')[0]) : null };
   }
 
   /** write-behind: writes every queued entry this process can take to PostgreSQL now. */
