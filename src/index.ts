@@ -34,9 +34,19 @@ export {
   NotFoundError,
   SchemaMismatchError,
   UnavailableError,
+  UnsupportedError,
   ValidationError,
 } from './contract/errors.js';
 export type { ErrorCode, FieldIssue } from './contract/errors.js';
+export { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT } from './contract/search.js';
+export type { SearchHit, SearchInput, SearchPage } from './contract/search.js';
+export type {
+  ExportSessionsInput,
+  ImportSessionInput,
+  ImportSessionResult,
+  PortableStore,
+} from './contract/portability.js';
+export { pgliteExtensions } from './stores/pglite/pglite-extensions.js';
 export { DEFAULT_LIMITS, ID_PATTERN } from './contract/limits.js';
 export type { Limits } from './contract/limits.js';
 export type { CacheOptions } from './options.js';

@@ -19,6 +19,7 @@ export type ErrorCode =
   | 'unavailable'
   | 'busy'
   | 'schema_mismatch'
+  | 'unsupported'
   | 'internal';
 
 export interface FieldIssue {
@@ -67,6 +68,11 @@ export class SchemaMismatchError extends ConvstoreError {
   readonly code = 'schema_mismatch';
 }
 
+/** This store cannot answer this call (the redis store keeps no index to search, for one). */
+export class UnsupportedError extends ConvstoreError {
+  readonly code = 'unsupported';
+}
+
 /** A bug or an unexpected server answer; `cause` holds the original error. */
 export class InternalError extends ConvstoreError {
   readonly code = 'internal';
@@ -80,5 +86,6 @@ export const ERROR_STATUS: Record<ErrorCode, { http: number; exit: number }> = {
   unavailable: { http: 503, exit: 5 },
   busy: { http: 409, exit: 6 },
   schema_mismatch: { http: 503, exit: 7 },
+  unsupported: { http: 501, exit: 10 },
   internal: { http: 500, exit: 1 },
 };

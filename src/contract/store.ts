@@ -15,6 +15,8 @@ import type {
   UpdateSessionInput,
   UserKey,
 } from './types.js';
+import type { PortableStore } from './portability.js';
+import type { SearchInput, SearchPage } from './search.js';
 
 /**
  * The one contract every store keeps (postgres, pglite, redis, hybrid). Every call is made as one
@@ -62,6 +64,15 @@ export interface ConversationStore {
    * Throws BusyError when another cleanup holds the lock.
    */
   cleanupExpired(input?: CleanupInput): Promise<DeletedCounts>;
+
+  /**
+   * Ranked full-text search over the caller's own live messages (see SearchInput for the query
+   * syntax). Throws UnsupportedError on the redis store, which keeps no index to search.
+   */
+  search(input: SearchInput): Promise<SearchPage>;
+
+  /** Export and import of whole sessions, on stores that can enumerate them (see PortableStore). */
+  readonly portability?: PortableStore;
 
   /** Throws UnavailableError when a backing server does not answer. */
   ping(): Promise<void>;

@@ -14,6 +14,12 @@ import {
   type UpdateSessionInput,
   type UserKey,
 } from './types.js';
+import {
+  DEFAULT_SEARCH_LIMIT,
+  MAX_QUERY_CHARS,
+  MAX_SEARCH_LIMIT,
+  type SearchInput,
+} from './search.js';
 
 /** A read resolved to one of three shapes, each a single indexed range scan. */
 export type HistoryQuery =
@@ -34,6 +40,9 @@ export interface ResolvedAppendInput extends AppendInput {
     messageId: string;
   }>;
 }
+
+/** Validated search: the query trimmed, the page size resolved. */
+export type ResolvedSearchInput = Omit<SearchInput, 'limit'> & { limit: number };
 
 /**
  * The checks every store runs before touching a server, so that bad input is refused the same
@@ -122,6 +131,14 @@ export class InputValidator {
     return parse(this.schemas.putAgent, input);
   }
 
+  search(input: SearchInput): ResolvedSearchInput {
+    const parsed = parse(this.schemas.search, input);
+    if (parsed.from && parsed.to && parsed.to <= parsed.from) {
+      throw ValidationError.field('to', 'must be later than from');
+    }
+    return { ...parsed, query: parsed.query.trim(), limit: parsed.limit ?? DEFAULT_SEARCH_LIMIT };
+  }
+
   cleanup(input: CleanupInput | undefined): Required<CleanupInput> {
     const parsed = parse(this.schemas.cleanup, input ?? {});
     return { batchSize: parsed.batchSize ?? 500 };
@@ -167,6 +184,9 @@ function buildSchemas(limits: Limits) {
     .int('must be an integer')
     .min(0, 'must not be negative')
     .max(Number.MAX_SAFE_INTEGER, 'is too large');
+  const instant = z
+    .date(typeError('must be a Date'))
+    .refine((value) => !Number.isNaN(value.getTime()), { message: 'must be a valid Date' });
   const title = text(MAX_TITLE_CHARS * 4).refine((value) => [...value].length <= MAX_TITLE_CHARS, {
     message: `must be at most ${MAX_TITLE_CHARS} characters`,
   });
@@ -227,6 +247,19 @@ function buildSchemas(limits: Limits) {
       settings: metadata.optional(),
     }),
     cleanup: z.strictObject({ batchSize: count(100_000).optional() }),
+    search: z.strictObject({
+      userId: id(),
+      query: text(MAX_QUERY_CHARS * 4).refine(
+        (value) => value.trim().length > 0 && [...value].length <= MAX_QUERY_CHARS,
+        { message: `must hold 1-${MAX_QUERY_CHARS} characters` },
+      ),
+      sessionId: id().optional(),
+      role: z.enum(ROLES, typeError(`must be one of ${ROLES.join(', ')}`)).optional(),
+      from: instant.optional(),
+      to: instant.optional(),
+      limit: count(MAX_SEARCH_LIMIT).optional(),
+      cursor: z.string(typeError('must be a string')).max(512, 'is malformed').optional(),
+    }),
   };
 }
 

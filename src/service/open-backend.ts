@@ -51,7 +51,10 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
       );
       if (dataDir) ensureDirectory(dataDir);
       const { PGlite } = await import('@electric-sql/pglite');
-      instance = await PGlite.create(dataDir ?? 'memory://');
+      const { pgliteExtensions } = await import('../stores/pglite/pglite-extensions.js');
+      instance = await PGlite.create(dataDir ?? 'memory://', {
+        extensions: await pgliteExtensions(),
+      });
     }
     const owned = instance !== deps.pglite;
     const opened = instance;

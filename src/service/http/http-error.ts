@@ -11,6 +11,7 @@ export type HttpErrorCode =
   | 'rate_limited'
   | 'unavailable'
   | 'schema_mismatch'
+  | 'unsupported'
   | 'internal';
 
 /** A failure that belongs to the HTTP layer (credentials, routes, limits), with its status. */

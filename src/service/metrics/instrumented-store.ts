@@ -14,6 +14,7 @@ const TIMED = [
   'putAgent',
   'listAgents',
   'cleanupExpired',
+  'search',
   'ping',
 ] as const;
 
@@ -40,5 +41,10 @@ export function instrumentStore(
       }
     };
   }
-  return { kind: store.kind, close: () => store.close(), ...timed } as ConversationStore;
+  return {
+    kind: store.kind,
+    portability: store.portability,
+    close: () => store.close(),
+    ...timed,
+  } as ConversationStore;
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ConflictError, UnavailableError } from '../../contract/errors.js';
 import type { ConversationStore } from '../../contract/store.js';
+import type { SearchInput, SearchPage } from '../../contract/search.js';
 import type {
   Agent,
   AppendInput,
@@ -214,6 +215,13 @@ export class HybridStore implements ConversationStore {
     await this.flushFirst();
     const { sessions, messages } = await cleanup.run(batchSize);
     return { sessions, messages };
+  }
+
+  /** From PostgreSQL, after writing what waits for the flusher (write-behind). */
+  async search(input: SearchInput): Promise<SearchPage> {
+    this.validate.search(input);
+    await this.flushFirst();
+    return this.sql.search(input);
   }
 
   /** PostgreSQL must answer; Redis being away only degrades speed (see cacheStats). */

@@ -1,5 +1,6 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { SqlDriver, SqlRunner } from '../sql/sql-driver.js';
+import { pgliteExtensions } from './pglite-extensions.js';
 
 /** The PGlite methods the store calls, so a caller's own instance fits without a cast. */
 export type PGliteLike = Pick<PGlite, 'query' | 'exec' | 'transaction' | 'close'>;
@@ -10,7 +11,7 @@ export type PGliteLike = Pick<PGlite, 'query' | 'exec' | 'transaction' | 'close'
  */
 export async function openPgliteDriver(dataDir: string | null): Promise<SqlDriver> {
   const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(dataDir ?? 'memory://');
+  const db = await PGlite.create(dataDir ?? 'memory://', { extensions: await pgliteExtensions() });
   return pgliteDriver(db, true);
 }
 

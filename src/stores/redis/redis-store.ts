@@ -1,6 +1,12 @@
 import { historyArgs } from './history-args.js';
 import { randomUUID } from 'node:crypto';
-import { BusyError, ConflictError, NotFoundError } from '../../contract/errors.js';
+import {
+  BusyError,
+  ConflictError,
+  NotFoundError,
+  UnsupportedError,
+} from '../../contract/errors.js';
+import type { SearchInput, SearchPage } from '../../contract/search.js';
 import type { ConversationStore } from '../../contract/store.js';
 import type {
   Agent,
@@ -236,6 +242,15 @@ export class RedisStore implements ConversationStore {
     } finally {
       await this.script('unlock', [this.keys.cleanupLock], [token]).catch(() => {});
     }
+  }
+
+  /** Redis keeps no index of words: searching would mean reading every message. */
+  search(_input: SearchInput): Promise<SearchPage> {
+    return Promise.reject(
+      new UnsupportedError(
+        'the redis store cannot search messages: use postgres, pglite or the hybrid store',
+      ),
+    );
   }
 
   async ping(): Promise<void> {

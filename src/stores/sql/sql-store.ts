@@ -17,6 +17,7 @@ import type {
   UpdateSessionInput,
   UserKey,
 } from '../../contract/types.js';
+import type { SearchInput, SearchPage } from '../../contract/search.js';
 import type { HistoryQuery, InputValidator } from '../../contract/validation.js';
 import { AppendBatcher, type AppendRequest } from './append-batcher.js';
 import { QUERIES } from './queries.generated.js';
@@ -33,6 +34,9 @@ import {
   type SessionRow,
 } from './rows.js';
 import { quoteSchema, renderSql } from './schema-name.js';
+import { decodeSearchCursor, encodeSearchCursor, MAX_SEARCH_OFFSET } from './search-cursor.js';
+import { type SearchRow, searchHitFromRow } from './search-rows.js';
+import { cjkTerms } from './search-terms.js';
 import { decodeSessionCursor, encodeSessionCursor } from './session-cursor.js';
 import type { SqlDriver } from './sql-driver.js';
 import { toStoreError } from './sql-errors.js';
@@ -280,6 +284,41 @@ export class SqlStore implements ConversationStore {
     } finally {
       this.cleanupRunning = false;
     }
+  }
+
+  /**
+   * One round trip: the word index (search.sql), or, for a query with Chinese, Japanese or
+   * Korean terms, the word index or the trigram index (search-cjk.sql). One row past the page
+   * says whether another page follows.
+   */
+  async search(input: SearchInput): Promise<SearchPage> {
+    const { userId, query, sessionId, role, from, to, limit, cursor } = this.validate.search(input);
+    const offset = cursor === undefined ? 0 : decodeSearchCursor(cursor);
+    const params: unknown[] = [
+      userId,
+      query,
+      sessionId ?? null,
+      role ?? null,
+      from ?? null,
+      to ?? null,
+      offset,
+      limit + 1,
+    ];
+    const cjk = cjkTerms(query);
+    const rows = cjk
+      ? await this.run<SearchRow>(this.sql.searchCjk, [
+          ...params,
+          cjk.likePattern,
+          cjk.markPattern,
+          cjk.first,
+        ])
+      : await this.run<SearchRow>(this.sql.search, params);
+    const next = offset + limit;
+    return {
+      hits: rows.slice(0, limit).map(searchHitFromRow),
+      nextCursor:
+        rows.length > limit && next <= MAX_SEARCH_OFFSET ? encodeSearchCursor(next) : null,
+    };
   }
 
   async ping(): Promise<void> {
