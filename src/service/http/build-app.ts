@@ -12,6 +12,7 @@ import { registerAdminRoutes } from '../routes/admin-routes.js';
 import { registerAgentRoutes } from '../routes/agent-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerMessageRoutes } from '../routes/message-routes.js';
+import { registerSearchRoutes } from '../routes/search-routes.js';
 import { registerSessionRoutes } from '../routes/session-routes.js';
 import { accessHook } from './access-hook.js';
 import { toErrorResponse } from './error-body.js';
@@ -88,6 +89,7 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
   registerAgentRoutes(app, context);
   registerSessionRoutes(app, context);
   registerMessageRoutes(app, context);
+  registerSearchRoutes(app, context);
   if (config.docs) {
     app.get(
       '/openapi.json',
