@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CommandContext } from './command-context.js';
 import { benchCommand } from './commands/bench.js';
+import { copyCommand } from './commands/copy.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { dbCommand } from './commands/db.js';
 import { flushCommand } from './commands/flush.js';
@@ -55,7 +58,8 @@ function buildProgram(context: CommandContext): Command {
       'after',
       '\nExit codes: 0 ok, 1 internal, 2 invalid input or usage, 3 not found, 4 conflict,\n' +
         '5 unavailable, 6 busy (another runner holds the lock), 7 schema mismatch,\n' +
-        '8 verification found differences, 9 some source keys were unreadable, 130 interrupted.\n',
+        '8 verification found differences, 9 some source keys were unreadable,\n' +
+        '10 unsupported by this store, 130 interrupted.\n',
     );
   for (const command of [
     serveCommand(context),
@@ -64,6 +68,9 @@ function buildProgram(context: CommandContext): Command {
     migrateRedisCommand(context),
     flushCommand(context),
     benchCommand(context),
+    exportCommand(context),
+    importCommand(context),
+    copyCommand(context),
   ]) {
     program.addCommand(command);
   }

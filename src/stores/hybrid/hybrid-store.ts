@@ -30,6 +30,8 @@ import type { SqlStore } from '../sql/sql-store.js';
 import type { CacheHealth, CacheStats } from './cache-health.js';
 import { DOWN, type SessionCache } from './session-cache.js';
 import type { StreamFlusher } from './stream-flusher.js';
+import { hybridPortability } from './hybrid-portability.js';
+import type { PortableStore } from '../../contract/portability.js';
 import type { WriteBehindCleanup } from './write-behind-cleanup.js';
 
 export type WriteMode = 'write-through' | 'write-behind';
@@ -67,12 +69,15 @@ export class HybridStore implements ConversationStore {
   private readonly cache: SessionCache;
   private readonly validate: InputValidator;
   private readonly refills = new Set<Promise<void>>();
+  /** Export and import through PostgreSQL (see hybridPortability). */
+  readonly portability: PortableStore;
 
   constructor(private readonly options: HybridStoreOptions) {
     this.sql = options.sql;
     this.cache = options.cache;
     this.validate = options.validator;
     this.writeMode = options.writeMode;
+    this.portability = hybridPortability(this.sql, this.cache, () => this.flushFirst());
   }
 
   /** Counters for metrics and whether Redis answers. */

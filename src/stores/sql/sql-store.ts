@@ -38,6 +38,7 @@ import { decodeSearchCursor, encodeSearchCursor, MAX_SEARCH_OFFSET } from './sea
 import { type SearchRow, searchHitFromRow } from './search-rows.js';
 import { cjkTerms } from './search-terms.js';
 import { decodeSessionCursor, encodeSessionCursor } from './session-cursor.js';
+import { SqlPortability } from './sql-portability.js';
 import type { SqlDriver } from './sql-driver.js';
 import { toStoreError } from './sql-errors.js';
 
@@ -64,6 +65,8 @@ export class SqlStore implements ConversationStore {
   private readonly validate: InputValidator;
   private cleanupRunning = false;
   private readonly batcher: AppendBatcher | null;
+  /** Export and import of whole sessions (see PortableStore). */
+  readonly portability: SqlPortability;
 
   constructor(private readonly options: SqlStoreOptions) {
     this.driver = options.driver;
@@ -83,6 +86,11 @@ export class SqlStore implements ConversationStore {
             runBatch: (requests) => this.appendBatch(requests),
             runLocked: (request) => this.appendLocked(request),
           });
+    this.portability = new SqlPortability(
+      this.sql,
+      (text, params) => this.run(text, params),
+      (work) => this.guard(() => this.driver.transaction(work)),
+    );
   }
 
   /**

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { ValidationError } from '../../contract/errors.js';
+import { findTextProblem } from '../../contract/json-check.js';
+import { ID_PATTERN } from '../../contract/limits.js';
+import { ROLES, type Agent, type Message, type Session } from '../../contract/types.js';
+
+/**
+ * The NDJSON export format, one JSON object a line:
+ *   {"type":"convstore-export","version":1,"exportedAt":"..."}   first line
+ *   {"type":"agent","agent":{...Agent}}                           whole-store exports only
+ *   {"type":"session","session":{...Session}}                     then the session's messages:
+ *   {"type":"message","userId":"..","sessionId":"..","message":{...Message}}
+ * Sessions and messages are the contract's objects, serialised whole (times as ISO strings), so
+ * a field the contract gains is exported and imported with no change here.
+ */
+export const EXPORT_FORMAT = 'convstore-export';
+export const EXPORT_VERSION = 1;
+
+export type ExportRecord =
+  | { type: typeof EXPORT_FORMAT; version: number; exportedAt: string }
+  | { type: 'agent'; agent: Agent }
+  | { type: 'session'; session: Session }
+  | { type: 'message'; userId: string; sessionId: string; message: Message };
+
+export function headerRecord(): ExportRecord {
+  return { type: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString() };
+}
+
+const id = z.string().regex(ID_PATTERN);
+const time = z.iso.datetime({ offset: true }).transform((text) => new Date(text));
+const json = z.record(z.string(), z.unknown());
+const text = z.string().refine((value) => findTextProblem(value, 'text') === null, {
+  message: 'holds a NUL character or a lone surrogate',
+});
+const count = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
+
+// Loose objects: fields this version does not know pass through to the store untouched.
+const session = z.looseObject({
+  userId: id,
+  sessionId: id,
+  agentId: id.nullable(),
+  title: text.nullable(),
+  metadata: json,
+  createdAt: time,
+  updatedAt: time,
+  expiresAt: time.nullable(),
+  lastSeq: count,
+  messageCount: count,
+});
+const message = z.looseObject({
+  seq: count.min(1),
+  messageId: id,
+  role: z.enum(ROLES),
+  content: text,
+  metadata: json,
+  createdAt: time,
+});
+const agent = z.looseObject({
+  agentId: id,
+  name: text.nullable(),
+  model: text.nullable(),
+  settings: json,
+});
+const record = z.discriminatedUnion('type', [
+  z.object({ type: z.literal(EXPORT_FORMAT), version: z.number(), exportedAt: z.string() }),
+  z.object({ type: z.literal('agent'), agent }),
+  z.object({ type: z.literal('session'), session }),
+  z.object({ type: z.literal('message'), userId: id, sessionId: id, message }),
+]);
+
+/** One line of an export, checked; the error names the line and field, never the content. */
+export function parseRecord(line: string, lineNumber: number): ExportRecord {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    throw ValidationError.field(`line ${lineNumber}`, 'is not JSON');
+  }
+  const result = record.safeParse(value);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    const field = [`line ${lineNumber}`, ...issue.path].join('.');
+    throw ValidationError.field(field, issue.message);
+  }
+  const parsed = result.data as ExportRecord;
+  if (parsed.type === EXPORT_FORMAT && parsed.version > EXPORT_VERSION) {
+    throw ValidationError.field(
+      `line ${lineNumber}`,
+      `export version ${parsed.version} is newer than this convstore reads (${EXPORT_VERSION})`,
+    );
+  }
+  return parsed;
+}

@@ -1,0 +1,68 @@
+import type {
+  ExportSessionsInput,
+  ImportSessionInput,
+  ImportSessionResult,
+  PortableStore,
+} from '../../contract/portability.js';
+import { snakeCaseKeys } from '../../contract/snake-case.js';
+import type { Session } from '../../contract/types.js';
+import { sessionFromRow, type SessionRow } from './rows.js';
+import type { SqlRunner } from './sql-driver.js';
+
+/** Sessions read per export page. */
+const EXPORT_PAGE = 500;
+
+export interface SqlPortabilityQueries {
+  exportSessions: string;
+  importPrepare: string;
+  importSession: string;
+  importMessages: string;
+}
+
+/**
+ * Export and import for the SQL stores. An import call is one transaction: the session row and
+ * the run of messages land together or not at all, so a copy killed midway leaves whole runs.
+ */
+export class SqlPortability implements PortableStore {
+  constructor(
+    private readonly sql: SqlPortabilityQueries,
+    private readonly run: <Row extends object>(text: string, params: unknown[]) => Promise<Row[]>,
+    private readonly transaction: <T>(work: (tx: SqlRunner) => Promise<T>) => Promise<T>,
+  ) {}
+
+  async *exportSessions(input: ExportSessionsInput = {}): AsyncIterable<Session> {
+    let after = input.after ?? null;
+    for (;;) {
+      const rows = await this.run<SessionRow>(this.sql.exportSessions, [
+        input.userId ?? null,
+        input.sessionId ?? null,
+        after?.userId ?? null,
+        after?.sessionId ?? null,
+        EXPORT_PAGE,
+      ]);
+      for (const row of rows) yield sessionFromRow(row);
+      const last = rows.at(-1);
+      if (!last || rows.length < EXPORT_PAGE) return;
+      after = { userId: last.user_id, sessionId: last.session_id };
+    }
+  }
+
+  async importSession({ session, messages }: ImportSessionInput): Promise<ImportSessionResult> {
+    const { userId, sessionId } = session;
+    const rows = messages.map((message) => ({
+      ...snakeCaseKeys(message),
+      user_id: userId,
+      session_id: sessionId,
+    }));
+    return this.transaction(async (tx) => {
+      await tx.query(this.sql.importPrepare, [userId, sessionId, session.agentId]);
+      await tx.query(this.sql.importSession, [JSON.stringify(snakeCaseKeys(session))]);
+      const [row] = await tx.query<{ inserted: number | string }>(this.sql.importMessages, [
+        JSON.stringify(rows),
+        userId,
+        sessionId,
+      ]);
+      return { inserted: Number(row?.inserted ?? 0) };
+    });
+  }
+}
