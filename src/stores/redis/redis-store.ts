@@ -29,6 +29,7 @@ import type { InputValidator } from '../../contract/validation.js';
 import { decodeSessionCursor, encodeSessionCursor } from '../sql/session-cursor.js';
 import type { RedisKeys } from './keys.js';
 import { scanEveryNode } from './scan.js';
+import { RedisPortability } from './redis-portability.js';
 import type { RedisConnection } from './redis-connection.js';
 import { toRedisStoreError } from './redis-errors.js';
 import { SCRIPTS } from './scripts.generated.js';
@@ -63,6 +64,8 @@ export class RedisStore implements ConversationStore {
   private readonly keys: RedisKeys;
   private readonly validate: InputValidator;
   private readonly ttlMs: number;
+  /** Export and import of whole sessions (see PortableStore). */
+  readonly portability: RedisPortability;
   /** Agents this process has put in the catalogue: an append naming one costs no extra trip. */
 
   constructor(private readonly options: RedisStoreOptions) {
@@ -71,6 +74,12 @@ export class RedisStore implements ConversationStore {
     this.validate = options.validator;
     this.ttlMs = (options.ttlSeconds ?? 0) * 1000;
     defineScripts(this.redis, NS, SCRIPTS);
+    this.portability = new RedisPortability({
+      connection: this.redis,
+      keys: this.keys,
+      getSession: (key) => this.getSession(key),
+      importScript: (keys, args) => this.script<number>('importSession', keys, args),
+    });
   }
 
   async append(input: AppendInput): Promise<AppendResult> {
