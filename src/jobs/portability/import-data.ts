@@ -53,6 +53,7 @@ export async function importData(
   let current: OpenSession | null = null;
   let lineNumber = 0;
   let sawHeader = false;
+  let end: { sessions: number; messages: number } | null = null;
 
   const finish = async () => {
     if (!current) return;
@@ -74,6 +75,7 @@ export async function importData(
   for await (const line of lines) {
     lineNumber++;
     if (line.trim() === '') continue;
+    if (end) throw ValidationError.field(`line ${lineNumber}`, 'comes after the end line');
     const record = parseRecord(line, lineNumber);
     if (!sawHeader) {
       if (record.type !== EXPORT_FORMAT) {
@@ -85,6 +87,9 @@ export async function importData(
     switch (record.type) {
       case EXPORT_FORMAT:
         throw ValidationError.field(`line ${lineNumber}`, 'is a second header');
+      case 'end':
+        end = record;
+        break;
       case 'agent':
         await store.putAgent({
           agentId: record.agent.agentId,
@@ -122,6 +127,17 @@ export async function importData(
   }
   if (!sawHeader) throw ValidationError.field('input', 'is empty: not an export');
   await finish();
+  // What was read is stored either way (a re-run with the whole file completes it).
+  if (!end) {
+    throw ValidationError.field('input', 'ends without its end line: the export was cut short');
+  }
+  if (end.sessions !== summary.sessions || end.messages !== summary.messages) {
+    throw ValidationError.field(
+      'input',
+      `holds ${summary.sessions} session(s) and ${summary.messages} message(s), ` +
+        `its end line says ${end.sessions} and ${end.messages}`,
+    );
+  }
   summary.durationMs = Math.round(performance.now() - started);
   return summary;
 }

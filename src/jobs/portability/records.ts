@@ -10,6 +10,7 @@ import { ROLES, type Agent, type Message, type Session } from '../../contract/ty
  *   {"type":"agent","agent":{...Agent}}                           whole-store exports only
  *   {"type":"session","session":{...Session}}                     then the session's messages:
  *   {"type":"message","userId":"..","sessionId":"..","message":{...Message}}
+ *   {"type":"end","sessions":n,"messages":n}                      last line of a whole export
  * Sessions and messages are the contract's objects, serialised whole (times as ISO strings), so
  * a field the contract gains is exported and imported with no change here.
  */
@@ -20,7 +21,8 @@ export type ExportRecord =
   | { type: typeof EXPORT_FORMAT; version: number; exportedAt: string }
   | { type: 'agent'; agent: Agent }
   | { type: 'session'; session: Session }
-  | { type: 'message'; userId: string; sessionId: string; message: Message };
+  | { type: 'message'; userId: string; sessionId: string; message: Message }
+  | { type: 'end'; sessions: number; messages: number };
 
 export function headerRecord(): ExportRecord {
   return { type: EXPORT_FORMAT, version: EXPORT_VERSION, exportedAt: new Date().toISOString() };
@@ -66,6 +68,7 @@ const record = z.discriminatedUnion('type', [
   z.object({ type: z.literal('agent'), agent }),
   z.object({ type: z.literal('session'), session }),
   z.object({ type: z.literal('message'), userId: id, sessionId: id, message }),
+  z.object({ type: z.literal('end'), sessions: count, messages: count }),
 ]);
 
 /** One line of an export, checked; the error names the line and field, never the content. */
