@@ -1,6 +1,8 @@
 import { createReadStream } from 'node:fs';
+import { access, constants } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { Command } from 'commander';
+import { ValidationError } from '../../contract/errors.js';
 import type { CommandContext } from '../command-context.js';
 import { runCommand } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
@@ -35,6 +37,11 @@ export function importCommand(context: CommandContext): Command {
     )
     .action((flags: ImportFlags) =>
       runCommand(context, flags.json, async (output) => {
+        if (flags.in !== '-') {
+          await access(flags.in, constants.R_OK).catch(() => {
+            throw ValidationError.field('--in', 'is not a readable file');
+          });
+        }
         const store = await openJobStore(flags.url, flags);
         try {
           const { importData } = await import('../../jobs/portability/import-data.js');
