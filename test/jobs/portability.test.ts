@@ -210,6 +210,24 @@ describe.skipIf(!available())('export, import and copy', () => {
     expect(resumed.verification).toEqual({ sessions: 5, differences: 0 });
   });
 
+  it('continues a half-copied session after its newest message', async () => {
+    const source = await postgresStore();
+    await seed(source);
+    const target = await postgresStore();
+    const session = (await source.getSession({ userId: 'bob', sessionId: 'long' }))!;
+    const firstPage = await source.history({
+      userId: 'bob',
+      sessionId: 'long',
+      afterSeq: 0,
+      limit: 500,
+    });
+    // What a copy killed after its first page of this session leaves behind.
+    await target.portability!.importSession({ session, messages: firstPage });
+    const summary = await copyStore(source, target, { verify: true });
+    expect(summary.inserted).toBe(709 - 500);
+    expect(summary.verification).toEqual({ sessions: 5, differences: 0 });
+  });
+
   it('answers UnsupportedError for a store without export', async () => {
     const source = await postgresStore();
     const bare = { ...source, kind: 'postgres', portability: undefined } as ConversationStore;
