@@ -14,6 +14,8 @@ const EXPORT_PAGE = 500;
 
 export interface SqlPortabilityQueries {
   exportSessions: string;
+  exportUserSessions: string;
+  getSession: string;
   importPrepare: string;
   importSession: string;
   importMessages: string;
@@ -31,15 +33,36 @@ export class SqlPortability implements PortableStore {
   ) {}
 
   async *exportSessions(input: ExportSessionsInput = {}): AsyncIterable<Session> {
-    let after = input.after ?? null;
+    const { userId, sessionId } = input;
+    if (userId !== undefined && sessionId !== undefined) {
+      const after = input.after;
+      if (
+        after &&
+        (after.userId > userId || (after.userId === userId && after.sessionId >= sessionId))
+      )
+        return;
+      const [row] = await this.run<SessionRow>(this.sql.getSession, [userId, sessionId]);
+      if (row) yield sessionFromRow(row);
+      return;
+    }
+    let after = input.after ?? { userId: '', sessionId: '' };
+    if (userId !== undefined && after.userId !== userId) {
+      if (after.userId > userId) return;
+      after = { userId, sessionId: '' };
+    }
     for (;;) {
-      const rows = await this.run<SessionRow>(this.sql.exportSessions, [
-        input.userId ?? null,
-        input.sessionId ?? null,
-        after?.userId ?? null,
-        after?.sessionId ?? null,
-        EXPORT_PAGE,
-      ]);
+      const rows =
+        userId === undefined
+          ? await this.run<SessionRow>(this.sql.exportSessions, [
+              after.userId,
+              after.sessionId,
+              EXPORT_PAGE,
+            ])
+          : await this.run<SessionRow>(this.sql.exportUserSessions, [
+              userId,
+              after.sessionId,
+              EXPORT_PAGE,
+            ]);
       for (const row of rows) yield sessionFromRow(row);
       const last = rows.at(-1);
       if (!last || rows.length < EXPORT_PAGE) return;
