@@ -14,6 +14,9 @@
 -- every user's. The three extensions ship with PostgreSQL (contrib) and with PGlite; on a server
 -- they are trusted extensions, so the owner of the database may create them. Where they live
 -- already (any schema) is looked up, not assumed.
+-- Extensions belong to the database, not the schema: two schemas migrating at once would race
+-- to create them (IF NOT EXISTS is not safe against a concurrent creator), so they queue here.
+SELECT pg_advisory_xact_lock(hashtext('convstore:extensions'));
 CREATE EXTENSION IF NOT EXISTS unaccent;
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 CREATE EXTENSION IF NOT EXISTS btree_gin;
