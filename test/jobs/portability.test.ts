@@ -228,6 +228,44 @@ describe.skipIf(!available())('export, import and copy', () => {
     expect(summary.verification).toEqual({ sessions: 5, differences: 0 });
   });
 
+  it('refuses a bad run at importSession itself, on every store, writing nothing', async () => {
+    const now = new Date();
+    const session = {
+      userId: 'alice',
+      sessionId: 'chat',
+      agentId: null,
+      title: null,
+      metadata: {},
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: null,
+      lastSeq: 2,
+      messageCount: 2,
+    };
+    const message = {
+      seq: 1,
+      messageId: 'a',
+      role: 'user' as const,
+      content: 'x',
+      metadata: {},
+      createdAt: now,
+    };
+    for (const store of [await postgresStore(), await redisStore()]) {
+      for (const messages of [
+        [{ ...message, role: 'bot' as 'user' }],
+        [{ ...message, seq: 3 }],
+        [message, { ...message, messageId: 'b', seq: 1 }],
+        [{ ...message, messageId: 'no spaces' }],
+        [{ ...message, content: 'nul \u0000' }],
+      ]) {
+        await expect(store.portability!.importSession({ session, messages })).rejects.toThrow(
+          ValidationError,
+        );
+      }
+      expect(await store.getSession({ userId: 'alice', sessionId: 'chat' })).toBeNull();
+    }
+  });
+
   it('answers UnsupportedError for a store without export', async () => {
     const source = await postgresStore();
     const bare = { ...source, kind: 'postgres', portability: undefined } as ConversationStore;

@@ -1,3 +1,4 @@
+import { checkImport } from '../../contract/import-check.js';
 import type {
   ExportSessionsInput,
   ImportSessionInput,
@@ -42,6 +43,7 @@ export class RedisPortability implements PortableStore {
   }
 
   async importSession({ session, messages }: ImportSessionInput): Promise<ImportSessionResult> {
+    checkImport({ session, messages });
     const { userId, sessionId } = session;
     if (session.expiresAt && session.expiresAt.getTime() <= Date.now()) return { inserted: 0 };
     const args: Array<string | number> = [

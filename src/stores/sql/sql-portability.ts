@@ -1,3 +1,4 @@
+import { checkImport } from '../../contract/import-check.js';
 import type {
   ExportSessionsInput,
   ImportSessionInput,
@@ -71,6 +72,7 @@ export class SqlPortability implements PortableStore {
   }
 
   async importSession({ session, messages }: ImportSessionInput): Promise<ImportSessionResult> {
+    checkImport({ session, messages });
     const { userId, sessionId } = session;
     const rows = messages.map((message) => ({
       ...snakeCaseKeys(message),
