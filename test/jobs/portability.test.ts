@@ -266,6 +266,25 @@ describe.skipIf(!available())('export, import and copy', () => {
     }
   });
 
+  it('imports into a hybrid store past its cached window: the next read sees the import', async () => {
+    const source = await postgresStore();
+    await seed(source);
+    const target = await open({
+      url: TEST_DATABASE_URL,
+      schema: freshSchema(),
+      migrate: true,
+      cache: { url: redisUrl(), keyPrefix: freshPrefix() },
+    });
+    const key = { userId: 'bob', sessionId: 'long' };
+    const session = (await source.getSession(key))!;
+    const first = await source.history({ ...key, afterSeq: 0, limit: 500 });
+    await target.portability!.importSession({ session, messages: first });
+    expect((await target.history({ ...key, last: 1 }))[0]!.seq).toBe(500);
+    const summary = await copyStore(source, target, { verify: true });
+    expect(summary.verification).toEqual({ sessions: 5, differences: 0 });
+    expect((await target.history({ ...key, last: 1 }))[0]!.seq).toBe(700);
+  });
+
   it('answers UnsupportedError for a store without export', async () => {
     const source = await postgresStore();
     const bare = { ...source, kind: 'postgres', portability: undefined } as ConversationStore;
