@@ -7,6 +7,8 @@ import { registerAdminRoutes } from '../routes/admin-routes.js';
 import { registerAgentRoutes } from '../routes/agent-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerMessageRoutes } from '../routes/message-routes.js';
+import { registerExportRoutes } from '../routes/export-routes.js';
+import { registerSearchRoutes } from '../routes/search-routes.js';
 import { registerSessionRoutes } from '../routes/session-routes.js';
 import { accessHook } from './access-hook.js';
 import { clientErrorHandler } from './client-errors.js';
@@ -99,6 +101,8 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
   registerAgentRoutes(app, context);
   registerSessionRoutes(app, context);
   registerMessageRoutes(app, context);
+  registerSearchRoutes(app, context);
+  registerExportRoutes(app, context);
   if (config.docs) {
     app.get(
       '/openapi.json',

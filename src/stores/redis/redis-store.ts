@@ -1,6 +1,7 @@
 import { historyArgs } from './history-args.js';
 import { randomUUID } from 'node:crypto';
 import { BusyError, ConflictError, NotFoundError } from '../../contract/errors.js';
+import type { SearchPage } from '../../contract/search.js';
 import type {
   Agent,
   AppendResult,
@@ -22,6 +23,7 @@ import type { ResolvedAppendInput, ResolvedHistoryInput } from '../../contract/v
 import { decodeSessionCursor, encodeSessionCursor } from '../sql/session-cursor.js';
 import type { RedisKeys } from './keys.js';
 import { scanEveryNode } from './scan.js';
+import { RedisPortability } from './redis-portability.js';
 import type { RedisConnection } from './redis-connection.js';
 import { toRedisStoreError } from './redis-errors.js';
 import { SCRIPTS } from './scripts.generated.js';
@@ -51,7 +53,7 @@ const NS = 'convstore_redis';
  */
 export class RedisStore implements StoreBackend {
   readonly kind = 'redis' as const;
-  readonly capabilities: StoreCapabilities = {};
+  readonly capabilities: StoreCapabilities;
   private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
   private readonly ttlMs: number;
@@ -62,6 +64,15 @@ export class RedisStore implements StoreBackend {
     this.keys = options.keys;
     this.ttlMs = (options.ttlSeconds ?? 0) * 1000;
     defineScripts(this.redis, NS, SCRIPTS);
+    // Export and import of whole sessions (see PortableStore).
+    this.capabilities = {
+      portability: new RedisPortability({
+        connection: this.redis,
+        keys: this.keys,
+        getSession: (key) => this.getSession(key),
+        importScript: (keys, args) => this.script<number>('importSession', keys, args),
+      }),
+    };
   }
 
   async append(input: ResolvedAppendInput): Promise<AppendResult> {
@@ -263,6 +274,15 @@ export class RedisStore implements StoreBackend {
   }
   finalizeMessage(): Promise<never> {
     return notYet();
+  }
+
+  /** Redis keeps no index of words: searching would mean reading every message. */
+  search(): Promise<SearchPage> {
+    return Promise.reject(
+      new UnsupportedError(
+        'the redis store cannot search messages: use postgres, pglite or the hybrid store',
+      ),
+    );
   }
 
   async ping(): Promise<void> {

@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, inject } from 'vitest';
 import { loadServiceConfig, type ConfigOverrides } from '../../../src/config/index.js';
 import { startService, type ServiceDeps, type ServiceHandle } from '../../../src/service/index.js';
+import { pgliteExtensions } from '../../../src/stores/pglite/pglite-extensions.js';
 import { Redis } from 'ioredis';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
 
@@ -156,7 +157,9 @@ async function dropCacheKeys(prefix: string): Promise<void> {
 }
 
 export function pglite(): Promise<PGlite> {
-  sharedPglite ??= import('@electric-sql/pglite').then(({ PGlite }) => PGlite.create('memory://'));
+  sharedPglite ??= import('@electric-sql/pglite').then(async ({ PGlite }) =>
+    PGlite.create('memory://', { extensions: await pgliteExtensions() }),
+  );
   return sharedPglite;
 }
 
