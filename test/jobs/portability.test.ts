@@ -297,6 +297,84 @@ describe.skipIf(!available())('export, import and copy', () => {
     expect((await target.history({ ...key, last: 1 }))[0]!.seq).toBe(700);
   });
 
+  it('carries the structured fields of messages (data, kind, tool calls, usage, version) and reads old files with defaults', async () => {
+    const source = await postgresStore();
+    const key = { userId: 'alice', sessionId: 'tools' };
+    const call = JSON.stringify({ type: 'tool-call', toolCallId: 'c1', args: { city: 'Lisboa' } });
+    await source.append({
+      ...key,
+      messages: [
+        { role: 'user', content: 'weather?', messageId: 'u1' },
+        {
+          role: 'assistant',
+          content: '',
+          data: call,
+          format: 'ai-sdk/ui-message',
+          kind: 'tool-call',
+          toolCallIds: ['c1'],
+          usage: { model: 'm-1', provider: 'p', inputTokens: 10, outputTokens: 3, latencyMs: 42 },
+          tokenCount: 17,
+          messageId: 'a1',
+        },
+        { role: 'tool', content: '21C', kind: 'tool-result', toolResultIds: ['c1'] },
+        { role: 'assistant', content: 'It is 21C', messageId: 'a2' },
+      ],
+    });
+    await source.updateMessage({ ...key, messageId: 'a2', content: 'It is 21C and sunny' });
+    const draft = await source.beginMessage({ ...key, content: 'thinking' });
+    await source.finalizeMessage({
+      ...key,
+      messageId: draft.message.messageId,
+      lease: draft.lease,
+      status: 'error',
+    });
+    const { out } = await lines(source, { userId: 'alice' });
+    const target = await postgresStore();
+    const imported = await importData(target, iterate(out));
+    expect(imported).toMatchObject({ sessions: 1, messages: 5, inserted: 5, differences: 0 });
+
+    const before = await everything(source, key.userId, key.sessionId);
+    const after = await everything(target, key.userId, key.sessionId);
+    expect(after.messages).toEqual(before.messages);
+    const stored = after.messages.find((m) => m.messageId === 'a1')!;
+    expect(stored).toMatchObject({
+      data: call,
+      format: 'ai-sdk/ui-message',
+      kind: 'tool-call',
+      toolCallIds: ['c1'],
+      usage: { model: 'm-1', provider: 'p', inputTokens: 10, outputTokens: 3, latencyMs: 42 },
+      tokenCount: 17,
+    });
+    expect(after.messages.find((m) => m.messageId === 'a2')).toMatchObject({ version: 2 });
+    expect(after.messages.at(-1)!.status).toBe('error');
+    // The tool calls are indexed as an append would: a window never starts with the result.
+    const window = await target.history({ ...key, last: 3, align: 'tool-pairs' });
+    expect(window.map((m) => m.messageId)[0]).toBe('a1');
+
+    // A file written before messages had these fields: each gets its default.
+    const old = out.map((line) => {
+      const record = JSON.parse(line);
+      if (record.type !== 'message') return line;
+      const { seq, messageId, role, content, metadata, createdAt } = record.message;
+      return `${JSON.stringify({ ...record, message: { seq, messageId, role, content, metadata, createdAt } })}\n`;
+    });
+    const plain = await postgresStore();
+    await importData(plain, iterate(old), { verify: false });
+    const [first] = await plain.history({ ...key, afterSeq: 0, limit: 1 });
+    expect(first).toMatchObject({
+      messageId: 'u1',
+      data: null,
+      format: null,
+      kind: 'message',
+      toolCallIds: [],
+      status: 'complete',
+      version: 1,
+      usage: null,
+      tokenCount: 2,
+    });
+    expect(first!.updatedAt).toEqual(first!.createdAt);
+  });
+
   it('answers UnsupportedError for a store without export', async () => {
     const source = await postgresStore();
     const bare = { ...source, kind: 'postgres', capabilities: {} } as ConversationStore;
