@@ -32,8 +32,11 @@ const ORDER = [
   'PATCH /v1/sessions/{session_id}',
   'POST /v1/sessions/{session_id}/messages',
   'GET /v1/sessions/{session_id}/messages',
+  'GET /v1/search',
+  'GET /v1/export',
   'DELETE /v1/sessions/{session_id}',
   'POST /v1/admin/cleanup',
+  'GET /v1/admin/users/{user_id}/export',
   'DELETE /v1/admin/users/{user_id}',
 ];
 

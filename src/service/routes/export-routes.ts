@@ -14,6 +14,12 @@ const NDJSON = 'application/x-ndjson';
  */
 export function registerExportRoutes(app: FastifyInstance, { store, schemas }: RouteContext): void {
   const errors = schemas.errors(401, 403, 429, 501, 503);
+  // The answer is a stream of lines; its errors stay JSON (the Error schema), so the media type
+  // is named on the 200 alone.
+  const ndjson = {
+    description: 'NDJSON: a header line, sessions and their messages, an end line',
+    content: { [NDJSON]: { schema: { type: 'string' } } },
+  };
   const description =
     'One JSON object per line: a header, then each session followed by its messages (every ' +
     'field), then {"type":"end",...}. `convstore import --in <file>` reads it back.';
@@ -26,8 +32,7 @@ export function registerExportRoutes(app: FastifyInstance, { store, schemas }: R
         summary: "Every session and message of the caller's, as NDJSON",
         description,
         tags: ['export'],
-        produces: [NDJSON],
-        response: errors,
+        response: { 200: ndjson, ...errors },
       },
     },
     async (request, reply) => streamExport(reply, store, callerId(request)),
@@ -42,8 +47,7 @@ export function registerExportRoutes(app: FastifyInstance, { store, schemas }: R
         description,
         tags: ['admin'],
         params: schemas.userParams,
-        produces: [NDJSON],
-        response: schemas.errors(400, 401, 403, 429, 501, 503),
+        response: { 200: ndjson, ...schemas.errors(400, 401, 403, 429, 501, 503) },
       },
     },
     async (request, reply) => streamExport(reply, store, request.params.user_id),

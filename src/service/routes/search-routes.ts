@@ -50,7 +50,12 @@ export function registerSearchRoutes(app: FastifyInstance, { store, schemas }: R
           type: 'object',
           additionalProperties: false,
           properties: {
-            q: { type: 'string', minLength: 1, maxLength: MAX_QUERY_CHARS * 4 },
+            q: {
+              type: 'string',
+              minLength: 1,
+              maxLength: MAX_QUERY_CHARS * 4,
+              examples: ['"lisbon hotel" -budget'],
+            },
             session_id: { type: 'string', pattern: ID_PATTERN.source },
             role: { type: 'string', enum: [...ROLES] },
             from: instant('ISO 8601 time: messages created at or after it'),
