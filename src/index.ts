@@ -70,6 +70,15 @@ export {
 export type { ErrorCode, FieldIssue } from './contract/errors.js';
 export { OUTCOMES } from './contract/outcomes.js';
 export type { HttpErrorCode, Outcome, OutcomeCode } from './contract/outcomes.js';
+export { DEFAULT_SEARCH_LIMIT, MAX_SEARCH_LIMIT } from './contract/search.js';
+export type { SearchHit, SearchInput, SearchPage } from './contract/search.js';
+export type {
+  ExportSessionsInput,
+  ImportSessionInput,
+  ImportSessionResult,
+  PortableStore,
+} from './contract/portability.js';
+export { pgliteExtensions } from './stores/pglite/pglite-extensions.js';
 export { DEFAULT_LIMITS, ID_PATTERN } from './contract/limits.js';
 export type { Limits } from './contract/limits.js';
 export type { CacheOptions } from './options.js';
@@ -77,5 +86,5 @@ export { runFlusher } from './stores/hybrid/run-flusher.js';
 export type { RunFlusherOptions, FlusherReport } from './stores/hybrid/run-flusher.js';
 export { cacheStats } from './stores/hybrid/cache-stats.js';
 export type { CacheStats } from './stores/hybrid/cache-health.js';
-// The jobs (cleanup, migrations, migrate-redis) are in `convstore/jobs` and the HTTP service in
+// The jobs (cleanup, migrations, migrate-redis, export/import/copy) are in `convstore/jobs` and the HTTP service in
 // `convstore/service`, so that a program using the store loads neither.

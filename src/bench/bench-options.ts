@@ -20,6 +20,8 @@ export interface BenchOptions {
   concurrency?: number[];
   /** Messages-table sizes for the growth run. Default ['100k', '10m'] (quick: none). */
   growth?: GrowthSize[];
+  /** Messages in the table of the search run (search vs ILIKE); none when unset. */
+  search?: number;
   /** The HTTP service under load (when the service is available). Default true (quick: false). */
   http?: boolean;
   /** Write the rows as JSON here. */

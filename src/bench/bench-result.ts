@@ -16,5 +16,18 @@ export interface BenchResult {
   skipped: Array<{ store: string; reason: string }>;
   /** What the growth loader did: rows loaded and its rate. */
   loads: Array<{ table_rows: number; loaded: number; seconds: number; rows_per_s: number }>;
+  /** The search run (--search): the store's search beside a plain ILIKE scan. */
+  search?: SearchBenchRow[];
   seconds: number;
+}
+
+/** One query of the search run, timed one way, at one table size. */
+export interface SearchBenchRow {
+  table_rows: number;
+  query: string;
+  method: 'search' | 'ilike';
+  /** The user's messages the query matches. */
+  hits: number;
+  p50_ms: number;
+  p95_ms: number;
 }

@@ -10,6 +10,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --stores <a,b,...>      only these (${STORE_NAMES.join(', ')}); floors always run
   --concurrency <1,32>    concurrent callers
   --growth <100k,10m|none> messages-table sizes of the growth run (default 100k,10m; quick: none)
+  --search <200k|10m|n>   also time search beside an ILIKE scan, the table at this size (default none)
   --http / --no-http      run / skip the HTTP service under load (default: run; quick: skip)
   --seconds <s>           longest a measurement runs (default 3; quick: 0.25)
   --seed <n>              seed of the data and target sequences (default 42)
@@ -29,6 +30,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       stores: { type: 'string' },
       concurrency: { type: 'string' },
       growth: { type: 'string' },
+      search: { type: 'string' },
       http: { type: 'boolean' },
       'no-http': { type: 'boolean' },
       seed: { type: 'string' },
@@ -76,6 +78,16 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   }
   if (values.concurrency !== undefined) {
     options.concurrency = list(values.concurrency).map((c) => positiveInt('concurrency', c));
+  }
+  if (values.search !== undefined && values.search !== 'none') {
+    const match = /^(\d+)(k|m)?$/i.exec(values.search.trim());
+    const size = match
+      ? Number(match[1]) *
+        { k: 1e3, m: 1e6, '': 1 }[(match[2] ?? '').toLowerCase() as 'k' | 'm' | '']
+      : 0;
+    if (!(size >= 1000))
+      throw new Error('--search must be a size of at least 1000 (e.g. 200k, 10m) or none');
+    options.search = size;
   }
   if (values.growth !== undefined) {
     const sizes = values.growth === 'none' ? [] : list(values.growth.toLowerCase());

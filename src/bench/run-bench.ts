@@ -11,6 +11,7 @@ import type { BenchContext } from './bench-context.js';
 import type { BenchResult } from './bench-result.js';
 import { runGrowth } from './growth/run-growth.js';
 import { runHttp } from './http/run-http.js';
+import { runSearchBench } from './search/run-search.js';
 import { measureInterleaved, type Job } from './interleave.js';
 import { roundMs, summarize, type MeasurePlan } from './measure.js';
 import { STORE_NAMES, type BenchRow, type OperationName, type StoreName } from './names.js';
@@ -166,6 +167,15 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
         plan: profile.plan,
         rounds: base.rounds,
         result,
+        stopIfInterrupted,
+      });
+    }
+    stopIfInterrupted();
+    if (options.search) {
+      result.search = [];
+      await runSearchBench(context, {
+        size: options.search,
+        rows: result.search,
         stopIfInterrupted,
       });
     }

@@ -2,6 +2,9 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import type { CommandContext } from './command-context.js';
 import { benchCommand } from './commands/bench.js';
+import { copyCommand } from './commands/copy.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
 import { cleanupCommand } from './commands/cleanup.js';
 import { dbCommand } from './commands/db.js';
 import { flushCommand } from './commands/flush.js';
@@ -95,6 +98,9 @@ function buildProgram(
     migrateRedisCommand(context),
     flushCommand(context),
     benchCommand(context),
+    exportCommand(context),
+    importCommand(context),
+    copyCommand(context),
   ]) {
     program.addCommand(command);
   }

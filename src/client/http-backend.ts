@@ -11,6 +11,7 @@ import type {
   ListSessionsInput,
   Message,
   PutAgentInput,
+  Role,
   Session,
   SessionKey,
   SessionPage,
@@ -26,8 +27,10 @@ import type {
   ResolvedMessage,
   ResolvedTransactInput,
   ResolvedTruncateInput,
+  ResolvedSearchInput,
   ResolvedUpdateMessageInput,
 } from '../contract/validation.js';
+import type { SearchPage } from '../contract/search.js';
 import {
   messageFromWire,
   newMessageToWire,
@@ -339,6 +342,36 @@ export class HttpBackend implements StoreBackend {
     return { sessions: body.sessions, messages: body.messages };
   }
 
+  async search(input: ResolvedSearchInput): Promise<SearchPage> {
+    const { body } = await this.http.send<{ hits: WireHit[]; next_cursor: string | null }>({
+      method: 'GET',
+      path: '/v1/search',
+      as: { user: input.userId },
+      query: {
+        q: input.query,
+        session_id: input.sessionId,
+        role: input.role,
+        from: input.from?.toISOString(),
+        to: input.to?.toISOString(),
+        limit: input.limit,
+        cursor: input.cursor,
+      },
+      retrySafe: true,
+    });
+    return {
+      hits: body.hits.map((hit) => ({
+        sessionId: hit.session_id,
+        seq: hit.seq,
+        messageId: hit.message_id,
+        role: hit.role,
+        createdAt: new Date(hit.created_at),
+        snippet: hit.snippet,
+        rank: hit.rank,
+      })),
+      nextCursor: body.next_cursor,
+    };
+  }
+
   async ping(): Promise<void> {
     await this.http.send({ method: 'GET', path: '/readyz', as: 'none', retrySafe: true });
   }
@@ -365,6 +398,16 @@ export class HttpBackend implements StoreBackend {
     });
     return { deleted: answer.body.deleted };
   }
+}
+
+interface WireHit {
+  session_id: string;
+  seq: number;
+  message_id: string;
+  role: Role;
+  created_at: string;
+  snippet: string;
+  rank: number;
 }
 
 function sessionPath(key: SessionKey): string {

@@ -18,7 +18,16 @@ import {
 } from './setting-schemas.js';
 
 /** The commands that take settings (`db migrate` and `db status` share `db`). */
-export const SETTING_COMMANDS = ['serve', 'db', 'cleanup', 'flush', 'migrate-redis'] as const;
+export const SETTING_COMMANDS = [
+  'serve',
+  'db',
+  'cleanup',
+  'flush',
+  'migrate-redis',
+  'export',
+  'import',
+  'copy',
+] as const;
 export type SettingCommand = (typeof SETTING_COMMANDS)[number];
 
 /**
@@ -86,7 +95,7 @@ export const SETTINGS = [
     doc: 'PGlite data directory, used when DATABASE_URL is unset',
     schema: text(),
     arg: '<dir>',
-    use: { serve: true, db: true, cleanup: true },
+    use: { serve: true, db: true, cleanup: true, export: true, import: true },
   }),
   setting({
     key: 'databaseUrl',
@@ -108,6 +117,16 @@ export const SETTINGS = [
         flag: 'to',
         required: true,
         doc: 'target: postgres://... (or pglite://<dir>)',
+      },
+      export: {
+        flag: 'url',
+        schema: STORE_URL,
+        doc: 'the store: postgres://..., pglite://<dir> or redis://...; unset: PGlite in DATA_DIR',
+      },
+      import: {
+        flag: 'url',
+        schema: STORE_URL,
+        doc: 'the store: postgres://..., pglite://<dir> or redis://...; unset: PGlite in DATA_DIR',
       },
     },
   }),
@@ -147,6 +166,8 @@ export const SETTINGS = [
       cleanup: { flag: 'key-prefix' },
       flush: { flag: 'key-prefix' },
       'migrate-redis': { flag: 'prefix', doc: 'convstore format: the key prefix of the source' },
+      export: { flag: 'key-prefix' },
+      import: { flag: 'key-prefix' },
     },
   }),
   setting({
@@ -165,7 +186,16 @@ export const SETTINGS = [
     doc: 'PostgreSQL schema holding every table',
     schema: schemaName(),
     arg: '<name>',
-    use: { serve: true, db: true, cleanup: true, flush: true, 'migrate-redis': true },
+    use: {
+      serve: true,
+      db: true,
+      cleanup: true,
+      flush: true,
+      'migrate-redis': true,
+      export: true,
+      import: true,
+      copy: true,
+    },
   }),
   setting({
     key: 'conversationTtl',

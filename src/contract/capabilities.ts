@@ -1,5 +1,9 @@
+import type { PortableStore } from './portability.js';
+
 /** What only some stores can do; absent members mean the store cannot. */
 export interface StoreCapabilities {
+  /** Export and import of whole sessions, on stores that can enumerate them (see PortableStore). */
+  portability?: PortableStore;
   /** Hybrid write-behind: writes what is queued to PostgreSQL now; how many entries. */
   flush?: () => Promise<number>;
   /** Hybrid: counters of the cache. */

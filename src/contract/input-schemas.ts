@@ -10,6 +10,7 @@ import {
   MAX_TITLE_CHARS,
   type Limits,
 } from './limits.js';
+import { MAX_QUERY_CHARS, MAX_SEARCH_LIMIT } from './search.js';
 import {
   FINAL_STATUSES,
   HISTORY_ALIGNS,
@@ -105,6 +106,9 @@ export function buildSchemas(limits: Limits) {
     typeError(`must be one of ${FINAL_STATUSES.join(', ')}`),
   );
   const tokenCount = amount(1e9);
+  const instant = z
+    .date(typeError('must be a Date'))
+    .refine((value) => !Number.isNaN(value.getTime()), { message: 'must be a valid Date' });
   const content = text(limits.maxContentBytes);
 
   const newMessage = z.strictObject({
@@ -173,6 +177,19 @@ export function buildSchemas(limits: Limits) {
       settings: metadata.optional(),
     }),
     cleanup: z.strictObject({ batchSize: count(100_000).optional() }),
+    search: z.strictObject({
+      userId: id(),
+      query: text(MAX_QUERY_CHARS * 4).refine(
+        (value) => value.trim().length > 0 && [...value].length <= MAX_QUERY_CHARS,
+        { message: `must hold 1-${MAX_QUERY_CHARS} characters` },
+      ),
+      sessionId: id().optional(),
+      role: role.optional(),
+      from: instant.optional(),
+      to: instant.optional(),
+      limit: count(MAX_SEARCH_LIMIT).optional(),
+      cursor: z.string(typeError('must be a string')).max(512, 'is malformed').optional(),
+    }),
     updateMessage: z.strictObject({
       ...sessionKey,
       messageId: id(),

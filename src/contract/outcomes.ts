@@ -149,7 +149,7 @@ export const OUTCOMES = [
     null,
     8,
     null,
-    '`migrate-redis --verify` found sessions that differ from their source',
+    '`migrate-redis --verify`, `copy --verify` or `import` found sessions that differ from their source',
   ),
   outcome(
     'exit',

@@ -1,4 +1,5 @@
 import type { StoreCapabilities } from './capabilities.js';
+import type { SearchPage } from './search.js';
 import type { ConversationStore, StoreKind } from './store.js';
 import type {
   Agent,
@@ -23,6 +24,7 @@ import type {
   ResolvedCheckpointInput,
   ResolvedFinalizeInput,
   ResolvedHistoryInput,
+  ResolvedSearchInput,
   ResolvedTransactInput,
   ResolvedTruncateInput,
   ResolvedUpdateMessageInput,
@@ -56,6 +58,8 @@ export interface StoreBackend {
   beginMessage(input: ResolvedAppendInput): Promise<BeginMessageResult>;
   checkpointMessage(input: ResolvedCheckpointInput): Promise<Message>;
   finalizeMessage(input: ResolvedFinalizeInput): Promise<Message>;
+  /** UnsupportedError on a store that keeps no index to search (redis). */
+  search(input: ResolvedSearchInput): Promise<SearchPage>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** Store-specific extras, typed (see capabilities.ts). */

@@ -26,6 +26,7 @@ import type {
   FinalizeMessageInput,
 } from './types.js';
 import type { StoreCapabilities } from './capabilities.js';
+import type { SearchInput, SearchPage } from './search.js';
 
 /**
  * The one contract every store keeps (postgres, pglite, redis, hybrid). Every call is made as one
@@ -36,7 +37,7 @@ export interface ConversationStore {
   /** Which implementation this is: 'postgres', 'pglite', 'redis' or 'hybrid'. */
   readonly kind: StoreKind;
 
-  /** What only this kind of store can do (flush, cache statistics, write mode). */
+  /** What only this kind of store can do (export/import, flush, cache statistics, write mode). */
   readonly capabilities: StoreCapabilities;
 
   /**
@@ -107,6 +108,12 @@ export interface ConversationStore {
    * Throws BusyError when another cleanup holds the lock.
    */
   cleanupExpired(input?: CleanupInput): Promise<DeletedCounts>;
+
+  /**
+   * Ranked full-text search over the caller's own live messages (see SearchInput for the query
+   * syntax). Throws UnsupportedError on the redis store, which keeps no index to search.
+   */
+  search(input: SearchInput): Promise<SearchPage>;
 
   /** Throws UnavailableError when a backing server does not answer. */
   ping(): Promise<void>;

@@ -27,6 +27,7 @@ import type {
   Usage,
   UserKey,
 } from './types.js';
+import { DEFAULT_SEARCH_LIMIT, type SearchInput } from './search.js';
 
 /**
  * A read resolved to one shape. The three plain ones are a single indexed range scan; a window
@@ -92,6 +93,9 @@ export type ResolvedTruncateInput = SessionKey & { afterSeq: number | null } & (
 export type ResolvedUpdateMessageInput = UpdateMessageInput;
 export type ResolvedCheckpointInput = CheckpointMessageInput;
 export type ResolvedFinalizeInput = FinalizeMessageInput;
+
+/** Validated search: the query trimmed, the page size resolved. */
+export type ResolvedSearchInput = Omit<SearchInput, 'limit'> & { limit: number };
 
 /**
  * The checks every store's input goes through once, in the store facade, before any server is
@@ -197,6 +201,14 @@ export class InputValidator {
 
   putAgent(input: PutAgentInput): PutAgentInput {
     return parse(this.schemas.putAgent, input);
+  }
+
+  search(input: SearchInput): ResolvedSearchInput {
+    const parsed = parse(this.schemas.search, input);
+    if (parsed.from && parsed.to && parsed.to <= parsed.from) {
+      throw ValidationError.field('to', 'must be later than from');
+    }
+    return { ...parsed, query: parsed.query.trim(), limit: parsed.limit ?? DEFAULT_SEARCH_LIMIT };
   }
 
   cleanup(input: CleanupInput | undefined): Required<CleanupInput> {

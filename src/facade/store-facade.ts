@@ -1,5 +1,6 @@
 import type { StoreBackend } from '../contract/store-backend.js';
 import type { StoreCapabilities } from '../contract/capabilities.js';
+import type { SearchInput, SearchPage } from '../contract/search.js';
 import type { ConversationStore, StoreKind } from '../contract/store.js';
 import type {
   Agent,
@@ -124,6 +125,10 @@ export class StoreFacade implements ConversationStore {
 
   cleanupExpired(input?: CleanupInput): Promise<DeletedCounts> {
     return this.call(() => this.backend.cleanupExpired(this.validate.cleanup(input)));
+  }
+
+  search(input: SearchInput): Promise<SearchPage> {
+    return this.call(() => this.backend.search(this.validate.search(input)));
   }
 
   ping(): Promise<void> {

@@ -1,5 +1,6 @@
 // `convstore/jobs`: the library functions the CLI (`convstore cleanup`, `db migrate`,
-// `migrate-redis`) wraps, for running them from code. Every export is named on purpose.
+// `migrate-redis`, `export`, `import`, `copy`) wraps, for running them from code. Every export
+// is named on purpose.
 export { runCleanup } from './cleanup.js';
 export type { CleanupOptions, CleanupReport } from './cleanup.js';
 export { scheduleCleanup } from './schedule-cleanup.js';
@@ -17,3 +18,9 @@ export type { MigrationSummary } from './migrate-redis/migrate-redis.js';
 export type { MigrateRedisOptions, SourceFormat } from './migrate-redis/options.js';
 export type { MigrationProgress } from './migrate-redis/types.js';
 export type { SessionDifference } from './migrate-redis/verify.js';
+export { exportData, exportLines } from './portability/export-data.js';
+export type { ExportOptions, ExportSummary } from './portability/export-data.js';
+export { importData } from './portability/import-data.js';
+export type { ImportOptions, ImportSummary } from './portability/import-data.js';
+export { copyStore } from './portability/copy-store.js';
+export type { CopyOptions, CopyProgress, CopySummary } from './portability/copy-store.js';

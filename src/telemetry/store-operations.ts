@@ -56,6 +56,7 @@ export const STORE_OPERATIONS = {
   putAgent: {},
   listAgents: { result: (agents) => rows(agents.length) },
   cleanupExpired: { result: deleted },
+  search: { result: (page) => rows(page.hits.length) },
   ping: {},
   close: {},
 } as const satisfies OperationTable;

@@ -22,6 +22,9 @@ const HELP: Record<(typeof SETTING_COMMANDS)[number], string[]> = {
   cleanup: ['cleanup'],
   flush: ['flush'],
   'migrate-redis': ['migrate-redis'],
+  export: ['export'],
+  import: ['import'],
+  copy: ['copy'],
 };
 
 /** The help of one option: from its flag to the next option. */

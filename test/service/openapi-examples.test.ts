@@ -42,8 +42,11 @@ const ORDER = [
   'POST /v1/sessions/{session_id}/truncate',
   'POST /v1/sessions/{session_id}/messages/delete',
   'DELETE /v1/sessions/{session_id}/messages',
+  'GET /v1/search',
+  'GET /v1/export',
   'DELETE /v1/sessions/{session_id}',
   'POST /v1/admin/cleanup',
+  'GET /v1/admin/users/{user_id}/export',
   'DELETE /v1/admin/users/{user_id}',
 ];
 

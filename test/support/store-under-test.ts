@@ -2,7 +2,12 @@ import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
 import { afterAll, afterEach, describe, inject } from 'vitest';
 import { Redis, Cluster } from 'ioredis';
-import { createStore, type ConversationStore, type StoreOptions } from '../../src/index.js';
+import {
+  createStore,
+  pgliteExtensions,
+  type ConversationStore,
+  type StoreOptions,
+} from '../../src/index.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from './servers.js';
 import { startHttpStoreService } from './http-store-service.js';
 import { isStoreName, type StoreName } from './store-names.js';
@@ -114,7 +119,9 @@ afterAll(async () => {
 });
 
 function pglite(): Promise<PGlite> {
-  sharedPglite ??= import('@electric-sql/pglite').then(({ PGlite }) => PGlite.create('memory://'));
+  sharedPglite ??= import('@electric-sql/pglite').then(async ({ PGlite }) =>
+    PGlite.create('memory://', { extensions: await pgliteExtensions() }),
+  );
   return sharedPglite;
 }
 

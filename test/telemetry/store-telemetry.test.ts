@@ -75,6 +75,8 @@ function body(kind: TelemetryStore): void {
       await store.listSessions({ userId: USER });
       await store.putAgent({ agentId: AGENT, name: SECRET });
       await store.listAgents();
+      // Traced on every store, the redis store's UnsupportedError included.
+      await store.search({ userId: USER, query: 'hello' }).catch(() => undefined);
       await store.deleteSession(key);
       await store.deleteUser({ userId: USER });
       await store.cleanupExpired();

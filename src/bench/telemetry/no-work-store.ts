@@ -1,3 +1,4 @@
+import type { SearchPage } from '../../contract/search.js';
 import type { ConversationStore } from '../../contract/store.js';
 import type {
   Agent,
@@ -66,6 +67,9 @@ export class NoWorkStore implements ConversationStore {
   }
   async listAgents(): Promise<Agent[]> {
     return [];
+  }
+  async search(): Promise<SearchPage> {
+    return { hits: [], nextCursor: null };
   }
   async cleanupExpired(): Promise<DeletedCounts> {
     return NONE;

@@ -9,6 +9,8 @@ import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerDraftRoutes } from '../routes/draft-routes.js';
 import { registerMessageOperationRoutes } from '../routes/message-operation-routes.js';
 import { registerMessageRoutes } from '../routes/message-routes.js';
+import { registerExportRoutes } from '../routes/export-routes.js';
+import { registerSearchRoutes } from '../routes/search-routes.js';
 import { registerSessionRoutes } from '../routes/session-routes.js';
 import { accessHook } from './access-hook.js';
 import { clientErrorHandler } from './client-errors.js';
@@ -103,6 +105,8 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
   registerMessageRoutes(app, context);
   registerMessageOperationRoutes(app, context);
   registerDraftRoutes(app, context);
+  registerSearchRoutes(app, context);
+  registerExportRoutes(app, context);
   if (config.docs) {
     app.get(
       '/openapi.json',

@@ -496,7 +496,7 @@ function errorAnswer(description: string) {
   return { description, $ref: 'Error#' };
 }
 
-export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 503;
+export type ErrorStatus = 400 | 401 | 403 | 404 | 409 | 413 | 415 | 429 | 501 | 503;
 
 const ERROR_WHEN: Record<ErrorStatus, string> = {
   400: 'invalid_input: bad JSON or UTF-8, unknown field, wrong type, over a limit',
@@ -507,6 +507,7 @@ const ERROR_WHEN: Record<ErrorStatus, string> = {
   413: 'payload_too_large: body over BODY_LIMIT_BYTES',
   415: 'unsupported_media_type: a body that is not application/json',
   429: 'rate_limited: over RATE_LIMIT_MAX (Retry-After says when to retry)',
+  501: 'unsupported: this store cannot answer this (the redis store cannot search)',
   503: 'unavailable: the store does not answer (or schema_mismatch: not migrated)',
 };
 

@@ -4,6 +4,7 @@ import {
   IdempotencyMismatchError,
   UnavailableError,
 } from '../../contract/errors.js';
+import type { SearchPage } from '../../contract/search.js';
 import type {
   BeginMessageResult,
   Deleted,
@@ -29,6 +30,7 @@ import type {
   ResolvedCheckpointInput,
   ResolvedFinalizeInput,
   ResolvedHistoryInput,
+  ResolvedSearchInput,
   ResolvedTransactInput,
   ResolvedTruncateInput,
   ResolvedUpdateMessageInput,
@@ -44,6 +46,7 @@ import { noteOnSpan } from '../../telemetry/span-notes.js';
 import type { CacheHealth, CacheStats } from './cache-health.js';
 import { DOWN, type SessionCache } from './session-cache.js';
 import type { StreamFlusher } from './stream-flusher.js';
+import { hybridPortability } from './hybrid-portability.js';
 import type { WriteBehindCleanup } from './write-behind-cleanup.js';
 
 export type WriteMode = 'write-through' | 'write-behind';
@@ -90,6 +93,8 @@ export class HybridStore implements StoreBackend {
       cacheStats: () => this.cacheStats(),
       writeMode: options.writeMode,
       ...(options.flusher && { writeBehindQueue: () => this.writeBehindQueue() }),
+      // Export and import through PostgreSQL (see hybridPortability).
+      portability: hybridPortability(this.sql, this.cache, () => this.flushFirst()),
     };
   }
 
@@ -314,6 +319,12 @@ export class HybridStore implements StoreBackend {
     await this.flushFirst();
     const { sessions, messages } = await cleanup.run(batchSize);
     return { sessions, messages };
+  }
+
+  /** From PostgreSQL, after writing what waits for the flusher (write-behind). */
+  async search(input: ResolvedSearchInput): Promise<SearchPage> {
+    await this.flushFirst();
+    return this.sql.search(input);
   }
 
   /** PostgreSQL must answer; Redis being away only degrades speed (see cacheStats). */

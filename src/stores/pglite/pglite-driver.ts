@@ -1,6 +1,7 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { SqlDriver, SqlRunner } from '../sql/sql-driver.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { pgliteExtensions } from './pglite-extensions.js';
 
 /** The PGlite methods the store calls, so a caller's own instance fits without a cast. */
 export type PGliteLike = Pick<PGlite, 'query' | 'exec' | 'transaction' | 'close'>;
@@ -23,7 +24,7 @@ export async function openPgliteDriver(dataDir: string | null): Promise<SqlDrive
   let db: PGlite;
   try {
     const { PGlite } = await import('@electric-sql/pglite');
-    db = await PGlite.create(dataDir ?? 'memory://');
+    db = await PGlite.create(dataDir ?? 'memory://', { extensions: await pgliteExtensions() });
   } catch (error) {
     lock?.release();
     throw error;

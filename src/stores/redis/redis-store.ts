@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { BusyError, InternalError } from '../../contract/errors.js';
+import { BusyError, InternalError, UnsupportedError } from '../../contract/errors.js';
 import type { StoreCapabilities } from '../../contract/capabilities.js';
 import type { StoreBackend } from '../../contract/store-backend.js';
+import type { SearchPage } from '../../contract/search.js';
 import type {
   Agent,
   AppendResult,
@@ -31,6 +32,7 @@ import type {
 } from '../../contract/validation.js';
 import { decodeSessionCursor, encodeSessionCursor } from '../sql/session-cursor.js';
 import type { RedisKeys } from './keys.js';
+import { RedisPortability } from './redis-portability.js';
 import type { RedisConnection } from './redis-connection.js';
 import { toRedisStoreError } from './redis-errors.js';
 import { scanEveryNode } from './scan.js';
@@ -74,7 +76,7 @@ const NS = 'convstore_redis';
  */
 export class RedisStore implements StoreBackend {
   readonly kind = 'redis' as const;
-  readonly capabilities: StoreCapabilities = {};
+  readonly capabilities: StoreCapabilities;
   private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
   private readonly ttlMs: number;
@@ -84,6 +86,16 @@ export class RedisStore implements StoreBackend {
     this.keys = options.keys;
     this.ttlMs = (options.ttlSeconds ?? 0) * 1000;
     defineScripts(this.redis, NS, storeScripts());
+    // Export and import of whole sessions (see PortableStore).
+    this.capabilities = {
+      portability: new RedisPortability({
+        connection: this.redis,
+        keys: this.keys,
+        getSession: (key) => this.getSession(key),
+        importScript: (keys, args) =>
+          this.guard(() => runScript<number>(this.redis, NS, 'importSession', keys, args)),
+      }),
+    };
   }
 
   async append(input: ResolvedAppendInput): Promise<AppendResult> {
@@ -263,6 +275,15 @@ export class RedisStore implements StoreBackend {
     } finally {
       await this.run(unlockCall(this.keys.cleanupLock, token)).catch(() => {});
     }
+  }
+
+  /** Redis keeps no index of words: searching would mean reading every message. */
+  search(): Promise<SearchPage> {
+    return Promise.reject(
+      new UnsupportedError(
+        'the redis store cannot search messages: use postgres, pglite or the hybrid store',
+      ),
+    );
   }
 
   async ping(): Promise<void> {

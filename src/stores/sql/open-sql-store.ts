@@ -1,3 +1,4 @@
+import { SchemaMismatchError } from '../../contract/errors.js';
 import type { ResolvedStoreOptions } from '../../options.js';
 import { assertSchemaCurrent, migrate } from './migrator.js';
 import type { SqlDriver } from './sql-driver.js';
@@ -15,7 +16,7 @@ export async function openSqlStore(
     else await assertSchemaCurrent(driver, options.schema);
   } catch (error) {
     await driver.close();
-    throw toStoreError(error);
+    throw missingExtension(error) ?? toStoreError(error);
   }
   return new SqlStore({
     driver,
@@ -25,4 +26,19 @@ export async function openSqlStore(
     // PGlite runs one query at a time in this process: nothing queues for a connection there.
     batchAppendsBeyond: driver.kind === 'postgres' ? options.poolSize : null,
   });
+}
+
+/**
+ * 0A000 while migrating: an extension the schema needs (0007_search.sql) is not installed on the
+ * server, or not loaded into a PGlite the caller created.
+ */
+function missingExtension(error: unknown): SchemaMismatchError | null {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code !== '0A000') return null;
+  return new SchemaMismatchError(
+    'the database lacks an extension convstore needs (unaccent, pg_trgm, btree_gin): on ' +
+      'PostgreSQL install its contrib package; a PGlite you create yourself needs ' +
+      '`PGlite.create(dir, { extensions: await pgliteExtensions() })`',
+    { cause: error },
+  );
 }

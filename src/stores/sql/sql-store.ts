@@ -31,10 +31,12 @@ import type {
   ResolvedCheckpointInput,
   ResolvedFinalizeInput,
   ResolvedHistoryInput,
+  ResolvedSearchInput,
   ResolvedTransactInput,
   ResolvedTruncateInput,
   ResolvedUpdateMessageInput,
 } from '../../contract/validation.js';
+import type { SearchPage } from '../../contract/search.js';
 import { AppendBatcher, type AppendRequest } from './append-batcher.js';
 import { messageChanges } from './message-changes.js';
 import { QUERIES } from './queries.generated.js';
@@ -51,7 +53,11 @@ import {
   type SessionRow,
 } from './rows.js';
 import { quoteSchema, renderSql } from './schema-name.js';
+import { decodeSearchCursor, encodeSearchCursor, MAX_SEARCH_OFFSET } from './search-cursor.js';
+import { type SearchRow, searchHitFromRow } from './search-rows.js';
+import { cjkTerms } from './search-terms.js';
 import { decodeSessionCursor, encodeSessionCursor } from './session-cursor.js';
+import { SqlPortability } from './sql-portability.js';
 import type { SqlDriver } from './sql-driver.js';
 import { toStoreError } from './sql-errors.js';
 
@@ -73,7 +79,7 @@ type Queries = { [K in keyof typeof QUERIES]: string };
  */
 export class SqlStore implements StoreBackend {
   readonly kind: 'postgres' | 'pglite';
-  readonly capabilities: StoreCapabilities = {};
+  readonly capabilities: StoreCapabilities & { portability: SqlPortability };
   private readonly sql: Queries;
   private readonly driver: SqlDriver;
   private cleanupRunning = false;
@@ -96,6 +102,14 @@ export class SqlStore implements StoreBackend {
             runBatch: (requests) => this.appendBatch(requests),
             runLocked: (request) => this.appendOne(request),
           });
+    // Export and import of whole sessions (see PortableStore).
+    this.capabilities = {
+      portability: new SqlPortability(
+        this.sql,
+        (text, params) => this.run(text, params),
+        (work) => this.guard(() => this.driver.transaction(work)),
+      ),
+    };
   }
 
   /**
@@ -380,6 +394,41 @@ export class SqlStore implements StoreBackend {
     } finally {
       this.cleanupRunning = false;
     }
+  }
+
+  /**
+   * One round trip: the word index (search.sql), or, for a query with Chinese, Japanese or
+   * Korean terms, the word index or the trigram index (search-cjk.sql). One row past the page
+   * says whether another page follows.
+   */
+  async search(input: ResolvedSearchInput): Promise<SearchPage> {
+    const { userId, query, sessionId, role, from, to, limit, cursor } = input;
+    const offset = cursor === undefined ? 0 : decodeSearchCursor(cursor);
+    const params: unknown[] = [
+      userId,
+      query,
+      sessionId ?? null,
+      role ?? null,
+      from ?? null,
+      to ?? null,
+      offset,
+      limit + 1,
+    ];
+    const cjk = cjkTerms(query);
+    const rows = cjk
+      ? await this.run<SearchRow>(this.sql.searchCjk, [
+          ...params,
+          cjk.likePattern,
+          cjk.markPattern,
+          cjk.first,
+        ])
+      : await this.run<SearchRow>(this.sql.search, params);
+    const next = offset + limit;
+    return {
+      hits: rows.slice(0, limit).map(searchHitFromRow),
+      nextCursor:
+        rows.length > limit && next <= MAX_SEARCH_OFFSET ? encodeSearchCursor(next) : null,
+    };
   }
 
   async ping(): Promise<void> {

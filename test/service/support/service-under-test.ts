@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { afterAll, afterEach, beforeAll, describe, inject } from 'vitest';
 import { loadServiceConfig, type ConfigOverrides } from '../../../src/config/index.js';
 import { startService, type ServiceDeps, type ServiceHandle } from '../../../src/service/index.js';
+import { pgliteExtensions } from '../../../src/stores/pglite/pglite-extensions.js';
 import { Redis } from 'ioredis';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
 
@@ -94,7 +95,10 @@ export function serviceClient(handle: ServiceHandle, schema: string): TestServic
     const type = response.headers.get('content-type') ?? '';
     return {
       status: response.status,
-      body: (type.includes('json') && text ? JSON.parse(text) : text) as T,
+      // NDJSON (the export) is many documents: it stays text.
+      body: (type.includes('json') && !type.includes('ndjson') && text
+        ? JSON.parse(text)
+        : text) as T,
       headers: response.headers,
     };
   };
@@ -156,7 +160,9 @@ async function dropCacheKeys(prefix: string): Promise<void> {
 }
 
 export function pglite(): Promise<PGlite> {
-  sharedPglite ??= import('@electric-sql/pglite').then(({ PGlite }) => PGlite.create('memory://'));
+  sharedPglite ??= import('@electric-sql/pglite').then(async ({ PGlite }) =>
+    PGlite.create('memory://', { extensions: await pgliteExtensions() }),
+  );
   return sharedPglite;
 }
 

@@ -85,6 +85,13 @@ describe.skipIf(!inject('postgresAvailable'))('query plans on PostgreSQL', () =>
       `500`,
       /Tid Scan[\s\S]*sessions_by_expiry|sessions_by_expiry[\s\S]*Tid Scan/,
     ],
+    ['export-sessions', QUERIES.exportSessions, `'u','s5',500`, /Index Scan using sessions_pkey/],
+    [
+      'export-user-sessions',
+      QUERIES.exportUserSessions,
+      `'u','s5',500`,
+      /Index Scan using sessions_pkey/,
+    ],
   ])('%s uses its index and scans no table', async (_, query, args, expected) => {
     const text = await plan(query, args);
     expect(text).not.toMatch(/Seq Scan/);
@@ -98,5 +105,22 @@ describe.skipIf(!inject('postgresAvailable'))('query plans on PostgreSQL', () =>
     const text = await plan(QUERIES.listSessions, `'u',51`);
     expect(text).not.toMatch(/Seq Scan|Sort/);
     expect(text).toMatch(/Index Scan Backward using sessions_by_activity/);
+  });
+
+  // Search too: short of statistics the planner takes a user for a handful of messages and reads
+  // them all; with them (autovacuum's) it walks the GIN index of the user's hits.
+  it.each([
+    ['search', QUERIES.search, `'u','hotel lisbon',NULL,NULL,NULL,NULL,0,21`, /messages_search\b/],
+    [
+      'search-cjk',
+      QUERIES.searchCjk,
+      `'u','東京タワー',NULL,NULL,NULL,NULL,0,21,'%東京タワー%','東京タワー','東京タワー'`,
+      /BitmapOr[\s\S]*messages_search/,
+    ],
+  ])('%s walks the search indexes of a heavy user', async (_, query, args, expected) => {
+    await sql.unsafe(`ANALYZE "${schema}".messages`);
+    const text = await plan(query, args);
+    expect(text).not.toMatch(/Seq Scan|messages_pkey|message_id_key/);
+    expect(text).toMatch(expected);
   });
 });

@@ -1,0 +1,58 @@
+-- search-cjk: search.sql for a query holding Chinese, Japanese or Korean text, which the word
+-- index cannot find inside a run of such characters: a message matches by its words, as in
+-- search.sql, or by holding the query's CJK terms as substrings, in order (the trigram index of
+-- 0007_search.sql; its partial-index pattern is repeated here exactly, so the planner uses it).
+-- MATERIALIZED for the reason given in search.sql. A substring hit ranks below any word hit,
+-- newest first; its snippet is the text around the first term, escaped for HTML, with every
+-- term marked.
+--   $1..$8 as in search.sql; $9 the LIKE pattern (%term%term%, wildcards in terms escaped),
+--   $10 a regular expression matching any term (escaped as HTML, then for the regex),
+--   $11 the first term.
+WITH matched AS MATERIALIZED (
+  SELECT m.session_id, m.seq, m.message_id, m.role, m.created_at, m.content
+    FROM {{schema}}.messages m
+   WHERE m.user_id = $1
+     AND (to_tsvector('{{schema}}.search'::regconfig, m.content)
+            @@ websearch_to_tsquery('{{schema}}.search'::regconfig, $2)
+          OR (m.content ~ '[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]'
+              AND m.content ILIKE $9::text))
+     AND ($3::text IS NULL OR m.session_id = $3::text)
+     AND ($4::text IS NULL OR m.role = $4::text)
+     AND ($5::timestamptz IS NULL OR m.created_at >= $5::timestamptz)
+     AND ($6::timestamptz IS NULL OR m.created_at < $6::timestamptz)
+),
+hits AS (
+  SELECT h.*,
+         to_tsvector('{{schema}}.search'::regconfig, h.content)
+           @@ websearch_to_tsquery('{{schema}}.search'::regconfig, $2) AS by_word
+    FROM matched h
+    JOIN {{schema}}.sessions s ON s.user_id = $1 AND s.session_id = h.session_id
+   WHERE s.expires_at IS NULL OR s.expires_at > now()
+),
+ranked AS (
+  SELECT hits.*,
+         CASE WHEN by_word
+              THEN 0.1 + ts_rank(to_tsvector('{{schema}}.search'::regconfig, content),
+                                 websearch_to_tsquery('{{schema}}.search'::regconfig, $2))
+              ELSE 0.05 END AS rank
+    FROM hits
+   ORDER BY rank DESC, created_at DESC, session_id, seq
+  OFFSET $7 LIMIT $8
+)
+SELECT session_id, seq, message_id, role, created_at, rank,
+       CASE WHEN by_word
+            THEN ts_headline('{{schema}}.search'::regconfig,
+                             replace(replace(replace(content, '&', '&amp;'), '<', '&lt;'),
+                                     '>', '&gt;'),
+                             websearch_to_tsquery('{{schema}}.search'::regconfig, $2),
+                             'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, '
+                             'ShortWord=0, MaxFragments=2, FragmentDelimiter=" … "')
+            ELSE regexp_replace(
+                   replace(replace(replace(
+                     substr(content, greatest(strpos(lower(content), lower($11::text)) - 40, 1),
+                            120 + length($11::text)),
+                     '&', '&amp;'), '<', '&lt;'), '>', '&gt;'),
+                   $10::text, '<mark>\&</mark>', 'g')
+       END AS snippet
+  FROM ranked
+ ORDER BY rank DESC, created_at DESC, session_id, seq
