@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, digestSession } from '../../src/jobs/migrate-redis/content-hash.js';
 import { parseMetaKey } from '../../src/jobs/migrate-redis/convstore-reader.js';
@@ -129,6 +132,23 @@ describe('LangChain message conversion', () => {
         expect(result.problem).not.toContain('secret');
       }
     }
+  });
+});
+
+describe('the job without LangChain', () => {
+  const run = promisify(execFile);
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const hook = fileURLToPath(new URL('./support/refuse-langchain.mjs', import.meta.url));
+  const load = (path: string) =>
+    run(process.execPath, ['--import', hook, '--import', 'tsx', '-e', `await import('${path}')`], {
+      cwd: root,
+    });
+
+  it('loads no LangChain package at run time (the adapter itself does, so the check bites)', async () => {
+    await expect(load('./src/jobs/migrate-redis/migrate-redis.ts')).resolves.toBeDefined();
+    await expect(load('./src/adapters/langchain/index.ts')).rejects.toThrow(
+      /imports @langchain\/core/,
+    );
   });
 });
 
