@@ -158,6 +158,28 @@ describe.skipIf(!available())('migrate-redis, LangChain layout', () => {
     expect(changed.verification?.differing.map((d) => d.sessionId)).toEqual(['s51']);
   });
 
+  it('a session copied by an earlier version (text and metadata only) differs, and --reimport-differing makes it whole', async () => {
+    const [prefix, schema] = [freshPrefix(), freshSchema()];
+    const fixture = await writeLangChainFixture(prefix, 4);
+    await migrateRedis(options(prefix, schema));
+    // What the earlier migration stored: the fields of data as metadata, no data.
+    await admin.unsafe(
+      `UPDATE "${schema}".messages
+          SET metadata = jsonb_build_object('tool_calls', data::jsonb->'data'->'tool_calls'),
+              data = NULL, format = NULL, kind = 'message', tool_call_ids = '{}'
+        WHERE session_id = 's1'`,
+    );
+    const stale = await migrateRedis({ ...options(prefix, schema), verify: true });
+    expect(stale.verification?.differing.map((d) => d.sessionId)).toEqual(['s1']);
+    const fixed = await migrateRedis({
+      ...options(prefix, schema),
+      verify: true,
+      reimportDiffering: true,
+    });
+    expect(fixed.verification).toMatchObject({ differences: 0, reimported: 1 });
+    await expectTargetHolds(schema, fixture);
+  });
+
   it('keeps the TTL of a history key as expires_at, and none where the key had none', async () => {
     const [prefix, schema] = [freshPrefix(), freshSchema()];
     await writeLangChainFixture(prefix, 8);
