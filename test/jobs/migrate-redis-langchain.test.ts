@@ -62,6 +62,124 @@ describe.skipIf(!available())('migrate-redis, LangChain layout', () => {
     await expectTargetHolds(schema, fixture);
   });
 
+  it('stores each message whole: content blocks over 64 KiB, tool calls and usage in their fields, verified, idempotent', async () => {
+    const [prefix, schema] = [freshPrefix(), freshSchema()];
+    const fixture = await writeLangChainFixture(prefix, 180);
+    const first = await migrateRedis({ ...options(prefix, schema), verify: true });
+    // Sessions s2 and s91 carry content blocks of more than 64 KiB: none is skipped.
+    expect(first).toMatchObject({
+      sessions: 180,
+      messagesInserted: fixture.messageCount,
+      unreadable: fixture.malformedKeys.length,
+      verification: { sessions: 180, differences: 0 },
+    });
+    await expectTargetHolds(schema, fixture);
+
+    const [blocks] = await admin.unsafe<
+      { content: string; metadata: string; bytes: number; format: string; kind: string }[]
+    >(
+      `SELECT content, metadata::text, octet_length(data) AS bytes, format, kind
+         FROM "${schema}".messages WHERE session_id = 's2' AND data LIKE '%image_url%'`,
+    );
+    expect(blocks).toMatchObject({
+      content: 'what is in this picture? #2\nand this one?',
+      metadata: '{}',
+      format: 'langchain/message',
+      kind: 'message',
+    });
+    expect(blocks!.bytes).toBeGreaterThan(64 * 1024);
+
+    const pair = await admin.unsafe<Record<string, unknown>[]>(
+      `SELECT role, kind, tool_call_ids, tool_result_ids, input_tokens::int, output_tokens::int,
+              total_tokens::int, cached_input_tokens::int, reasoning_tokens::int, metadata::text
+         FROM "${schema}".messages WHERE session_id = 's1' AND kind <> 'message' ORDER BY seq`,
+    );
+    expect(pair).toEqual([
+      {
+        role: 'assistant',
+        kind: 'tool-call',
+        tool_call_ids: ['c1'],
+        tool_result_ids: [],
+        input_tokens: 12,
+        output_tokens: 7,
+        total_tokens: 19,
+        cached_input_tokens: 3,
+        reasoning_tokens: 2,
+        metadata: '{}',
+      },
+      {
+        role: 'tool',
+        kind: 'tool-result',
+        tool_call_ids: [],
+        tool_result_ids: ['c1'],
+        input_tokens: null,
+        output_tokens: null,
+        total_tokens: null,
+        cached_input_tokens: null,
+        reasoning_tokens: null,
+        metadata: '{}',
+      },
+    ]);
+
+    const again = await migrateRedis({ ...options(prefix, schema), verify: true });
+    expect(again).toMatchObject({ messagesInserted: 0, verification: { differences: 0 } });
+    await expectTargetHolds(schema, fixture);
+
+    const { createStore } = await import('../../src/index.js');
+    const { fromStoredForm } = await import('../../src/adapters/langchain/index.js');
+    const store = await createStore({ url: TEST_DATABASE_URL, schema });
+    try {
+      // A pair-aligned window of one message finds the call of the newest tool result: the
+      // migration indexed the call as an append does.
+      const window = await store.history({
+        userId: 'alice',
+        sessionId: 's1',
+        last: 1,
+        align: 'tool-pairs',
+      });
+      expect(window.map((m) => m.kind)).toEqual(['tool-call', 'tool-result']);
+      // The adapter appending a migrated message again (same id, same element) is a retry.
+      const session = fixture.sessions[1]!;
+      const retried = session.messages.map((m, i) =>
+        fromStoredForm(JSON.parse(m.data), `lc-${i + 1}`, m.data),
+      );
+      const retry = await store.append({ userId: 'alice', sessionId: 's1', messages: retried });
+      expect(retry.inserted).toBe(0);
+    } finally {
+      await store.close();
+    }
+
+    // Verification covers data byte for byte.
+    await admin.unsafe(
+      `UPDATE "${schema}".messages SET data = replace(data, '"c1"', '"c2"')
+        WHERE session_id = 's51' AND kind = 'tool-call'`,
+    );
+    const changed = await migrateRedis({ ...options(prefix, schema), dryRun: true, verify: true });
+    expect(changed.verification?.differing.map((d) => d.sessionId)).toEqual(['s51']);
+  });
+
+  it('a session copied by an earlier version (text and metadata only) differs, and --reimport-differing makes it whole', async () => {
+    const [prefix, schema] = [freshPrefix(), freshSchema()];
+    const fixture = await writeLangChainFixture(prefix, 4);
+    await migrateRedis(options(prefix, schema));
+    // What the earlier migration stored: the fields of data as metadata, no data.
+    await admin.unsafe(
+      `UPDATE "${schema}".messages
+          SET metadata = jsonb_build_object('tool_calls', data::jsonb->'data'->'tool_calls'),
+              data = NULL, format = NULL, kind = 'message', tool_call_ids = '{}'
+        WHERE session_id = 's1'`,
+    );
+    const stale = await migrateRedis({ ...options(prefix, schema), verify: true });
+    expect(stale.verification?.differing.map((d) => d.sessionId)).toEqual(['s1']);
+    const fixed = await migrateRedis({
+      ...options(prefix, schema),
+      verify: true,
+      reimportDiffering: true,
+    });
+    expect(fixed.verification).toMatchObject({ differences: 0, reimported: 1 });
+    await expectTargetHolds(schema, fixture);
+  });
+
   it('keeps the TTL of a history key as expires_at, and none where the key had none', async () => {
     const [prefix, schema] = [freshPrefix(), freshSchema()];
     await writeLangChainFixture(prefix, 8);
@@ -122,7 +240,11 @@ describe.skipIf(!available())('migrate-redis, LangChain layout', () => {
         for (const session of fixture.sessions.slice(0, 100)) {
           const late = { type: 'ai', data: { content: `late answer in ${session.sessionId}` } };
           pushes.push(redis().lpush(session.key, JSON.stringify(late)));
-          session.messages.push({ role: 'assistant', content: late.data.content });
+          session.messages.push({
+            role: 'assistant',
+            content: late.data.content,
+            data: JSON.stringify(late),
+          });
         }
       },
     });
@@ -307,7 +429,10 @@ describe.skipIf(!available())('migrate-redis, LangChain layout', () => {
   });
 });
 
-/** The target holds exactly the fixture: every session, every message once, in source order. */
+/**
+ * The target holds exactly the fixture: every session, every message once, in source order, each
+ * with its text view and stored whole in data.
+ */
 async function expectTargetHolds(schema: string, fixture: LangChainFixture): Promise<void> {
   const rows = await admin.unsafe<
     {
@@ -319,12 +444,16 @@ async function expectTargetHolds(schema: string, fixture: LangChainFixture): Pro
       seqs: string[];
       roles: string[];
       contents: string[];
+      datas: string[];
+      formats: string[];
     }[]
   >(
     `SELECT s.user_id, s.agent_id, s.session_id, s.last_seq::text, s.message_count,
             array_agg(m.seq::text ORDER BY m.seq) AS seqs,
             array_agg(m.role ORDER BY m.seq) AS roles,
-            array_agg(m.content ORDER BY m.seq) AS contents
+            array_agg(m.content ORDER BY m.seq) AS contents,
+            array_agg(m.data ORDER BY m.seq) AS datas,
+            array_agg(m.format ORDER BY m.seq) AS formats
        FROM "${schema}".sessions s JOIN "${schema}".messages m USING (user_id, session_id)
       GROUP BY s.user_id, s.agent_id, s.session_id, s.last_seq, s.message_count`,
   );
@@ -342,6 +471,9 @@ async function expectTargetHolds(schema: string, fixture: LangChainFixture): Pro
     expect(row!.seqs).toEqual(session.messages.map((_, i) => String(i + 1)));
     expect(row!.roles).toEqual(session.messages.map((m) => m.role));
     expect(row!.contents).toEqual(session.messages.map((m) => m.content));
+    // Each message whole, byte for byte as the list element LangChain wrote.
+    expect(row!.datas).toEqual(session.messages.map((m) => m.data));
+    expect(new Set(row!.formats)).toEqual(new Set(['langchain/message']));
   }
 }
 
@@ -386,14 +518,131 @@ describe.skipIf(!available())('migrate-redis, what LangChain itself wrote', () =
         [3, 'tool', '21°C, sunny'],
         [4, 'assistant', 'Sunny, 21°C.'],
       ]);
-      expect(messages[1]!.metadata).toEqual({
-        tool_calls: [{ id: 'call-1', name: 'weather', args: { city: 'Lisbon' } }],
-      });
-      expect(messages[2]!.metadata).toMatchObject({ tool_call_id: 'call-1' });
+      expect(messages.map((m) => [m.kind, m.toolCallIds, m.toolResultIds, m.metadata])).toEqual([
+        ['message', [], [], {}],
+        ['tool-call', ['call-1'], [], {}],
+        ['tool-result', [], ['call-1'], {}],
+        ['message', [], [], {}],
+      ]);
       // LangChain's own message id becomes the messageId; the others get a stable lc-<seq>.
       expect(messages.map((m) => m.messageId)).toEqual(['lc-1', 'lc-2', 'lc-3', 'run-7']);
     } finally {
       await store.close();
+    }
+  });
+});
+
+describe.skipIf(!available())('migrate-redis, read back through convstore/langchain', () => {
+  it('ConvstoreChatMessageHistory reads a migrated history exactly as RedisChatMessageHistory does', async () => {
+    const [prefix, schema] = [freshPrefix(), freshSchema()];
+    const { RedisChatMessageHistory } = await import('@langchain/redis');
+    const { AIMessage, HumanMessage, SystemMessage, ToolMessage } =
+      await import('@langchain/core/messages');
+    const { ConvstoreChatMessageHistory } = await import('../../src/adapters/langchain/index.js');
+    const { createStore } = await import('../../src/index.js');
+    const image = `data:image/png;base64,${'iVBORw0KGgo'.repeat(10_000)}`;
+    const conversations = {
+      tools: [
+        new SystemMessage('You are a weather bot.'),
+        new HumanMessage({
+          content: [
+            { type: 'text', text: 'Where was this taken, and what is the weather there?' },
+            { type: 'image_url', image_url: { url: image } },
+          ],
+          id: 'h-1',
+        }),
+        new AIMessage({
+          content: '',
+          id: 'run-1',
+          tool_calls: [
+            { id: 'call_a', name: 'locate', args: { image: 'attached' }, type: 'tool_call' },
+            { id: 'call_b', name: 'weather', args: { city: 'Lisbon' }, type: 'tool_call' },
+          ],
+          usage_metadata: {
+            input_tokens: 1200,
+            output_tokens: 40,
+            total_tokens: 1240,
+            input_token_details: { cache_read: 1000 },
+            output_token_details: { reasoning: 16 },
+          },
+          response_metadata: { model_name: 'gpt-test', finish_reason: 'tool_calls' },
+        }),
+        new ToolMessage({ content: 'Lisbon', tool_call_id: 'call_a', name: 'locate' }),
+        new ToolMessage({
+          content: [{ type: 'text', text: '21 °C, sunny' }],
+          tool_call_id: 'call_b',
+          artifact: { raw: { t: 21 } },
+          status: 'success',
+        }),
+        new AIMessage({ content: 'Lisbon, 21 °C and sunny.', id: 'run-2' }),
+      ],
+      // Text a plain content column cannot hold (NUL, a lone surrogate): data keeps it.
+      odd: [new HumanMessage('a\u0000b \ud800 end'), new AIMessage('noted 🎉')],
+    };
+    const theirs = Object.entries(conversations).map(([name, messages]) => ({
+      name,
+      messages,
+      history: new RedisChatMessageHistory({
+        sessionId: `${prefix}chat:${name}`,
+        config: { url: redisUrl() },
+      }),
+    }));
+    let store: Awaited<ReturnType<typeof createStore>> | undefined;
+    try {
+      for (const { history, messages } of theirs) await history.addMessages(messages);
+      const summary = await migrateRedis({
+        from: redisUrl(),
+        to: TEST_DATABASE_URL,
+        schema,
+        format: 'langchain',
+        keyPattern: `${prefix}chat:*`,
+        userId: 'carol',
+        verify: true,
+      });
+      expect(summary).toMatchObject({
+        sessions: 2,
+        messages: 8,
+        unreadable: 0,
+        verification: { differences: 0 },
+      });
+      // The migration made the schema; the store opens it as the application would.
+      store = await createStore({ url: TEST_DATABASE_URL, schema });
+      for (const { name, history, messages } of theirs) {
+        const ours = new ConvstoreChatMessageHistory({ store, userId: 'carol', sessionId: name });
+        const expected = await history.getMessages();
+        expect(expected).toHaveLength(messages.length);
+        const read = await ours.getMessages();
+        expect(read.map((m) => m.toDict())).toEqual(expected.map((m) => m.toDict()));
+        expect(read.map((m) => m.constructor.name)).toEqual(
+          expected.map((m) => m.constructor.name),
+        );
+      }
+      const stored = await store.history({ userId: 'carol', sessionId: 'tools' });
+      expect(
+        stored.map((m) => [m.messageId, m.role, m.kind, m.toolCallIds, m.toolResultIds]),
+      ).toEqual([
+        ['lc-1', 'system', 'message', [], []],
+        ['h-1', 'user', 'message', [], []],
+        ['run-1', 'assistant', 'tool-call', ['call_a', 'call_b'], []],
+        ['lc-4', 'tool', 'tool-result', [], ['call_a']],
+        ['lc-5', 'tool', 'tool-result', [], ['call_b']],
+        ['run-2', 'assistant', 'message', [], []],
+      ]);
+      expect(stored[2]!.usage).toEqual({
+        model: 'gpt-test',
+        inputTokens: 1200,
+        outputTokens: 40,
+        totalTokens: 1240,
+        cachedInputTokens: 1000,
+        reasoningTokens: 16,
+        finishReason: 'tool_calls',
+      });
+      expect(stored[4]!.content).toBe('21 °C, sunny');
+      const odd = await store.history({ userId: 'carol', sessionId: 'odd' });
+      expect(odd[0]!.content).toBe('ab \ufffd end');
+    } finally {
+      await store?.close();
+      for (const { history } of theirs) await history.client.quit();
     }
   });
 });

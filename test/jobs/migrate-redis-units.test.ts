@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson, digestSession } from '../../src/jobs/migrate-redis/content-hash.js';
 import { parseMetaKey } from '../../src/jobs/migrate-redis/convstore-reader.js';
@@ -7,8 +10,9 @@ import { convertLangChainMessage } from '../../src/jobs/migrate-redis/langchain-
 describe('LangChain message conversion', () => {
   const convert = (value: unknown, seq = 1) => convertLangChainMessage(JSON.stringify(value), seq);
 
-  it('maps types to roles and keeps every other field of data as metadata', () => {
-    expect(convert({ type: 'human', data: { content: 'hi', additional_kwargs: {} } })).toEqual({
+  it('stores the element whole as data, with role, kind, tool call ids and usage from it', () => {
+    const human = JSON.stringify({ type: 'human', data: { content: 'hi', additional_kwargs: {} } });
+    expect(convertLangChainMessage(human, 1)).toEqual({
       ok: true,
       message: {
         seq: 1,
@@ -16,6 +20,12 @@ describe('LangChain message conversion', () => {
         role: 'user',
         content: 'hi',
         metadata: {},
+        data: human,
+        format: 'langchain/message',
+        kind: 'message',
+        toolCallIds: [],
+        toolResultIds: [],
+        usage: null,
         createdAt: null,
       },
     });
@@ -25,29 +35,68 @@ describe('LangChain message conversion', () => {
     );
     expect(tool).toMatchObject({
       ok: true,
-      message: { role: 'tool', metadata: { tool_call_id: 'c1', name: 'f' }, messageId: 'lc-3' },
+      message: {
+        role: 'tool',
+        kind: 'tool-result',
+        toolResultIds: ['c1'],
+        toolCallIds: [],
+        metadata: {},
+        messageId: 'lc-3',
+      },
     });
     expect(convert({ type: 'function', data: { content: '{}', name: 'f' } })).toMatchObject({
-      message: { role: 'tool', metadata: { name: 'f', langchain_type: 'function' } },
+      message: { role: 'tool', kind: 'message' },
     });
     expect(convert({ type: 'generic', data: { content: 'x', role: 'assistant' } })).toMatchObject({
-      message: { role: 'assistant', metadata: { langchain_type: 'generic' } },
+      message: { role: 'assistant' },
     });
-    expect(
-      convert({ type: 'ai', data: { content: 'x', response_metadata: { model: 'm' } } }),
-    ).toMatchObject({
-      message: { role: 'assistant', metadata: { response_metadata: { model: 'm' } } },
+    const ai = convert({
+      type: 'ai',
+      data: {
+        content: '',
+        tool_calls: [
+          { id: 'call-1', name: 'f', args: {} },
+          { id: 'call-2', name: 'g', args: {} },
+        ],
+        usage_metadata: {
+          input_tokens: 10,
+          output_tokens: 5,
+          total_tokens: 15,
+          input_token_details: { cache_read: 4 },
+          output_token_details: { reasoning: 2 },
+        },
+        response_metadata: { model_name: 'gpt-x', finish_reason: 'tool_calls' },
+      },
+    });
+    expect(ai).toMatchObject({
+      message: {
+        role: 'assistant',
+        kind: 'tool-call',
+        toolCallIds: ['call-1', 'call-2'],
+        usage: {
+          inputTokens: 10,
+          outputTokens: 5,
+          totalTokens: 15,
+          cachedInputTokens: 4,
+          reasoningTokens: 2,
+          model: 'gpt-x',
+          finishReason: 'tool_calls',
+        },
+      },
     });
   });
 
-  it('joins the text of content parts and keeps the parts themselves', () => {
+  it('keeps content blocks in data and their text as content, with nothing in metadata', () => {
     const parts = [
-      { type: 'text', text: 'look: ' },
-      { type: 'image_url', image_url: { url: 'https://x/y.png' } },
+      { type: 'text', text: 'look:' },
+      { type: 'image_url', image_url: { url: `data:image/png;base64,${'A'.repeat(200_000)}` } },
       { type: 'text', text: 'a cat' },
     ];
-    expect(convert({ type: 'human', data: { content: parts } })).toMatchObject({
-      message: { content: 'look: a cat', metadata: { content_parts: parts } },
+    const raw = JSON.stringify({ type: 'human', data: { content: parts } });
+    const result = convertLangChainMessage(raw, 1);
+    expect(result).toMatchObject({
+      ok: true,
+      message: { content: 'look:\na cat', metadata: {}, data: raw },
     });
   });
 
@@ -86,6 +135,23 @@ describe('LangChain message conversion', () => {
   });
 });
 
+describe('the job without LangChain', () => {
+  const run = promisify(execFile);
+  const root = fileURLToPath(new URL('../..', import.meta.url));
+  const hook = fileURLToPath(new URL('./support/refuse-langchain.mjs', import.meta.url));
+  const load = (path: string) =>
+    run(process.execPath, ['--import', hook, '--import', 'tsx', '-e', `await import('${path}')`], {
+      cwd: root,
+    });
+
+  it('loads no LangChain package at run time (the adapter itself does, so the check bites)', async () => {
+    await expect(load('./src/jobs/migrate-redis/migrate-redis.ts')).resolves.toBeDefined();
+    await expect(load('./src/adapters/langchain/index.ts')).rejects.toThrow(
+      /imports @langchain\/core/,
+    );
+  });
+});
+
 describe('session ids from keys', () => {
   it('takes what a single * matched, or the whole key', () => {
     expect(sessionIdFromKey('chat:42', 'chat:*')).toBe('42');
@@ -113,6 +179,12 @@ describe('content digest', () => {
     role: 'user',
     content: 'hé 🎉',
     metadata: { b: 1, a: [2] },
+    data: '{"type":"human","data":{"content":"hé 🎉"}}',
+    format: 'langchain/message',
+    kind: 'message',
+    toolCallIds: [] as string[],
+    toolResultIds: [] as string[],
+    usage: { inputTokens: 3 } as { inputTokens?: number; outputTokens?: number } | null,
   };
 
   it('does not depend on the key order of metadata, and changes with any byte of a message', () => {
@@ -124,10 +196,21 @@ describe('content digest', () => {
       { ...message, role: 'assistant' },
       { ...message, content: 'he 🎉' },
       { ...message, metadata: { b: 1, a: [2, 3] } },
+      { ...message, data: '{"data":{"content":"hé 🎉"},"type":"human"}' },
+      { ...message, format: null },
+      { ...message, kind: 'tool-result' },
+      { ...message, toolCallIds: ['c1'] },
+      { ...message, toolResultIds: ['c1'] },
+      { ...message, usage: { inputTokens: 4 } },
     ]) {
       expect(digestSession([changed]).hash).not.toBe(base.hash);
     }
     expect(digestSession([message, message]).messages).toBe(2);
+    // Usage read from columns (unset ones undefined) hashes as usage built with only what is set.
+    const plain = { ...message, usage: null };
+    expect(digestSession([{ ...plain, usage: { outputTokens: undefined } }])).toEqual(
+      digestSession([plain]),
+    );
     expect(canonicalJson({ b: { d: 1, c: [true, null] }, a: 'x' })).toBe(
       '{"a":"x","b":{"c":[true,null],"d":1}}',
     );
@@ -135,7 +218,7 @@ describe('content digest', () => {
 });
 
 describe('Python LangChain messages', () => {
-  it('drop the repeated type and example: false that message_to_dict adds', () => {
+  it('are read as they are, with a null id getting lc-<seq>', () => {
     // What langchain_core.messages.message_to_dict(HumanMessage("hi")) gives in Python.
     const python = {
       type: 'human',
@@ -149,16 +232,10 @@ describe('Python LangChain messages', () => {
         example: false,
       },
     };
-    expect(convertLangChainMessage(JSON.stringify(python), 1)).toEqual({
+    const raw = JSON.stringify(python);
+    expect(convertLangChainMessage(raw, 1)).toMatchObject({
       ok: true,
-      message: {
-        seq: 1,
-        messageId: 'lc-1',
-        role: 'user',
-        content: 'hi',
-        metadata: {},
-        createdAt: null,
-      },
+      message: { seq: 1, messageId: 'lc-1', role: 'user', content: 'hi', metadata: {}, data: raw },
     });
   });
 });

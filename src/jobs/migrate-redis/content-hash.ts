@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Metadata } from '../../contract/types.js';
+import type { Metadata, Usage } from '../../contract/types.js';
 
 export interface HashedMessage {
   seq: number;
@@ -7,11 +7,21 @@ export interface HashedMessage {
   role: string;
   content: string;
   metadata: Metadata;
+  data: string | null;
+  format: string | null;
+  kind: string;
+  toolCallIds: string[];
+  toolResultIds: string[];
+  /** Only the fields that are set; null when none is. */
+  usage: Usage | null;
 }
 
 export interface SessionDigest {
   messages: number;
-  /** SHA-256 over every message's seq, id, role, content and metadata, in seq order. */
+  /**
+   * SHA-256 over every message's seq, id, role, content, metadata, data (byte for byte), format,
+   * kind, tool call ids and usage, in seq order.
+   */
   hash: string;
 }
 
@@ -31,11 +41,24 @@ export function digestSession(messages: Iterable<HashedMessage>): SessionDigest 
         message.role,
         message.content,
         message.metadata,
+        message.data,
+        message.format,
+        message.kind,
+        message.toolCallIds,
+        message.toolResultIds,
+        usageOrNull(message.usage),
       ]),
     );
     hash.update('\n');
   }
   return { messages: count, hash: hash.digest('hex') };
+}
+
+/** Usage without its unset fields, or null: the same whether read from columns or built. */
+function usageOrNull(usage: Usage | null): Usage | null {
+  if (!usage) return null;
+  const set = Object.entries(usage).filter(([, value]) => value !== undefined && value !== null);
+  return set.length > 0 ? (Object.fromEntries(set) as Usage) : null;
 }
 
 /** JSON with object keys sorted at every level. */

@@ -200,6 +200,12 @@ function toSourceMessage(message: Message, index: number): SourceMessage {
     role: message.role as Role,
     content: message.content,
     metadata,
+    data: null,
+    format: null,
+    kind: 'message',
+    toolCallIds: [],
+    toolResultIds: [],
+    usage: null,
     createdAt: Number.isNaN(message.createdAt.getTime()) ? null : message.createdAt,
   };
 }

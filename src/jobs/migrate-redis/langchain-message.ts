@@ -1,6 +1,10 @@
+import type { StoredMessage } from '@langchain/core/messages';
+// The adapter's codec, not its index: the codec needs no LangChain at run time (type imports
+// only), so the job stores exactly what ConvstoreChatMessageHistory stores without loading it.
+import { fromStoredForm } from '../../adapters/langchain/message-codec.js';
 import { isPlainObject } from '../../contract/json-check.js';
 import { ID_PATTERN } from '../../contract/limits.js';
-import { ROLES, type Metadata, type Role } from '../../contract/types.js';
+import { ROLES, type Role } from '../../contract/types.js';
 import type { SourceMessage } from './types.js';
 
 /**
@@ -22,25 +26,16 @@ const ROLE_OF_TYPE: Record<string, Role> = {
   function: 'tool',
 };
 
-const UNAMBIGUOUS_TYPES = new Set(['human', 'ai', 'system', 'tool']);
-
-/** Fields of `data` that are empty in almost every message and carry nothing when empty. */
-const DROPPED_WHEN_EMPTY = new Set([
-  'additional_kwargs',
-  'response_metadata',
-  'tool_calls',
-  'invalid_tool_calls',
-]);
-
 export type ConvertedMessage =
   { ok: true; message: SourceMessage } | { ok: false; problem: string };
 
 /**
- * One list element to a message. The role comes from `type` (generic messages: from data.role);
- * text content is kept as is, a list of content parts becomes their text joined, with the parts
- * themselves kept in metadata.content_parts; every other field of `data` is kept in metadata, so
- * nothing the source held is lost. The messageId is LangChain's `id` when it has one that is a
- * valid id, otherwise `lc-<seq>`, stable across runs.
+ * One list element to a message, stored whole: `data` is the element's JSON text byte for byte
+ * (format `langchain/message`), and role, plain-text content, kind, tool call ids and usage
+ * come from it through the LangChain adapter's own codec (fromStoredForm), so
+ * ConvstoreChatMessageHistory reads the message back exactly as RedisChatMessageHistory would.
+ * An element that is not a LangChain message of a known type is refused. The messageId is
+ * LangChain's `id` when it has one that is a valid id, otherwise `lc-<seq>`, stable across runs.
  */
 export function convertLangChainMessage(raw: string, seq: number): ConvertedMessage {
   let parsed: unknown;
@@ -59,38 +54,34 @@ export function convertLangChainMessage(raw: string, seq: number): ConvertedMess
       ? { content: parsed.text, role: parsed.role }
       : null;
   if (data === null) return { ok: false, problem: `message ${seq}: no "data" object` };
-
-  const role = roleOf(parsed.type, data.role);
-  if (!role) return { ok: false, problem: `message ${seq}: unknown message type` };
-
-  const metadata: Metadata = {};
-  for (const [key, value] of Object.entries(data)) {
-    if (key === 'content' || value === undefined || value === null) continue;
-    if (key === 'role' && parsed.type === 'generic') continue;
-    // Python's message_to_dict repeats the type inside data and adds example: false.
-    if ((key === 'type' && value === parsed.type) || (key === 'example' && value === false)) {
-      continue;
-    }
-    if (DROPPED_WHEN_EMPTY.has(key) && isEmpty(value)) continue;
-    metadata[key] = value;
+  if (!roleOf(parsed.type, data.role)) {
+    return { ok: false, problem: `message ${seq}: unknown message type` };
   }
-  // The role says which of human, ai, system and tool it was; any other type is kept by name.
-  if (!UNAMBIGUOUS_TYPES.has(parsed.type)) metadata.langchain_type = parsed.type;
-
-  let content: string;
-  if (typeof data.content === 'string') content = data.content;
-  else if (Array.isArray(data.content)) {
-    content = data.content.map(textOfPart).join('');
-    metadata.content_parts = data.content;
-  } else return { ok: false, problem: `message ${seq}: content is neither text nor a list` };
-
+  if (typeof data.content !== 'string' && !Array.isArray(data.content)) {
+    return { ok: false, problem: `message ${seq}: content is neither text nor a list` };
+  }
   const id = typeof data.id === 'string' && ID_PATTERN.test(data.id) ? data.id : `lc-${seq}`;
+  const message = fromStoredForm(parsed as unknown as StoredMessage, id, raw);
   return {
     ok: true,
-    message: { seq, messageId: id, role, content, metadata, createdAt: null },
+    message: {
+      seq,
+      messageId: id,
+      role: message.role,
+      content: message.content ?? '',
+      metadata: {},
+      data: raw,
+      format: message.format ?? null,
+      kind: message.kind ?? 'message',
+      toolCallIds: message.toolCallIds ?? [],
+      toolResultIds: message.toolResultIds ?? [],
+      usage: message.usage ?? null,
+      createdAt: null,
+    },
   };
 }
 
+/** Whether the type (or a generic message's role) is one LangChain writes. */
 function roleOf(type: string, dataRole: unknown): Role | null {
   if (type === 'generic') {
     if (typeof dataRole !== 'string') return null;
@@ -100,16 +91,4 @@ function roleOf(type: string, dataRole: unknown): Role | null {
     );
   }
   return ROLE_OF_TYPE[type] ?? null;
-}
-
-function textOfPart(part: unknown): string {
-  if (typeof part === 'string') return part;
-  if (isPlainObject(part) && part.type === 'text' && typeof part.text === 'string')
-    return part.text;
-  return '';
-}
-
-function isEmpty(value: unknown): boolean {
-  if (Array.isArray(value)) return value.length === 0;
-  return isPlainObject(value) && Object.keys(value).length === 0;
 }

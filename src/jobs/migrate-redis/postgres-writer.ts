@@ -1,7 +1,8 @@
+import { estimateTokens, fingerprint } from '../../contract/message-fingerprint.js';
 import { quoteSchema, renderSql } from '../../stores/sql/schema-name.js';
 import type { SqlDriver, SqlRunner } from '../../stores/sql/sql-driver.js';
 import { MIGRATE_REDIS_SQL } from './sql.generated.js';
-import type { SourceAgent, SourceSession } from './types.js';
+import type { SourceAgent, SourceMessage, SourceSession } from './types.js';
 
 export interface WrittenCounts {
   /** Messages this write stored; those already there (an earlier run) are not counted. */
@@ -92,11 +93,7 @@ export class PostgresWriter {
         user_id: session.userId,
         session_id: session.sessionId,
         seq: message.seq,
-        message_id: message.messageId,
-        role: message.role,
-        content: message.content,
-        metadata: message.metadata,
-        created_at: message.createdAt,
+        ...resolvedMessage(message),
       })),
     );
     await tx.query(this.upsertSessions, [JSON.stringify(sessionRows)]);
@@ -106,6 +103,45 @@ export class PostgresWriter {
     ]);
     return { messagesInserted: Number(row?.inserted ?? 0) };
   }
+}
+
+/**
+ * A source message in the shape the store's insert fragments read (what validation.ts
+ * resolveMessage makes of an append), with the same fingerprint: a later append retrying the
+ * message (same messageId, same fields) is recognised as the same message, not a mismatch.
+ */
+function resolvedMessage(message: SourceMessage) {
+  const usage = message.usage && Object.keys(message.usage).length > 0 ? message.usage : null;
+  const status = 'complete';
+  return {
+    messageId: message.messageId,
+    role: message.role,
+    content: message.content,
+    metadata: message.metadata,
+    data: message.data,
+    format: message.format,
+    kind: message.kind,
+    toolCallIds: message.toolCallIds,
+    toolResultIds: message.toolResultIds,
+    status,
+    usage,
+    tokenCount: estimateTokens(message.content, message.data),
+    fingerprint: fingerprint([
+      message.role,
+      message.content,
+      message.metadata,
+      message.data,
+      message.format,
+      message.kind,
+      message.toolCallIds,
+      message.toolResultIds,
+      status,
+      usage,
+      // No token count was given: the store estimated it, and hashed null.
+      null,
+    ]),
+    createdAt: message.createdAt?.getTime() ?? null,
+  };
 }
 
 /** Thrown inside replace()'s transaction to roll it back: the new copy did not verify. */

@@ -1,5 +1,5 @@
 import { findJsonProblem, findTextProblem } from '../../contract/json-check.js';
-import { ID_PATTERN, type Limits } from '../../contract/limits.js';
+import { ID_PATTERN, MAX_CALL_ID_CHARS, type Limits } from '../../contract/limits.js';
 import type { SourceSession } from './types.js';
 
 /**
@@ -30,6 +30,17 @@ export function findSessionProblem(session: SourceSession, limits: Limits): stri
       findTextProblem(message.content, `${where} content`) ??
       findJsonProblem(message.metadata, `${where} metadata`);
     if (problem) return problem;
+    if (message.data !== null) {
+      const dataProblem = findTextProblem(message.data, `${where} data`);
+      if (dataProblem) return dataProblem;
+      const dataBytes = Buffer.byteLength(message.data, 'utf8');
+      if (dataBytes > limits.maxDataBytes) {
+        return `${where}: data is ${dataBytes} bytes, over the limit of ${limits.maxDataBytes}`;
+      }
+    }
+    for (const id of [...message.toolCallIds, ...message.toolResultIds]) {
+      if ([...id].length > MAX_CALL_ID_CHARS) return `${where}: a tool call id is too long`;
+    }
     const contentBytes = Buffer.byteLength(message.content, 'utf8');
     if (contentBytes > limits.maxContentBytes) {
       return `${where}: content is ${contentBytes} bytes, over the limit of ${limits.maxContentBytes}`;

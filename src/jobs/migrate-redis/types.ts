@@ -1,4 +1,4 @@
-import type { Metadata, Role } from '../../contract/types.js';
+import type { MessageKind, Metadata, Role, Usage } from '../../contract/types.js';
 
 /** One message as read from the source, already in convstore's shape. */
 export interface SourceMessage {
@@ -8,6 +8,15 @@ export interface SourceMessage {
   role: Role;
   content: string;
   metadata: Metadata;
+  /** The framework's message as JSON text, kept byte for byte (LangChain: the list element). */
+  data: string | null;
+  /** The name of `data`'s shape (`langchain/message`), or null for a plain message. */
+  format: string | null;
+  kind: MessageKind;
+  /** Tool calls the message opens, and the ones it answers. */
+  toolCallIds: string[];
+  toolResultIds: string[];
+  usage: Usage | null;
   /** Null when the source kept no time (LangChain); the target uses the migration's time. */
   createdAt: Date | null;
 }

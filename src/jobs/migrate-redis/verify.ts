@@ -1,4 +1,4 @@
-import type { Metadata } from '../../contract/types.js';
+import type { Metadata, Usage } from '../../contract/types.js';
 import { digestSession, type HashedMessage, type SessionDigest } from './content-hash.js';
 import type { SqlRunner } from '../../stores/sql/sql-driver.js';
 import type { PostgresWriter } from './postgres-writer.js';
@@ -21,11 +21,26 @@ interface MigratedRow {
   role: string | null;
   content: string | null;
   metadata: string | null;
+  data: string | null;
+  format: string | null;
+  kind: string | null;
+  tool_call_ids: string[] | null;
+  tool_result_ids: string[] | null;
+  model: string | null;
+  provider: string | null;
+  input_tokens: string | null;
+  output_tokens: string | null;
+  total_tokens: string | null;
+  reasoning_tokens: string | null;
+  cached_input_tokens: string | null;
+  latency_ms: string | null;
+  finish_reason: string | null;
 }
 
 /**
  * Compares a batch of source sessions with what the target holds, in one query: the number of
- * messages and a SHA-256 over their seq, id, role, content and metadata, from the source's oldest
+ * messages and a SHA-256 over their seq, id, role, content, metadata, data, format, kind, tool
+ * call ids and usage (see content-hash.ts), from the source's oldest
  * kept seq on. Returns the sessions that differ (missing, fewer or more messages in that range,
  * or any byte of a message changed). `runner` is where to read the target: the pool, or the
  * transaction of a re-import that must see its own uncommitted copy.
@@ -53,6 +68,12 @@ export async function verifyBatch(
       role: row.role ?? '',
       content: row.content ?? '',
       metadata: JSON.parse(row.metadata ?? '{}') as Metadata,
+      data: row.data,
+      format: row.format,
+      kind: row.kind ?? '',
+      toolCallIds: row.tool_call_ids ?? [],
+      toolResultIds: row.tool_result_ids ?? [],
+      usage: usageOf(row),
     });
   }
   const differences: SessionDifference[] = [];
@@ -88,6 +109,22 @@ function compare(
     return `content hash differs (source ${source.hash.slice(0, 12)}, target ${target.hash.slice(0, 12)})`;
   }
   return null;
+}
+
+/** The usage columns as a Usage (unset columns left out; content-hash drops empty usage). */
+function usageOf(row: MigratedRow): Usage {
+  const count = (value: string | null) => (value === null ? undefined : Number(value));
+  return {
+    model: row.model ?? undefined,
+    provider: row.provider ?? undefined,
+    inputTokens: count(row.input_tokens),
+    outputTokens: count(row.output_tokens),
+    totalTokens: count(row.total_tokens),
+    reasoningTokens: count(row.reasoning_tokens),
+    cachedInputTokens: count(row.cached_input_tokens),
+    latencyMs: count(row.latency_ms),
+    finishReason: row.finish_reason ?? undefined,
+  };
 }
 
 function sessionKey(userId: string, sessionId: string): string {

@@ -12,7 +12,8 @@ import { redis } from './job-fixtures.js';
 export interface ExpectedSession {
   key: string;
   sessionId: string;
-  messages: Array<{ role: string; content: string }>;
+  /** Each message's text view and the list element it was written as (its `data`). */
+  messages: Array<{ role: string; content: string; data: string }>;
   ttl: boolean;
 }
 
@@ -36,8 +37,9 @@ const TEXTS = [
 /**
  * Writes `count` LangChain histories under `<prefix>lc:<n>` exactly as RedisChatMessageHistory
  * does (LPUSH of `JSON.stringify(message.toDict())`, then EXPIRE when it has a TTL), in pipelines
- * so thousands take a moment. Every 97th session carries a 100 KB message; a few keys are broken
- * on purpose, and a few are not lists at all.
+ * so thousands take a moment. Every 97th session carries a 100 KB message, every 89th a message
+ * of content blocks over the 64 KiB metadata limit, every 50th a tool call (with usage) and its
+ * result; a few keys are broken on purpose, and a few are not lists at all.
  */
 export async function writeLangChainFixture(
   prefix: string,
@@ -60,11 +62,32 @@ export async function writeLangChainFixture(
       else messages.push(new HumanMessage(text));
     }
     if (n % 97 === 0) messages.push(new AIMessage('long '.repeat(20_000)));
+    if (n % 89 === 2) {
+      messages.push(
+        new HumanMessage({
+          content: [
+            { type: 'text', text: `what is in this picture? #${n}` },
+            {
+              type: 'image_url',
+              image_url: { url: `data:image/png;base64,${'iVBO'.repeat(20_000)}` },
+            },
+            { type: 'text', text: 'and this one?' },
+          ],
+        }),
+      );
+    }
     if (n % 50 === 1) {
       messages.push(
         new AIMessage({
           content: 'calling',
           tool_calls: [{ id: 'c1', name: 'f', args: { a: 1 } }],
+          usage_metadata: {
+            input_tokens: 12,
+            output_tokens: 7,
+            total_tokens: 19,
+            input_token_details: { cache_read: 3 },
+            output_token_details: { reasoning: 2 },
+          },
         }),
         new ToolMessage({ content: 'result ✓', tool_call_id: 'c1' }),
       );
@@ -78,7 +101,11 @@ export async function writeLangChainFixture(
       key,
       sessionId,
       ttl,
-      messages: messages.map((m) => ({ role: roleOf(m), content: m.content as string })),
+      messages: messages.map((m, i) => ({
+        role: roleOf(m),
+        content: textOf(m.content),
+        data: stored[i]!,
+      })),
     });
     messageCount += messages.length;
     if (n % 500 === 499) {
@@ -89,9 +116,8 @@ export async function writeLangChainFixture(
   const broken: Array<[string, string[]]> = [
     ['bad-json', ['{"type":"human","data":{"content":"fine"}}', '{not json']],
     ['unknown-type', ['{"type":"martian","data":{"content":"hi"}}']],
-    ['nul-byte', [JSON.stringify({ type: 'human', data: { content: 'a\u0000b' } })]],
-    ['lone-surrogate', ['{"type":"ai","data":{"content":"\\ud800 broken"}}']],
-    ['too-long', [JSON.stringify({ type: 'ai', data: { content: 'x'.repeat(300 * 1024) } })]],
+    // Over the 4 MiB limit of data (a message's text view is cut to fit, its data never).
+    ['too-long', [JSON.stringify({ type: 'ai', data: { content: 'x'.repeat(4 * 1024 * 1024) } })]],
     ['no-data', ['{"type":"human"}']],
     ['bad-id:{braces}', ['{"type":"human","data":{"content":"the key is no valid id"}}']],
   ];
@@ -106,6 +132,15 @@ export async function writeLangChainFixture(
   pipeline.hset(`${prefix}lc:a-hash`, 'field', 'value');
   await pipeline.exec();
   return { sessions, malformedKeys, otherKeys, messageCount };
+}
+
+/** The text view convstore keeps: a string, or the text blocks joined by newlines. */
+function textOf(content: BaseMessage['content']): string {
+  if (typeof content === 'string') return content;
+  return content
+    .map((block) => (block.type === 'text' && typeof block.text === 'string' ? block.text : ''))
+    .filter((text) => text !== '')
+    .join('\n');
 }
 
 function roleOf(message: BaseMessage): string {

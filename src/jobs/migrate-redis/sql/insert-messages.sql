@@ -1,22 +1,30 @@
 -- insert-messages: the messages of one batch with the seq they had in the source, so order and
--- numbering survive the move. ON CONFLICT DO NOTHING (on the (session, seq) key and on the
--- (session, message_id) idempotency key) makes a re-run, or a run after a kill, store each
--- message exactly once. Each session that got rows has its message_count set to its rows: the
--- ones this statement's snapshot sees (an index range count) plus the ones it just stored, which
--- the snapshot cannot see. Returns how many rows this run stored (0 on a pure re-run).
---   $1 JSON array of {user_id, session_id, seq, message_id, role, content, metadata, created_at}
---      (created_at null: the source kept no time; now() stands in).
+-- numbering survive the move, in the store's own columns (the column list and the values are the
+-- SQL store's fragments, so a migrated message is stored exactly as an append would store it).
+-- ON CONFLICT DO NOTHING (on the (session, seq) key and on the (session, message_id)
+-- idempotency key) makes a re-run, or a run after a kill, store each message exactly once. The
+-- tool calls the new messages open are indexed as append indexes them (for pair-aligned
+-- windows). Each session that got rows has its message_count set to its rows: the ones this
+-- statement's snapshot sees (an index range count) plus the ones it just stored, which the
+-- snapshot cannot see. Returns how many rows this run stored (0 on a pure re-run).
+--   $1 JSON array of the resolved message shape (messageId, role, content, metadata, data,
+--      format, kind, toolCallIds, toolResultIds, status, usage, tokenCount, fingerprint,
+--      createdAt in epoch ms or null: the source kept no time, now() stands in) plus
+--      user_id, session_id and seq.
 WITH inserted AS (
-  INSERT INTO {{schema}}.messages (
-    user_id, session_id, seq, message_id, role, content, metadata, created_at)
-  SELECT user_id, session_id, seq, message_id, role, content, coalesce(metadata, '{}'),
-         coalesce(created_at, now())
-    FROM jsonb_to_recordset($1::text::jsonb) AS m(
-      user_id text, session_id text, seq bigint, message_id text, role text, content text,
-      metadata jsonb, created_at timestamptz)
-   ORDER BY user_id, session_id, seq
+  INSERT INTO {{schema}}.messages
+  -- @include message-insert-columns
+  SELECT v->>'user_id', v->>'session_id', (v->>'seq')::bigint,
+  -- @include message-insert-values
+    FROM jsonb_array_elements($1::text::jsonb) AS m(v)
+   ORDER BY v->>'user_id', v->>'session_id', (v->>'seq')::bigint
   ON CONFLICT DO NOTHING
-  RETURNING user_id, session_id
+  RETURNING user_id, session_id, seq, tool_call_ids
+),
+calls AS (
+  INSERT INTO {{schema}}.tool_calls (user_id, session_id, call_id, seq)
+  SELECT user_id, session_id, c, seq FROM inserted, unnest(tool_call_ids) AS c
+  ON CONFLICT DO NOTHING
 ),
 per_session AS (
   SELECT user_id, session_id, count(*)::integer AS stored
