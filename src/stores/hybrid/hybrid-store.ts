@@ -27,7 +27,7 @@ import {
 } from '../redis/session-codec.js';
 import type { SqlStore } from '../sql/sql-store.js';
 import type { CacheHealth, CacheStats } from './cache-health.js';
-import { DOWN, type SessionCache } from './session-cache.js';
+import { DOWN, type CachedVersion, type SessionCache } from './session-cache.js';
 import type { StreamFlusher } from './stream-flusher.js';
 import type { WriteBehindCleanup } from './write-behind-cleanup.js';
 
@@ -93,10 +93,22 @@ export class HybridStore implements ConversationStore {
 
   async history(input: HistoryInput): Promise<Message[]> {
     const { userId, sessionId, query } = this.validate.history(input);
+    // write-through: the cached window is served only once PostgreSQL's row shows it is current
+    // (same last seq, same incarnation), read at the same time as the cache. A writer that died
+    // between its commit and its cache update (or could not reach Redis then) leaves nothing in
+    // Redis that says so; PostgreSQL's row always does.
+    const committed =
+      this.writeMode === 'write-through' ? this.sql.getSession({ userId, sessionId }) : null;
+    committed?.catch(() => {});
     const read = await this.cache.readWindow(userId, sessionId, query);
-    if (read.kind === 'hit') {
+    if (read.kind === 'hit' && (!committed || (await this.isCurrent(read.cached, committed)))) {
       this.options.health.stats.hits++;
       return read.messages;
+    }
+    if (read.kind === 'hit') {
+      // Stale: dropped, so the next read refills it from PostgreSQL.
+      this.options.health.stats.invalidations++;
+      await this.cache.invalidate(userId, sessionId);
     }
     this.options.health.stats.misses++;
     if (read.kind === 'database' && read.pending > 0) await this.flushFirst();
@@ -116,6 +128,9 @@ export class HybridStore implements ConversationStore {
 
   async getSession(input: SessionKey): Promise<Session | null> {
     const { userId, sessionId } = this.validate.sessionKey(input);
+    // write-through: PostgreSQL has every committed change first, and reading its row costs what
+    // proving a cached copy current would (see history).
+    if (this.writeMode === 'write-through') return this.sql.getSession(input);
     const hash = await this.cache.sessionHash(userId, sessionId);
     if (hash) {
       const session = sessionFromHash(userId, sessionId, hash);
@@ -231,6 +246,19 @@ export class HybridStore implements ConversationStore {
     await Promise.allSettled([...this.refills]);
     await this.options.closeRedis();
     await this.sql.close();
+  }
+
+  /** write-through: whether the cached window shows PostgreSQL's committed session. */
+  private async isCurrent(
+    cached: CachedVersion,
+    committed: Promise<Session | null>,
+  ): Promise<boolean> {
+    const session = await committed;
+    return (
+      session !== null &&
+      session.lastSeq === cached.lastSeq &&
+      session.createdAt.getTime() === cached.createdAtMs
+    );
   }
 
   /**

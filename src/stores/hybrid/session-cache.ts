@@ -25,10 +25,19 @@ export interface SessionCacheOptions {
 
 /** What a history read found in the cache. */
 export type WindowRead =
-  | { kind: 'hit'; messages: Message[] }
+  | { kind: 'hit'; messages: Message[]; cached: CachedVersion }
   | { kind: 'miss'; leaseToken: string | null }
   | { kind: 'database'; pending: number }
   | { kind: 'down' };
+
+/**
+ * Which committed state of its session a cached window shows: its last seq and its incarnation
+ * (the row's created_at, ms). A write-through reader compares them with PostgreSQL's row.
+ */
+export interface CachedVersion {
+  lastSeq: number;
+  createdAtMs: number;
+}
 
 /**
  * The Redis half of the hybrid. Every method survives Redis being away: it reports 'down' (or
@@ -54,15 +63,21 @@ export class SessionCache {
     const args = historyArgs(query);
     const [meta, window, , lease] = this.keys(userId, sessionId);
     const reply = await this.attempt(() =>
-      this.script<[number, string[] | string | number]>(
+      this.script<[number, string[] | string | number, number?, string?]>(
         'readWindow',
         [meta, window, lease],
         [...args, randomUUID(), LEASE_MS],
       ),
     );
     if (reply === DOWN) return { kind: 'down' };
-    const [code, value] = reply;
-    if (code === 1) return { kind: 'hit', messages: (value as string[]).map(messageFromItem) };
+    const [code, value, lastSeq, createdAt] = reply;
+    if (code === 1) {
+      const cached = {
+        lastSeq: Number(lastSeq),
+        createdAtMs: Math.floor(Number(createdAt) / 1000),
+      };
+      return { kind: 'hit', messages: (value as string[]).map(messageFromItem), cached };
+    }
     if (code === 0) return { kind: 'miss', leaseToken: (value as string) || null };
     return { kind: 'database', pending: Number(value) };
   }

@@ -4,8 +4,9 @@
 --   KEYS[1] session hash   KEYS[2] cached window (list, oldest first)   KEYS[3] refill lease
 --   ARGV[1] kind: 'newest' | 'after' | 'before'   ARGV[2] after seq   ARGV[3] before seq
 --   ('' when not given)   ARGV[4] page size   ARGV[5] lease token   ARGV[6] lease ms
--- Returns { 1, items } served; { 0, token or '' } not cached (token: this caller holds the
--- lease); { 2, pending } ask PostgreSQL (older than the window, expired, or marked stale), with
+-- Returns { 1, items, last seq, created } served (with the cached session's l and c, which a
+-- write-through reader checks against PostgreSQL's row); { 0, token or '' } not cached (token:
+-- this caller holds the lease); { 2, pending } ask PostgreSQL (older than the window, expired, or marked stale), with
 -- the count of entries still waiting for the flusher.
 local last = redis.call('HGET', KEYS[1], 'l')
 if not last then
@@ -39,7 +40,8 @@ else
   hi = math.min(last, tonumber(ARGV[3]) - 1)
   lo = math.max(kept_first, hi - limit + 1)
 end
-if lo > hi then return { 1, {} } end
+local created = redis.call('HGET', KEYS[1], 'c')
+if lo > hi then return { 1, {}, last, created } end
 if lo < window_first then return { 2, pending } end
 local items = redis.call('LRANGE', KEYS[2], lo - window_first, hi - window_first)
 -- The window is addressed by seq as if it had no gaps. A gap (a seq consumed by a retry that
@@ -49,4 +51,4 @@ local function seq_of(item)
   return tonumber(string.match(item or '', '^{"seq":(%d+),'))
 end
 if seq_of(items[1]) ~= lo or seq_of(items[#items]) ~= hi then return { 2, pending } end
-return { 1, items }
+return { 1, items, last, created }
