@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { Redis } from 'ioredis';
@@ -26,7 +26,7 @@ describe.skipIf(!available)('hybrid write-through: a writer killed mid-append', 
   let admin: Redis;
   let options: StoreOptions;
   const opened: ConversationStore[] = [];
-  let child: ChildProcessWithoutNullStreams | undefined;
+  let child: ChildProcess | undefined;
 
   beforeAll(async () => {
     redis = await startOwnRedis();
@@ -181,7 +181,7 @@ describe.skipIf(!available)('hybrid write-through: a writer killed mid-append', 
     await holder;
     await expect
       .poll(async () => {
-        const rows = await sql.unsafe(`SELECT 1 FROM pg_stat_activity WHERE pid = $1`, [waiting]);
+        const rows = await sql.unsafe(`SELECT 1 FROM pg_stat_activity WHERE pid = $1`, [waiting!]);
         return rows.length;
       })
       .toBe(0);

@@ -6,7 +6,8 @@
 --   ARGV[1] cache ttl ms   ARGV[2] window size   ARGV[3] messages this append inserted
 --   ARGV[4..11] the session after the commit: c u e l n a t m
 --   ARGV[12..] the inserted messages, in seq order, as stored items
--- Returns 1 applied, 0 not cached, 2 dropped.
+-- Returns 1 applied, 0 not cached, 3 dropped (the codes: script-results.ts).
+-- Arguments built and reply read by apply-append.ts.
 local cached = redis.call('HGET', KEYS[1], 'l')
 if not cached then
   redis.call('DEL', KEYS[4])
@@ -36,4 +37,4 @@ if cached == last - tonumber(ARGV[3]) then
 end
 if cached > last then return 1 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[4], KEYS[3])
-return 2
+return 3

@@ -7,7 +7,8 @@
 -- Returns { 1, items, last seq, created } served (with the cached session's l and c, which a
 -- write-through reader checks against PostgreSQL's row); { 0, token or '' } not cached (token:
 -- this caller holds the lease); { 2, pending } ask PostgreSQL (older than the window, expired, or marked stale), with
--- the count of entries still waiting for the flusher.
+-- the count of entries still waiting for the flusher (the codes: script-results.ts). Arguments
+-- built and reply read by read-window.ts.
 local last = redis.call('HGET', KEYS[1], 'l')
 if not last then
   if redis.call('SET', KEYS[3], ARGV[5], 'NX', 'PX', ARGV[6]) then return { 0, ARGV[5] } end
