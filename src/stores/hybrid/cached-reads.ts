@@ -20,7 +20,7 @@ import type { InputValidator } from '../../contract/validation.js';
 import type { SqlStore } from '../sql/sql-store.js';
 import type { CacheHealth, CacheStats } from './cache-health.js';
 import type { WriteMode } from './cache-settings.js';
-import { DOWN, type CachedVersion, type SessionCache } from './session-cache.js';
+import { DOWN, type SessionCache } from './session-cache.js';
 
 export interface CachedReadsOptions {
   sql: SqlStore;
@@ -36,8 +36,7 @@ export interface CachedReadsOptions {
  * What both write modes share: history reads served from the cached window when it holds the
  * answer, else from PostgreSQL (refilling the cache in the background, under a lease any write
  * voids), and the calls that always go to PostgreSQL. The modes (write-through-store.ts,
- * write-behind-store.ts) supply the writes and two hooks: a proof that a cached window is
- * current, and a flush before PostgreSQL is read.
+ * write-behind-store.ts) supply the writes and a flush before PostgreSQL is read.
  */
 export abstract class CachedReads implements ConversationStore {
   readonly kind = 'hybrid' as const;
@@ -77,17 +76,10 @@ export abstract class CachedReads implements ConversationStore {
 
   async history(input: HistoryInput): Promise<Message[]> {
     const { userId, sessionId, query } = this.validate.history(input);
-    const committed = this.committedSession(userId, sessionId);
-    committed?.catch(() => {});
     const read = await this.cache.readWindow(userId, sessionId, query);
     if (read !== DOWN && read.kind === 'hit') {
-      if (!committed || isCurrent(read.cached, await committed)) {
-        this.health.stats.hits++;
-        return read.messages;
-      }
-      // Stale: dropped, so that the next read refills it from PostgreSQL.
-      this.health.stats.invalidations++;
-      await this.cache.invalidate(userId, sessionId);
+      this.health.stats.hits++;
+      return read.messages;
     }
     this.health.stats.misses++;
     if (read !== DOWN && read.kind === 'database' && read.pending > 0) await this.flushFirst();
@@ -133,15 +125,6 @@ export abstract class CachedReads implements ConversationStore {
     await this.sql.close();
   }
 
-  /**
-   * The session as PostgreSQL has committed it, read alongside the cache, when a cached window
-   * must be proven current before it is served (write-through); null when the cache is
-   * authoritative (write-behind, where Redis is ahead of PostgreSQL).
-   */
-  protected committedSession(_userId: string, _sessionId: string): Promise<Session | null> | null {
-    return null;
-  }
-
   /** Brings PostgreSQL up to date before a call that reads it there (write-behind). */
   protected async flushFirst(): Promise<void> {}
 
@@ -167,13 +150,4 @@ export abstract class CachedReads implements ConversationStore {
       .finally(() => this.refills.delete(work));
     this.refills.add(work);
   }
-}
-
-/** Whether a cached window shows the session PostgreSQL has committed. */
-function isCurrent(cached: CachedVersion, committed: Session | null): boolean {
-  return (
-    committed !== null &&
-    committed.lastSeq === cached.lastSeq &&
-    committed.createdAt.getTime() === cached.createdAtMs
-  );
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { UnavailableError } from '../../contract/errors.js';
 import type { AppendResult, Message, Session } from '../../contract/types.js';
 import type { HistoryQuery } from '../../contract/validation.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
@@ -7,6 +8,8 @@ import type { SessionHash } from '../redis/session-codec.js';
 import type { CacheHealth } from './cache-health.js';
 import type { CacheKeys, SessionCacheKeys } from './cache-keys.js';
 import { applyAppend } from './scripts/apply-append.js';
+import { endWrite } from './scripts/end-write.js';
+import { markWrite } from './scripts/mark-write.js';
 import { fill } from './scripts/fill.js';
 import { invalidate } from './scripts/invalidate.js';
 import { readWindow, type WindowRead } from './scripts/read-window.js';
@@ -17,8 +20,9 @@ import {
   type WriteBehindAppendReply,
   type WriteBehindAppendSpec,
 } from './scripts/write-behind-append.js';
+import { MARK_ABANDONED_MS, MARK_HEARTBEAT_MS } from './write-marks.js';
 
-export type { CachedVersion, WindowRead } from './scripts/read-window.js';
+export type { WindowRead } from './scripts/read-window.js';
 
 export interface SessionCacheOptions {
   redis: RedisConnection;
@@ -36,6 +40,14 @@ export interface CachedLiveness {
   pending: number;
   /** Its cached expiry (epoch us); null when not cached or it never expires. */
   expiresAtUs: number | null;
+}
+
+/** A write mark a write-through writer holds while its PostgreSQL write is in flight. */
+export interface WriteMark {
+  readonly key: string;
+  readonly token: string;
+  /** Stops refreshing it: the write is settled (its cache update, or endWrite, clears it). */
+  settle(): void;
 }
 
 /**
@@ -56,7 +68,54 @@ export class SessionCache {
     query: HistoryQuery,
   ): Promise<WindowRead | typeof DOWN> {
     if (!(await this.resync())) return DOWN;
-    return this.run(readWindow(this.keys(userId, sessionId), query, randomUUID(), LEASE_MS));
+    return this.run(
+      readWindow(
+        this.keys(userId, sessionId),
+        this.options.keys.marks(userId, sessionId),
+        query,
+        { token: randomUUID(), ms: LEASE_MS },
+        MARK_ABANDONED_MS,
+      ),
+    );
+  }
+
+  /**
+   * write-through, before PostgreSQL is written: marks the session (or, with a null sessionId,
+   * every session of the user) in Redis, so that no read serves the cached copy until the write's
+   * cache update clears the mark, even if this process dies in between (mark-write.lua). Null
+   * when Redis is away: the write goes on without one, as write-through writes do. When Redis is
+   * there but did not take the mark (a timeout, an error reply), it keeps its data, and a copy
+   * it could not be told about might be served later: UnavailableError, nothing written.
+   */
+  async beginWrite(userId: string, sessionId: string | null): Promise<WriteMark | null> {
+    await this.resync();
+    const marks = this.options.keys.marks(userId, sessionId ?? '');
+    const key = sessionId === null ? marks.user : marks.session;
+    const token = randomUUID();
+    const mark = markWrite(key, token, this.options.cacheTtlMs + MARK_ABANDONED_MS);
+    try {
+      await runScriptCall(this.options.redis, mark);
+      this.options.health.redisAnswered();
+    } catch (error) {
+      this.options.health.redisFailed(error);
+      if (!redisKeepsData(error)) return null;
+      throw new UnavailableError(
+        'Redis did not answer in time: the session could not be marked before its write; nothing was written, retry',
+        { cause: error },
+      );
+    }
+    const heartbeat = setInterval(() => {
+      void this.attempt(() => runScriptCall(this.options.redis, mark));
+    }, MARK_HEARTBEAT_MS);
+    heartbeat.unref();
+    return { key, token, settle: () => clearInterval(heartbeat) };
+  }
+
+  /** Clears a mark whose write is settled with no cache update to clear it (end-write.lua). */
+  async endWrite(mark: WriteMark | null): Promise<void> {
+    if (!mark) return;
+    mark.settle();
+    await this.run(endWrite(mark.key, mark.token));
   }
 
   /** The cached session hash (expired or not); null when not cached; DOWN when Redis is away. */
@@ -75,11 +134,19 @@ export class SessionCache {
   }
 
   /** write-through: after the commit, extends the cached window or drops it (apply-append.lua). */
-  async afterAppend(userId: string, sessionId: string, result: AppendResult): Promise<void> {
+  async afterAppend(
+    userId: string,
+    sessionId: string,
+    result: AppendResult,
+    mark: WriteMark | null = null,
+  ): Promise<void> {
+    mark?.settle();
     await this.resync();
     const keys = this.keys(userId, sessionId);
-    const { cacheTtlMs, windowSize } = this.options;
-    const applied = await this.run(applyAppend(keys, result, cacheTtlMs, windowSize));
+    const marks = this.options.keys.marks(userId, sessionId);
+    const applied = await this.run(
+      applyAppend(keys, marks, mark?.token ?? '', result, this.options),
+    );
     if (applied === DOWN) this.markUnsynced(keys);
     else if (applied === 'dropped') this.options.health.stats.invalidations++;
   }
@@ -93,22 +160,31 @@ export class SessionCache {
     messages: Message[],
   ): Promise<boolean> {
     const keys = this.keys(userId, sessionId);
+    const marks = this.options.keys.marks(userId, sessionId);
     if (!session) {
-      await this.run(invalidate(keys));
+      await this.run(invalidate(keys, marks));
       return false;
     }
-    const filled = await this.run(fill(keys, token, this.options.cacheTtlMs, session, messages));
+    const { cacheTtlMs } = this.options;
+    const filled = await this.run(fill(keys, marks, token, cacheTtlMs, session, messages));
     return filled === true;
   }
 
   /**
    * After PostgreSQL changed a session: drops it from the cache (or, with entries waiting for the
-   * flusher, updates its fields in place from `session`).
+   * flusher, updates its fields in place from `session`); clears `mark`, the writer's.
    */
-  async invalidate(userId: string, sessionId: string, session?: Session): Promise<void> {
+  async invalidate(
+    userId: string,
+    sessionId: string,
+    session?: Session,
+    mark: WriteMark | null = null,
+  ): Promise<void> {
+    mark?.settle();
     await this.resync();
     const keys = this.keys(userId, sessionId);
-    const done = await this.run(invalidate(keys, session));
+    const marks = this.options.keys.marks(userId, sessionId);
+    const done = await this.run(invalidate(keys, marks, session, mark?.token));
     if (done === DOWN) this.markUnsynced(keys);
   }
 
@@ -192,7 +268,7 @@ export class SessionCache {
   async dropUser(userId: string, remember = true): Promise<boolean> {
     if (!(await this.resync()) && !remember) return false;
     const pattern = this.options.keys.userPattern(userId);
-    const done = await this.attempt(() => this.deleteMatching(pattern));
+    const done = await this.attempt(() => this.deleteMatching(userId, pattern));
     if (done === DOWN && !remember) return false;
     if (done === DOWN) {
       // Without the key names, the only safe thing is to stop serving this user's sessions from
@@ -224,9 +300,10 @@ export class SessionCache {
     }
   }
 
-  private deleteMatching(pattern: string): Promise<unknown> {
+  /** A user's cache keys, except its write marks: those belong to writes still in flight. */
+  private deleteMatching(userId: string, pattern: string): Promise<unknown> {
     return scanEveryNode(this.options.redis, pattern, 1000, async (key) => {
-      await this.options.redis.del(key);
+      if (!this.options.keys.isMark(userId, key)) await this.options.redis.del(key);
     });
   }
 
@@ -243,7 +320,7 @@ export class SessionCache {
     if (this.unsynced.size === 0) return true;
     for (const [id, keys] of [...this.unsynced]) {
       const done = id.startsWith('user:')
-        ? await this.attempt(() => this.deleteMatching(keys[0]))
+        ? await this.attempt(() => this.deleteMatching(id.slice('user:'.length), keys[0]))
         : await this.attempt(() => this.options.redis.del(...keys));
       if (done === DOWN) return false;
       this.unsynced.delete(id);
@@ -256,3 +333,13 @@ export const DOWN = Symbol('redis down');
 
 /** A refill that takes longer than this loses its lease (a crashed reader cannot block refills). */
 const LEASE_MS = 5000;
+
+/**
+ * Whether a failed call leaves Redis holding what it held: it answered with an error, or took
+ * too long (hung, paused, overloaded). Otherwise the connection is down: Redis is gone, or out
+ * of reach.
+ */
+function redisKeepsData(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  return error.name === 'ReplyError' || error.message === 'Command timed out';
+}

@@ -6,9 +6,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import {
   cacheStats,
   createStore,
+  UnavailableError,
   type ConversationStore,
   type StoreOptions,
 } from '../../../src/index.js';
+import { MARK_ABANDONED_MS } from '../../../src/stores/hybrid/write-marks.js';
 import { startOwnRedis, TEST_DATABASE_URL, type OwnRedis } from '../../support/servers.js';
 
 const available = inject('postgresAvailable') && inject('redisAvailable');
@@ -72,6 +74,16 @@ describe.skipIf(!available)('hybrid write-through: a writer killed mid-append', 
   }
 
   const cachedLastSeq = (sessionId: string) => admin.hget(`wt:{alice}:meta:${sessionId}`, 'l');
+  const marks = (sessionId: string) => admin.zcard(`wt:{alice}:wip:${sessionId}`);
+
+  /** Makes every write mark of the session look older than any write can last. */
+  async function abandonMarks(sessionId: string) {
+    const key = `wt:{alice}:wip:${sessionId}`;
+    const scored = await admin.zrange(key, '0', '-1', 'WITHSCORES');
+    for (let i = 0; i < scored.length; i += 2) {
+      await admin.zadd(key, Number(scored[i + 1]) - MARK_ABANDONED_MS - 1000, scored[i]!);
+    }
+  }
 
   async function startWriter(sessionId: string): Promise<() => Promise<void>> {
     const writer = spawn(process.execPath, ['--import', 'tsx', WRITER], {
@@ -108,13 +120,19 @@ describe.skipIf(!available)('hybrid write-through: a writer killed mid-append', 
       )
     ).map((row) => [Number(row.seq), row.content]);
 
-  /** What a restarted instance reads, first from PostgreSQL, then from the refilled cache. */
+  /**
+   * What a restarted instance reads: from PostgreSQL while the dead writer's mark stands, and,
+   * once the mark is abandoned, from the cache repaired and refilled.
+   */
   async function expectReadsShow(key: { userId: string; sessionId: string }, rows: unknown[]) {
     const store = await open();
     const read = async () =>
       (await store.history({ ...key, last: 10 })).map((m) => [m.seq, m.content]);
+    expect(await marks(key.sessionId)).toBe(1);
     expect(await read()).toEqual(rows);
     expect((await store.getSession(key))?.lastSeq).toBe(rows.length);
+    expect(cacheStats(store)!.hits).toBe(0);
+    await abandonMarks(key.sessionId);
     await expect
       .poll(async () => {
         expect(await read()).toEqual(rows);
@@ -122,17 +140,78 @@ describe.skipIf(!available)('hybrid write-through: a writer killed mid-append', 
       })
       .toBeGreaterThan(0);
     expect(await cachedLastSeq(key.sessionId)).toBe(String(rows.length));
+    expect(await marks(key.sessionId)).toBe(0);
   }
+
+  /** Holds the session's row locked, so that a writer's statement waits in PostgreSQL. */
+  async function holdRow(sessionId: string) {
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let locked!: (pid: number) => void;
+    const holderPid = new Promise<number>((resolve) => (locked = resolve));
+    const holder = sql.begin(async (tx) => {
+      const [{ pid }] = await tx.unsafe<[{ pid: number }]>('SELECT pg_backend_pid() AS pid');
+      await tx.unsafe(
+        `SELECT 1 FROM "${schema}".sessions WHERE user_id = 'alice' AND session_id = $1 FOR UPDATE`,
+        [sessionId],
+      );
+      locked(pid);
+      await released;
+    });
+    const pid = await holderPid;
+    let waiting: number | undefined;
+    return {
+      /** Resolves with the pid of the backend that waits for the row. */
+      waiter: async () => {
+        await expect
+          .poll(
+            async () => {
+              const [row] = await sql.unsafe<Array<{ pid: number }>>(
+                `SELECT pid FROM pg_stat_activity WHERE $1::int = ANY (pg_blocking_pids(pid))`,
+                [pid],
+              );
+              waiting = row?.pid;
+              return waiting;
+            },
+            { timeout: 20_000 },
+          )
+          .toBeDefined();
+        return waiting!;
+      },
+      release: async () => {
+        release();
+        await holder;
+      },
+    };
+  }
+
+  it('Redis paused before the write (the reproduction in issue 9): refused, nothing written', async () => {
+    const key = await cachedSession('paused');
+    await admin.client('PAUSE', 60_000, 'WRITE');
+    const store = opened[0]!;
+    await expect(
+      store.append({ ...key, messages: [{ role: 'user', content: 'm4' }] }),
+    ).rejects.toBeInstanceOf(UnavailableError);
+    await admin.client('UNPAUSE');
+    expect(await committed(key.sessionId)).toHaveLength(3);
+    const reads = await store.history({ ...key, last: 10 });
+    expect(reads.map((m) => m.content)).toEqual(['m1', 'm2', 'm3']);
+  });
 
   it('killed after its commit, before its cache update: reads show the committed message', async () => {
     const key = await cachedSession('after-commit');
-    // Redis takes no writes: the writer commits in PostgreSQL, and its cache update waits.
-    await admin.client('PAUSE', 60_000, 'WRITE');
+    // The writer marks the session, then waits for the row; Redis then takes no writes, so
+    // once the row is free the writer commits and its cache update waits: it is killed there.
+    const row = await holdRow(key.sessionId);
     const kill = await startWriter(key.sessionId);
+    await row.waiter();
+    expect(await marks(key.sessionId)).toBe(1);
+    await admin.client('PAUSE', 60_000, 'WRITE');
+    await row.release();
     await expect.poll(() => committed(key.sessionId), { timeout: 20_000 }).toHaveLength(4);
     await kill();
     await admin.client('UNPAUSE');
-    // The cache still shows 1-3: nothing in Redis says the session changed.
+    // The cache still shows 1-3; only the writer's mark says it may be behind.
     expect(await cachedLastSeq(key.sessionId)).toBe('3');
     await expectReadsShow(key, [
       [1, 'm1'],
@@ -145,43 +224,15 @@ describe.skipIf(!available)('hybrid write-through: a writer killed mid-append', 
   it('killed while its statement waits in PostgreSQL, which commits it later: reads show it', async () => {
     const key = await cachedSession('in-flight');
     // Hold the session row, so the writer's append waits for the lock; kill the writer there.
-    let release!: () => void;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let locked!: (pid: number) => void;
-    const holderPid = new Promise<number>((resolve) => (locked = resolve));
-    const holder = sql.begin(async (tx) => {
-      const [{ pid }] = await tx.unsafe<[{ pid: number }]>('SELECT pg_backend_pid() AS pid');
-      await tx.unsafe(
-        `SELECT 1 FROM "${schema}".sessions WHERE user_id = 'alice' AND session_id = $1 FOR UPDATE`,
-        [key.sessionId],
-      );
-      locked(pid);
-      await released;
-    });
-    await holderPid;
+    const row = await holdRow(key.sessionId);
     const kill = await startWriter(key.sessionId);
-    let waiting: number | undefined;
-    await expect
-      .poll(
-        async () => {
-          const [row] = await sql.unsafe<Array<{ pid: number }>>(
-            `SELECT pid FROM pg_stat_activity WHERE $1::int = ANY (pg_blocking_pids(pid))`,
-            [await holderPid],
-          );
-
-          waiting = row?.pid;
-          return waiting;
-        },
-        { timeout: 20_000 },
-      )
-      .toBeDefined();
+    const waiting = await row.waiter();
     await kill();
     // The dead writer's statement is still in PostgreSQL: released, it runs to its end.
-    release();
-    await holder;
+    await row.release();
     await expect
       .poll(async () => {
-        const rows = await sql.unsafe(`SELECT 1 FROM pg_stat_activity WHERE pid = $1`, [waiting!]);
+        const rows = await sql.unsafe(`SELECT 1 FROM pg_stat_activity WHERE pid = $1`, [waiting]);
         return rows.length;
       })
       .toBe(0);
