@@ -16,7 +16,7 @@ export interface WriteMarkKeys {
  *
  *   <prefix>{<user>}:meta:<session>  <prefix>{<user>}:msgs:<session>  <prefix>{<user>}:ids:<session>
  *   <prefix>{<user>}:lease:<session>  string: token of the reader refilling it from PostgreSQL
- *   <prefix>{<user>}:wip:<session>    zset: write-through writes in flight (scripts/mark-write.lua)
+ *   <prefix>{<user>}:wip:<session>    zset: write-through writes in flight (mark-write.lua)
  *   <prefix>{<user>}:wip              zset: the same for deleteUser
  *   <prefix>flush-stream              stream: write-behind entries waiting for PostgreSQL
  */

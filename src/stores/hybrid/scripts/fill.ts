@@ -4,7 +4,7 @@ import type { SessionCacheKeys, WriteMarkKeys } from '../cache-keys.js';
 import type { ScriptCall } from './script-call.js';
 import { resultName } from './script-results.js';
 
-/** A session read from PostgreSQL and its newest messages, oldest first (fill.lua); true: filled. */
+/** A session read from PostgreSQL and its newest messages, oldest first (fill.lua): filled? */
 export function fill(
   keys: SessionCacheKeys,
   marks: WriteMarkKeys,
