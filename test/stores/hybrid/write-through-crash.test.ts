@@ -6,6 +6,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import {
   cacheStats,
   createStore,
+  NotFoundError,
   UnavailableError,
   type ConversationStore,
   type StoreOptions,
@@ -85,10 +86,14 @@ describe.skipIf(!available)('hybrid write-through: a writer killed mid-append', 
     }
   }
 
-  async function startWriter(sessionId: string): Promise<() => Promise<void>> {
+  async function startWriter(
+    sessionId: string,
+    op: 'append' | 'delete' = 'append',
+  ): Promise<() => Promise<void>> {
     const writer = spawn(process.execPath, ['--import', 'tsx', WRITER], {
       env: {
         ...process.env,
+        ...(op === 'delete' ? { CONVSTORE_DELETE: '1' } : {}),
         CONVSTORE_STORE: JSON.stringify(options),
         CONVSTORE_APPEND: JSON.stringify({
           userId: 'alice',
@@ -219,6 +224,26 @@ describe.skipIf(!available)('hybrid write-through: a writer killed mid-append', 
       [3, 'm3'],
       [4, 'm4'],
     ]);
+  });
+
+  it('killed after deleting the session, before dropping its cached copy: reads find it gone', async () => {
+    const key = await cachedSession('deleted');
+    const row = await holdRow(key.sessionId);
+    const kill = await startWriter(key.sessionId, 'delete');
+    await row.waiter();
+    await admin.client('PAUSE', 60_000, 'WRITE');
+    await row.release();
+    await expect.poll(() => committed(key.sessionId), { timeout: 20_000 }).toHaveLength(0);
+    await kill();
+    await admin.client('UNPAUSE');
+    expect(await cachedLastSeq(key.sessionId)).toBe('3');
+    const store = await open();
+    await expect(store.history({ ...key, last: 10 })).rejects.toThrow(NotFoundError);
+    expect(await store.getSession(key)).toBeNull();
+    await abandonMarks(key.sessionId);
+    await expect(store.history({ ...key, last: 10 })).rejects.toThrow(NotFoundError);
+    expect(await cachedLastSeq(key.sessionId)).toBeNull();
+    expect(await marks(key.sessionId)).toBe(0);
   });
 
   it('killed while its statement waits in PostgreSQL, which commits it later: reads show it', async () => {
