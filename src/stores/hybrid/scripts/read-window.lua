@@ -13,12 +13,15 @@
 -- lease); { 2, pending } ask PostgreSQL (older than the window, expired, or marked stale), with
 -- the count of entries still waiting for the flusher (the codes: script-results.ts). Arguments
 -- built and reply read by read-window.ts.
-local now_parts = redis.call('TIME')
-local stale_before = tonumber(now_parts[1]) * 1000 + math.floor(tonumber(now_parts[2]) / 1000) -
-  tonumber(ARGV[7])
+local now_parts = nil
+local function now_us()
+  now_parts = now_parts or redis.call('TIME')
+  return tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
+end
 local function marked(marks, repairable)
   local oldest = redis.call('ZRANGE', marks, 0, 0, 'WITHSCORES')
   if #oldest == 0 then return false end
+  local stale_before = math.floor(now_us() / 1000) - tonumber(ARGV[7])
   if tonumber(oldest[2]) > stale_before then return true end
   -- Abandoned: its writer is gone and whatever it sent PostgreSQL has ended. A user's mark
   -- (deleteUser) stays until its TTL, since only some of the user's sessions are dropped here.
@@ -27,7 +30,8 @@ local function marked(marks, repairable)
   redis.call('ZREMRANGEBYSCORE', marks, '-inf', stale_before)
   return redis.call('EXISTS', marks) == 1
 end
-if marked(KEYS[5], true) or marked(KEYS[6], false) then return { 2, 0 } end
+local any_mark = redis.call('EXISTS', KEYS[5], KEYS[6]) > 0
+if any_mark and (marked(KEYS[5], true) or marked(KEYS[6], false)) then return { 2, 0 } end
 local last = redis.call('HGET', KEYS[1], 'l')
 if not last then
   if redis.call('SET', KEYS[3], ARGV[5], 'NX', 'PX', ARGV[6]) then return { 0, ARGV[5] } end
@@ -38,7 +42,7 @@ local pending = tonumber(redis.call('HGET', KEYS[1], 'p') or '0')
 if redis.call('HEXISTS', KEYS[1], 'x') == 1 then return { 2, pending } end
 local expires = redis.call('HGET', KEYS[1], 'e')
 if expires and expires ~= '' then
-  if tonumber(expires) <= tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2]) then
+  if tonumber(expires) <= now_us() then
     return { 2, pending }
   end
 end
