@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 import { STORE_NAMES } from './test/support/store-names.js';
 
@@ -6,6 +7,18 @@ import { STORE_NAMES } from './test/support/store-names.js';
  * live in test/stores/<store>/ and unit tests in test/unit/.
  */
 const CONTRACT_STORES = STORE_NAMES;
+
+const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
+/** `convstore/<subpath>` as the source (examples/ import the package the way users do). */
+const PACKAGE_NAMES = [
+  { find: /^convstore\/ai-sdk$/, replacement: source('./src/adapters/ai-sdk/index.ts') },
+  {
+    find: /^convstore\/openai-agents$/,
+    replacement: source('./src/adapters/openai-agents/index.ts'),
+  },
+  { find: /^convstore\/langchain$/, replacement: source('./src/adapters/langchain/index.ts') },
+  { find: /^convstore$/, replacement: source('./src/index.ts') },
+];
 
 export default defineConfig({
   test: {
@@ -26,10 +39,16 @@ export default defineConfig({
         },
       })),
       // One project per folder of test/: the folder says what the tests are about.
-      ...['stores', 'unit', 'service', 'jobs', 'cli'].map((folder) => ({
+      ...['stores', 'unit', 'service', 'jobs', 'cli', 'telemetry'].map((folder) => ({
         extends: true as const,
         test: { name: folder, include: [`test/${folder}/**/*.test.ts`] },
       })),
+      // The framework adapters and the examples/ they run, importing the package's own names.
+      {
+        extends: true as const,
+        resolve: { alias: PACKAGE_NAMES },
+        test: { name: 'adapters', include: ['test/adapters/**/*.test.ts'] },
+      },
     ],
   },
 });

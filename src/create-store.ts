@@ -1,15 +1,51 @@
+import { v7 as uuidv7 } from 'uuid';
 import { ValidationError } from './contract/errors.js';
+import type { StoreBackend } from './contract/store-backend.js';
 import type { ConversationStore } from './contract/store.js';
-import { resolveStoreOptions, type StoreOptions } from './options.js';
+import { InputValidator } from './contract/validation.js';
+import { StoreFacade } from './facade/store-facade.js';
+import { resolveStoreOptions, type ResolvedStoreOptions, type StoreOptions } from './options.js';
+import { openSqlDriver } from './stores/sql/open-sql-driver.js';
+import type { SqlDriver } from './stores/sql/sql-driver.js';
+import { instrumentStore } from './telemetry/instrument-store.js';
 
 /**
  * Opens a store. The URL picks it: `postgres://` (PostgreSQL), `pglite://` (embedded, the default
  * when no URL is given), `redis://` / `redis+cluster://` (Redis); `postgres://` with `cache` is
  * the hybrid. Each store module is imported only when chosen, so PGlite's WebAssembly is never
- * loaded by a PostgreSQL user, nor ioredis by either, and the other way round.
+ * loaded by a PostgreSQL user, nor ioredis by either, and the other way round. Whatever the
+ * store, the caller gets the one facade that validates every call once, traced and timed
+ * through OpenTelemetry when `@opentelemetry/api` is installed (src/telemetry/).
  */
 export async function createStore(options: StoreOptions = {}): Promise<ConversationStore> {
   const resolved = resolveStoreOptions(options);
+  return facade(await openBackend(resolved), resolved, options);
+}
+
+/**
+ * A SQL store (postgres, pglite, or the hybrid with `cache`) on a driver opened by the caller,
+ * who shares it (the service's auth does): the store closes it, so pass a borrowedDriver() to
+ * keep it open. Not part of the public API.
+ */
+export async function createStoreOnDriver(
+  driver: SqlDriver,
+  options: StoreOptions,
+): Promise<ConversationStore> {
+  const resolved = resolveStoreOptions(options);
+  checkHybridUrl(resolved);
+  return facade(await openSqlBackend(driver, resolved), resolved, options);
+}
+
+function facade(
+  backend: StoreBackend,
+  resolved: ResolvedStoreOptions,
+  options: StoreOptions,
+): Promise<ConversationStore> {
+  const store = new StoreFacade(backend, new InputValidator(resolved.limits, uuidv7));
+  return instrumentStore(store, resolved, options.telemetry);
+}
+
+async function openBackend(resolved: ResolvedStoreOptions): Promise<StoreBackend> {
   if (/^redis(s|\+cluster)?:\/\//.test(resolved.url)) {
     if (resolved.cache) {
       throw ValidationError.field('cache', 'needs a postgres:// url (the hybrid store)');
@@ -17,17 +53,41 @@ export async function createStore(options: StoreOptions = {}): Promise<Conversat
     const { openRedisStore } = await import('./stores/redis/index.js');
     return openRedisStore(resolved);
   }
-  if (resolved.cache) {
-    if (!/^postgres(ql)?:\/\//.test(resolved.url)) {
-      throw ValidationError.field('cache', 'needs a postgres:// url (the hybrid store)');
-    }
-    const { openHybridStore } = await import('./stores/hybrid/index.js');
-    return openHybridStore(resolved);
+  checkHybridUrl(resolved);
+  let driver: SqlDriver;
+  if (resolved.pglite && !resolved.cache) {
+    const { pgliteDriver } = await import('./stores/pglite/pglite-driver.js');
+    driver = pgliteDriver(resolved.pglite, false);
+  } else {
+    driver = await openSqlDriver(resolved.url, resolved);
   }
-  if (resolved.pglite || resolved.url.startsWith('pglite://')) {
+  try {
+    return await openSqlBackend(driver, resolved);
+  } catch (error) {
+    // Refused before the store took the driver over (a bad cache setting): close it here.
+    await driver.close().catch(() => {});
+    throw error;
+  }
+}
+
+function checkHybridUrl(resolved: ResolvedStoreOptions): void {
+  if (resolved.cache && !/^postgres(ql)?:\/\//.test(resolved.url)) {
+    throw ValidationError.field('cache', 'needs a postgres:// url (the hybrid store)');
+  }
+}
+
+async function openSqlBackend(
+  driver: SqlDriver,
+  resolved: ResolvedStoreOptions,
+): Promise<StoreBackend> {
+  if (resolved.cache) {
+    const { openHybridStore } = await import('./stores/hybrid/index.js');
+    return openHybridStore(resolved, undefined, driver);
+  }
+  if (driver.kind === 'pglite') {
     const { openPgliteStore } = await import('./stores/pglite/index.js');
-    return openPgliteStore(resolved);
+    return openPgliteStore(driver, resolved);
   }
   const { openPostgresStore } = await import('./stores/postgres/index.js');
-  return openPostgresStore(resolved);
+  return openPostgresStore(driver, resolved);
 }

@@ -1,14 +1,39 @@
-// The public API of convstore. Every export is named here on purpose: this is the surface we
-// promise to keep.
+// The public API of convstore: the store. Every export is named here on purpose: this is the
+// surface we promise to keep.
 export { createStore } from './create-store.js';
 export { DEFAULT_STORE_OPTIONS } from './options.js';
 export type { StoreOptions } from './options.js';
+export type { TelemetryOptions } from './telemetry/telemetry-options.js';
 export type { ConversationStore, StoreKind } from './contract/store.js';
-export { ROLES } from './contract/types.js';
+export type { CacheCounters, StoreCapabilities } from './contract/capabilities.js';
+export {
+  FINAL_STATUSES,
+  HISTORY_ALIGNS,
+  MESSAGE_KINDS,
+  MESSAGE_STATUSES,
+  ROLES,
+  USAGE_FIELDS,
+} from './contract/types.js';
 export type {
   Agent,
   AppendInput,
   AppendResult,
+  BeginMessageInput,
+  BeginMessageResult,
+  CheckpointMessageInput,
+  Deleted,
+  DeleteMessagesInput,
+  FinalizeMessageInput,
+  FinalStatus,
+  HistoryAlign,
+  MessageChanges,
+  MessageKind,
+  MessageStatus,
+  TransactInput,
+  TransactResult,
+  TruncateInput,
+  UpdateMessageInput,
+  Usage,
   CleanupInput,
   CreateSessionInput,
   DeletedCounts,
@@ -29,14 +54,22 @@ export {
   BusyError,
   ConflictError,
   ConvstoreError,
+  DataDirLockedError,
   ERROR_STATUS,
+  IdempotencyMismatchError,
   InternalError,
+  LeaseConflictError,
   NotFoundError,
+  OperationConflictError,
   SchemaMismatchError,
   UnavailableError,
+  UnsupportedError,
   ValidationError,
+  VersionConflictError,
 } from './contract/errors.js';
 export type { ErrorCode, FieldIssue } from './contract/errors.js';
+export { OUTCOMES } from './contract/outcomes.js';
+export type { HttpErrorCode, Outcome, OutcomeCode } from './contract/outcomes.js';
 export { DEFAULT_LIMITS, ID_PATTERN } from './contract/limits.js';
 export type { Limits } from './contract/limits.js';
 export type { CacheOptions } from './options.js';
@@ -44,24 +77,5 @@ export { runFlusher } from './stores/hybrid/run-flusher.js';
 export type { RunFlusherOptions, FlusherReport } from './stores/hybrid/run-flusher.js';
 export { cacheStats } from './stores/hybrid/cache-stats.js';
 export type { CacheStats } from './stores/hybrid/cache-health.js';
-// Jobs: the library functions the CLI (`convstore cleanup`, `db migrate`, `migrate-redis`) wraps.
-export { runCleanup } from './jobs/cleanup.js';
-export type { CleanupOptions, CleanupReport } from './jobs/cleanup.js';
-export { scheduleCleanup } from './jobs/schedule-cleanup.js';
-export type { ScheduleCleanupOptions, StopCleanup } from './jobs/schedule-cleanup.js';
-export { databaseStatus, migrateDatabase } from './jobs/migrate-database.js';
-export type {
-  DatabaseStatus,
-  MigrateDatabaseOptions,
-  MigrationPlan,
-  MigrationStep,
-} from './jobs/migrate-database.js';
-export { migrateRedis } from './jobs/migrate-redis/migrate-redis.js';
-export type { MigrationSummary } from './jobs/migrate-redis/migrate-redis.js';
-export type { MigrateRedisOptions, SourceFormat } from './jobs/migrate-redis/options.js';
-export type { MigrationProgress } from './jobs/migrate-redis/types.js';
-export type { SessionDifference } from './jobs/migrate-redis/verify.js';
-export { startService } from './service/index.js';
-export type { ServiceDeps, ServiceHandle } from './service/index.js';
-export { CONFIG_FIELDS, loadServiceConfig } from './config/index.js';
-export type { ConfigOverrides, FlatConfig, ServiceConfig } from './config/index.js';
+// The jobs (cleanup, migrations, migrate-redis) are in `convstore/jobs` and the HTTP service in
+// `convstore/service`, so that a program using the store loads neither.

@@ -3,6 +3,7 @@ import { parseOrThrow } from './contract/validation.js';
 import { DEFAULT_LIMITS, type Limits } from './contract/limits.js';
 import type { PGliteLike } from './stores/pglite/pglite-driver.js';
 import { SCHEMA_PATTERN, SCHEMA_RULE } from './stores/sql/schema-name.js';
+import type { TelemetryOptions } from './telemetry/telemetry-options.js';
 
 /** Options of createStore. Every field is optional; the defaults are in DEFAULT_STORE_OPTIONS. */
 export interface StoreOptions {
@@ -31,6 +32,8 @@ export interface StoreOptions {
   keyPrefix?: string;
   /** Hybrid store: a Redis in front of the PostgreSQL of `url`. See CacheOptions. */
   cache?: CacheOptions;
+  /** OpenTelemetry providers (default: the registered ones); false: no spans or metrics. */
+  telemetry?: TelemetryOptions | false;
 }
 
 /** The Redis of a hybrid store (`url` is then the PostgreSQL that keeps everything). */
@@ -68,7 +71,7 @@ export const DEFAULT_STORE_OPTIONS = {
 } as const;
 
 export type ResolvedStoreOptions = Required<
-  Omit<StoreOptions, 'pglite' | 'migrate' | 'limits' | 'keyPrefix' | 'cache'>
+  Omit<StoreOptions, 'pglite' | 'migrate' | 'limits' | 'keyPrefix' | 'cache' | 'telemetry'>
 > & {
   migrate: boolean | undefined;
   limits: Limits;
@@ -105,6 +108,7 @@ const optionsSchema = z.object({
       maxMetadataBytes: positive.optional(),
       maxMessagesPerAppend: positive.optional(),
       maxPageSize: positive.optional(),
+      maxDataBytes: positive.optional(),
     })
     .strict()
     .optional(),

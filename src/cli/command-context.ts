@@ -1,3 +1,4 @@
+import { toConnectionError } from '../stores/sql/sql-errors.js';
 import { createOutput, type Output, type OutputStreams } from './output.js';
 import { exitCodeOf } from './exit-codes.js';
 
@@ -26,5 +27,18 @@ export async function runCommand(
   } catch (error) {
     output.error(error);
     context.exitCode = exitCodeOf(error);
+  }
+}
+
+/**
+ * Runs work against the PostgreSQL of `url`: a failure to reach it or log into it (a wrong host,
+ * role, password or database name) becomes an UnavailableError (exit 5) that names the host and
+ * database, never the password, instead of a bare "unavailable" or "internal".
+ */
+export async function onDatabase<T>(url: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw /^postgres(ql)?:\/\//.test(url) ? toConnectionError(error, url) : error;
   }
 }

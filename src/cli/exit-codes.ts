@@ -1,20 +1,20 @@
 import { ConvstoreError, ERROR_STATUS } from '../contract/errors.js';
+import { exitOf } from '../contract/outcomes.js';
 
 /**
- * Exit codes. Typed errors map through ERROR_STATUS (the one table shared with the HTTP service):
- * 2 invalid input, 3 not found, 4 conflict, 5 unavailable, 6 busy, 7 schema mismatch, 1 internal.
- * The codes below are the CLI's own, for outcomes that are not a store error.
+ * Exit codes, all from the one outcome table (src/contract/outcomes.ts): typed errors map
+ * through ERROR_STATUS (shared with the HTTP service); the rest are the CLI's own outcomes.
  */
 export const EXIT = {
-  ok: 0,
+  ok: exitOf('ok'),
   internal: ERROR_STATUS.internal.exit,
   usage: ERROR_STATUS.invalid_input.exit,
   /** migrate-redis --verify found a session that differs from its source. */
-  verificationFailed: 8,
+  verificationFailed: exitOf('verification_failed'),
   /** migrate-redis skipped unreadable source keys (reported by key), the rest migrated. */
-  partial: 9,
+  partial: exitOf('partial'),
   /** Stopped by SIGINT/SIGTERM; what was committed stays, a re-run resumes. */
-  interrupted: 130,
+  interrupted: exitOf('interrupted'),
 } as const;
 
 /** The exit code for any thrown value: typed errors through ERROR_STATUS, the rest internal. */

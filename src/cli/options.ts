@@ -1,39 +1,16 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { DEFAULT_STORE_OPTIONS } from '../options.js';
 
 /**
- * The options several commands share. Each resolves flag > environment variable > default
- * (commander's `.env()`), and `--help` shows all three.
+ * What several commands share besides their settings (which come from the settings table, see
+ * setting-options.ts).
  */
-export const ENV = {
-  url: 'DATABASE_URL',
-  schema: 'CONVSTORE_SCHEMA',
-  dataDir: 'DATA_DIR',
-  keyPrefix: 'CONVSTORE_KEY_PREFIX',
-} as const;
-
-/** The store: DATABASE_URL, else PGlite in DATA_DIR, as the service resolves it. */
-export function urlOption(env: NodeJS.ProcessEnv = process.env): Option {
-  const dataDir = env[ENV.dataDir];
-  return new Option('--url <url>', 'store: postgres://..., pglite://<dir> or redis://...')
-    .env(ENV.url)
-    .default(dataDir ? `pglite://${dataDir}` : DEFAULT_STORE_OPTIONS.url);
-}
-
-export function keyPrefixOption(): Option {
-  return new Option('--key-prefix <prefix>', 'redis store: the prefix of every key').env(
-    ENV.keyPrefix,
-  );
-}
-
-export function schemaOption(): Option {
-  return new Option('--schema <name>', 'PostgreSQL schema holding the tables')
-    .env(ENV.schema)
-    .default(DEFAULT_STORE_OPTIONS.schema);
-}
-
 export function jsonOption(): Option {
-  return new Option('--json', 'print one JSON document on stdout, for scripts');
+  return new Option('--json', 'print exactly one JSON document on stdout, for scripts');
+}
+
+/** The store a command opens: DATABASE_URL, else PGlite in DATA_DIR, as the service resolves it. */
+export function storeUrl(values: { databaseUrl: string | null; dataDir: string }): string {
+  return values.databaseUrl ?? `pglite://${values.dataDir}`;
 }
 
 /** A commander parser for whole numbers in [min, max]; anything else is a usage error (exit 2). */

@@ -7,6 +7,7 @@ import { dbCommand } from './commands/db.js';
 import { flushCommand } from './commands/flush.js';
 import { migrateRedisCommand } from './commands/migrate-redis.js';
 import { serveCommand } from './commands/serve.js';
+import { exitCodeLines } from '../contract/outcomes.js';
 import { EXIT } from './exit-codes.js';
 import type { OutputStreams } from './output.js';
 
@@ -27,35 +28,65 @@ export async function runCli(
   options: RunCliOptions = {},
 ): Promise<number> {
   const streams = options.streams ?? process;
+  // With --json, stdout carries exactly one JSON document whatever happens: what commander
+  // itself writes (help, version, argument errors) is held back and wrapped into one.
+  const json = wantsJson(argv);
+  const held = { stdout: '', stderr: '' };
   const context: CommandContext = {
     streams,
     env: options.env ?? process.env,
     exitCode: EXIT.ok,
     signal: options.signal ?? new AbortController().signal,
   };
-  const program = buildProgram(context);
+  const program = buildProgram(context, json ? held : null);
   try {
     await program.parseAsync([...argv], { from: 'user' });
   } catch (error) {
     if (error instanceof CommanderError) {
       // --help and --version are successes; anything else is a usage error, already printed.
-      return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      const ok = error.exitCode === 0;
+      if (json) {
+        const document = ok
+          ? { output: held.stdout }
+          : { error: { code: 'invalid_input', message: commanderMessage(error) } };
+        streams.stdout.write(`${JSON.stringify(document)}\n`);
+        if (held.stderr) streams.stderr.write(held.stderr);
+      }
+      return ok ? EXIT.ok : EXIT.usage;
     }
     throw error;
   }
   return context.exitCode;
 }
 
-function buildProgram(context: CommandContext): Command {
+/**
+ * Whether the command line asks for --json (before any `--`). `bench` parses its own flags, and
+ * its `--json <file>` names a file.
+ */
+function wantsJson(argv: readonly string[]): boolean {
+  if (argv[0] === 'bench') return false;
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/** commander's message without its `error: ` lead, e.g. `unknown option '--nope'`. */
+function commanderMessage(error: CommanderError): string {
+  return error.message.replace(/^error: /, '');
+}
+
+function buildProgram(
+  context: CommandContext,
+  held: { stdout: string; stderr: string } | null,
+): Command {
   const program = new Command('convstore')
     .description('convstore: the conversation store for AI chat apps, and the jobs around it')
     .version(packageVersion(), '-V, --version')
     .showHelpAfterError('(add --help for usage)')
     .addHelpText(
       'after',
-      '\nExit codes: 0 ok, 1 internal, 2 invalid input or usage, 3 not found, 4 conflict,\n' +
-        '5 unavailable, 6 busy (another runner holds the lock), 7 schema mismatch,\n' +
-        '8 verification found differences, 9 some source keys were unreadable, 130 interrupted.\n',
+      `\nExit codes:\n${exitCodeLines()
+        .map((line) => `  ${line}\n`)
+        .join('')}`,
     );
   for (const command of [
     serveCommand(context),
@@ -67,18 +98,25 @@ function buildProgram(context: CommandContext): Command {
   ]) {
     program.addCommand(command);
   }
-  configure(program, context.streams);
+  configure(program, context.streams, held);
   return program;
 }
 
-/** Every command (and sub-command) writes where the context says and never exits the process. */
-function configure(command: Command, streams: OutputStreams): void {
+/**
+ * Every command (and sub-command) writes where the context says and never exits the process;
+ * with `held`, what commander writes itself is kept there for one JSON document.
+ */
+function configure(
+  command: Command,
+  streams: OutputStreams,
+  held: { stdout: string; stderr: string } | null,
+): void {
   command.exitOverride();
   command.configureOutput({
-    writeOut: (text) => streams.stdout.write(text),
-    writeErr: (text) => streams.stderr.write(text),
+    writeOut: (text) => (held ? (held.stdout += text) : streams.stdout.write(text)),
+    writeErr: (text) => (held ? (held.stderr += text) : streams.stderr.write(text)),
   });
-  for (const child of command.commands) configure(child, streams);
+  for (const child of command.commands) configure(child, streams, held);
 }
 
 /** The package's version; package.json sits two levels up from both src/cli and dist/cli. */

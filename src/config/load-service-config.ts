@@ -5,10 +5,10 @@ import type { ServiceConfig } from './service-config.js';
 export type ConfigOverrides = Partial<FlatConfig>;
 
 /**
- * Resolves the service's settings in one place: overrides (the CLI's flags) > environment >
- * defaults (CONFIG_FIELDS). Every value is checked; a bad one throws a ValidationError naming the
- * variable and the rule, e.g. `PORT: must be at most 65535`, so the service refuses to start
- * instead of half-working.
+ * Resolves the service's settings in one place: overrides > environment > defaults (the settings
+ * table). Every value is checked; a bad one throws a ValidationError naming the variable and the
+ * rule, e.g. `PORT: must be at most 65535`, so the service refuses to start instead of
+ * half-working. (`convstore serve` resolves its flags with resolveSettings, the same table.)
  */
 export function loadServiceConfig(
   env: Readonly<Record<string, string | undefined>>,
@@ -31,13 +31,21 @@ export function loadServiceConfig(
       issues.push({ field: field.env, problem: parsed.error.issues[0]?.message ?? 'is invalid' });
   }
   if (issues.length > 0) throw new ValidationError(issues);
-  return group(flat as FlatConfig);
+  return toServiceConfig(flat as FlatConfig);
 }
 
-function group(flat: FlatConfig): ServiceConfig {
-  const { maxContentBytes, maxMetadataBytes, maxMessagesPerAppend, maxPageSize, ...rest } = flat;
+/** Groups the flat settings into the service's configuration (the limits are one object). */
+export function toServiceConfig(flat: FlatConfig): ServiceConfig {
+  const {
+    maxContentBytes,
+    maxMetadataBytes,
+    maxMessagesPerAppend,
+    maxPageSize,
+    maxDataBytes,
+    ...rest
+  } = flat;
   return {
     ...rest,
-    limits: { maxContentBytes, maxMetadataBytes, maxMessagesPerAppend, maxPageSize },
+    limits: { maxContentBytes, maxMetadataBytes, maxMessagesPerAppend, maxPageSize, maxDataBytes },
   };
 }

@@ -20,6 +20,20 @@ export interface ServiceConfig {
   /** Messages kept per session; null keeps all. */
   maxConversationHistory: number | null;
   poolSize: number;
+  /** PostgreSQL: longest wait for a row lock, in ms. */
+  lockTimeoutMs: number;
+  /** Hybrid: messages of a session kept in Redis; null: maxConversationHistory, or 200. */
+  cacheWindow: number | null;
+  /** Hybrid: seconds a cached session stays in Redis after its last use. */
+  cacheTtlSeconds: number;
+  /** Write-behind: stream entries waiting for PostgreSQL before appends are refused. */
+  cacheMaxPending: number;
+  /** Write-behind: run the flusher in this process. */
+  cacheFlusher: boolean;
+  /** Write-behind: stream entries per flush transaction. */
+  flushBatchSize: number;
+  /** Write-behind: entries pending this long with a silent flusher are claimed. */
+  flushClaimIdleMs: number;
   /** Apply pending migrations at start. */
   migrate: boolean;
   /** When null, the hash of a token created on first start is kept in the database. */

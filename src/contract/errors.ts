@@ -1,7 +1,12 @@
+import { OUTCOMES, type ErrorCode } from './outcomes.js';
+
+export type { ErrorCode } from './outcomes.js';
+
 /**
  * One class per kind of failure, shared by every store. `code` is stable: the HTTP service and
- * the CLI map it (see `ERROR_STATUS`), and callers may switch on it. Messages name fields and
- * limits, never a user's message content or query parameters.
+ * the CLI map it (see `ERROR_STATUS`, derived from the one outcome table in outcomes.ts), and
+ * callers may switch on it. Messages name fields and limits, never a user's message content or
+ * query parameters.
  */
 export abstract class ConvstoreError extends Error {
   abstract readonly code: ErrorCode;
@@ -11,15 +16,6 @@ export abstract class ConvstoreError extends Error {
     this.name = new.target.name;
   }
 }
-
-export type ErrorCode =
-  | 'invalid_input'
-  | 'not_found'
-  | 'conflict'
-  | 'unavailable'
-  | 'busy'
-  | 'schema_mismatch'
-  | 'internal';
 
 export interface FieldIssue {
   /** Dotted path of the offending field, e.g. `messages.0.role`. */
@@ -52,6 +48,31 @@ export class ConflictError extends ConvstoreError {
   readonly code = 'conflict';
 }
 
+/** A retried `messageId` whose role, content or metadata differ from the stored message. */
+export class IdempotencyMismatchError extends ConvstoreError {
+  readonly code = 'idempotency_mismatch';
+}
+
+/** The version the caller expected is no longer the stored one: someone wrote in between. */
+export class VersionConflictError extends ConvstoreError {
+  readonly code = 'version_conflict';
+}
+
+/** Another holder has the lease (on a session, a job) the caller asked for. */
+export class LeaseConflictError extends ConvstoreError {
+  readonly code = 'lease_conflict';
+}
+
+/** An operation of the same id is in progress, or was done with other parameters. */
+export class OperationConflictError extends ConvstoreError {
+  readonly code = 'operation_conflict';
+}
+
+/** The store does not offer this operation. */
+export class UnsupportedError extends ConvstoreError {
+  readonly code = 'unsupported';
+}
+
 /** A backing server did not answer, or refused the write to protect what it holds. */
 export class UnavailableError extends ConvstoreError {
   readonly code = 'unavailable';
@@ -67,18 +88,28 @@ export class SchemaMismatchError extends ConvstoreError {
   readonly code = 'schema_mismatch';
 }
 
+/** The PGlite data directory is open in another process (`pid`); nothing was read or written. */
+export class DataDirLockedError extends ConvstoreError {
+  readonly code = 'locked';
+  readonly dir: string;
+  readonly pid: number | null;
+
+  constructor(message: string, holder: { dir: string; pid: number | null }) {
+    super(message);
+    this.dir = holder.dir;
+    this.pid = holder.pid;
+  }
+}
+
 /** A bug or an unexpected server answer; `cause` holds the original error. */
 export class InternalError extends ConvstoreError {
   readonly code = 'internal';
 }
 
-/** How each code surfaces over HTTP and as a CLI exit code. */
-export const ERROR_STATUS: Record<ErrorCode, { http: number; exit: number }> = {
-  invalid_input: { http: 400, exit: 2 },
-  not_found: { http: 404, exit: 3 },
-  conflict: { http: 409, exit: 4 },
-  unavailable: { http: 503, exit: 5 },
-  busy: { http: 409, exit: 6 },
-  schema_mismatch: { http: 503, exit: 7 },
-  internal: { http: 500, exit: 1 },
-};
+/** How each code surfaces over HTTP and as a CLI exit code (from OUTCOMES). */
+export const ERROR_STATUS = Object.fromEntries(
+  OUTCOMES.filter((entry) => entry.kind === 'error').map((entry) => [
+    entry.code,
+    { http: entry.http as number, exit: entry.exit as number },
+  ]),
+) as Record<ErrorCode, { http: number; exit: number }>;

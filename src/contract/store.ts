@@ -14,7 +14,18 @@ import type {
   SessionPage,
   UpdateSessionInput,
   UserKey,
+  UpdateMessageInput,
+  TruncateInput,
+  Deleted,
+  DeleteMessagesInput,
+  TransactInput,
+  TransactResult,
+  BeginMessageInput,
+  BeginMessageResult,
+  CheckpointMessageInput,
+  FinalizeMessageInput,
 } from './types.js';
+import type { StoreCapabilities } from './capabilities.js';
 
 /**
  * The one contract every store keeps (postgres, pglite, redis, hybrid). Every call is made as one
@@ -25,6 +36,9 @@ export interface ConversationStore {
   /** Which implementation this is: 'postgres', 'pglite', 'redis' or 'hybrid'. */
   readonly kind: StoreKind;
 
+  /** What only this kind of store can do (flush, cache statistics, write mode). */
+  readonly capabilities: StoreCapabilities;
+
   /**
    * Appends messages in order, creating the session when missing, refreshing its expiry and
    * trimming past maxHistory, atomically. Idempotent per messageId.
@@ -33,6 +47,37 @@ export interface ConversationStore {
 
   /** Messages in chronological order. Throws NotFoundError when the session is not visible. */
   history(input: HistoryInput): Promise<Message[]>;
+
+  /**
+   * Changes one message (only the fields given) and adds 1 to its version. NotFoundError when
+   * the session or message is not visible; VersionConflictError (nothing changed) when
+   * `expectedVersion` is not the stored version.
+   */
+  updateMessage(input: UpdateMessageInput): Promise<Message>;
+
+  /** Deletes every message after a seq or a messageId (edit, regenerate). Seqs are not reused. */
+  truncate(input: TruncateInput): Promise<Deleted>;
+
+  /** Deletes and returns the newest message, atomically; null when the session has none. */
+  popMessage(input: SessionKey): Promise<Message | null>;
+
+  /** Deletes every message of the session and keeps the session. */
+  clearMessages(input: SessionKey): Promise<Deleted>;
+
+  /** Deletes the messages with these ids (the ones not there are not counted). */
+  deleteMessages(input: DeleteMessagesInput): Promise<Deleted>;
+
+  /** An atomic append or suffix replacement, idempotent per operationId (see TransactInput). */
+  transact(input: TransactInput): Promise<TransactResult>;
+
+  /** Starts a streaming draft (status 'streaming') under a lease; creates the session if missing. */
+  beginMessage(input: BeginMessageInput): Promise<BeginMessageResult>;
+
+  /** Replaces a draft's content/data while it streams; LeaseConflictError without the lease. */
+  checkpointMessage(input: CheckpointMessageInput): Promise<Message>;
+
+  /** Ends a draft as complete, aborted or error (idempotent for the same status). */
+  finalizeMessage(input: FinalizeMessageInput): Promise<Message>;
 
   /** Throws ConflictError when the user already has a live session with that id. */
   createSession(input: CreateSessionInput): Promise<Session>;

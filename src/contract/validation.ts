@@ -1,81 +1,158 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ValidationError, type FieldIssue } from './errors.js';
-import { findJsonProblem, findTextProblem, isPlainObject } from './json-check.js';
-import { DEFAULT_PAGE_SIZE, ID_PATTERN, ID_RULE, MAX_TITLE_CHARS, type Limits } from './limits.js';
-import {
-  ROLES,
-  type AppendInput,
-  type CleanupInput,
-  type CreateSessionInput,
-  type ListSessionsInput,
-  type Metadata,
-  type PutAgentInput,
-  type SessionKey,
-  type UpdateSessionInput,
-  type UserKey,
+import { buildSchemas, type InputSchemas } from './input-schemas.js';
+import { DEFAULT_LEASE_MS, DEFAULT_PAGE_SIZE, type Limits } from './limits.js';
+import { estimateTokens, fingerprint } from './message-fingerprint.js';
+import type {
+  AppendInput,
+  BeginMessageInput,
+  CheckpointMessageInput,
+  CleanupInput,
+  CreateSessionInput,
+  DeleteMessagesInput,
+  FinalizeMessageInput,
+  HistoryAlign,
+  ListSessionsInput,
+  MessageKind,
+  MessageStatus,
+  Metadata,
+  NewMessage,
+  PutAgentInput,
+  Role,
+  SessionKey,
+  TransactInput,
+  TruncateInput,
+  UpdateMessageInput,
+  UpdateSessionInput,
+  Usage,
+  UserKey,
 } from './types.js';
 
-/** A read resolved to one of three shapes, each a single indexed range scan. */
+/**
+ * A read resolved to one shape. The three plain ones are a single indexed range scan; a window
+ * (aligned, budgeted, filtered) is one call that walks back from the newest message.
+ */
 export type HistoryQuery =
   | { kind: 'newest'; limit: number }
   | { kind: 'after'; afterSeq: number; beforeSeq: number | null; limit: number }
-  | { kind: 'before'; beforeSeq: number; limit: number };
+  | { kind: 'before'; beforeSeq: number; limit: number }
+  | {
+      kind: 'window';
+      /** Newest N to start from (null with a budget alone). */
+      last: number | null;
+      tokenBudget: number | null;
+      align: HistoryAlign;
+      pinSystem: boolean;
+      statuses: MessageStatus[] | null;
+    };
 
 export interface ResolvedHistoryInput extends SessionKey {
   query: HistoryQuery;
 }
 
-/** Validated append: every message carries its messageId (generated when not given). */
-export interface ResolvedAppendInput extends AppendInput {
-  messages: Array<{
-    role: AppendInput['messages'][number]['role'];
-    content: string;
-    metadata: Metadata;
-    messageId: string;
-  }>;
+/** A message as every store writes it: ids, defaults and the idempotency fingerprint filled in. */
+export interface ResolvedMessage {
+  messageId: string;
+  role: Role;
+  content: string;
+  metadata: Metadata;
+  data: string | null;
+  format: string | null;
+  kind: MessageKind;
+  toolCallIds: string[];
+  toolResultIds: string[];
+  status: MessageStatus;
+  usage: Usage | null;
+  tokenCount: number;
+  /** Hash of the append's fields: a retry with another one is an idempotency mismatch. */
+  fingerprint: string;
+  /** Drafts only (beginMessage): the lease token and how long it lasts. */
+  lease: string | null;
+  leaseMs: number | null;
 }
 
+export interface ResolvedAppendInput extends SessionKey {
+  agentId?: string;
+  messages: ResolvedMessage[];
+}
+
+export interface ResolvedTransactInput extends SessionKey {
+  operationId: string;
+  agentId?: string;
+  /** Hash of the operation's body: the same operation id with another body is a conflict. */
+  bodyHash: string;
+  append: ResolvedMessage[];
+  replaceSuffix: { expected: string[]; replacement: ResolvedMessage[] } | null;
+}
+
+export type ResolvedTruncateInput = SessionKey & { afterSeq: number | null } & (
+    { afterMessageId: null; inclusive: false } | { afterMessageId: string; inclusive: boolean }
+  );
+
+export type ResolvedUpdateMessageInput = UpdateMessageInput;
+export type ResolvedCheckpointInput = CheckpointMessageInput;
+export type ResolvedFinalizeInput = FinalizeMessageInput;
+
 /**
- * The checks every store runs before touching a server, so that bad input is refused the same
- * way everywhere and nothing is half-written.
+ * The checks every store's input goes through once, in the store facade, before any server is
+ * touched, so that bad input is refused the same way everywhere and nothing is half-written.
  */
 export class InputValidator {
-  private readonly schemas: ReturnType<typeof buildSchemas>;
+  private readonly schemas: InputSchemas;
 
   constructor(
     readonly limits: Limits,
     private readonly newId: () => string,
+    private readonly newLease: () => string = newId,
   ) {
     this.schemas = buildSchemas(limits);
   }
 
   append(input: AppendInput): ResolvedAppendInput {
     const parsed = parse(this.schemas.append, input);
-    const seen = new Set<string>();
-    const messages = parsed.messages.map((message, index) => {
-      const messageId = message.messageId ?? this.newId();
-      if (seen.has(messageId)) {
-        throw ValidationError.field(`messages.${index}.messageId`, 'repeated within this append');
-      }
-      seen.add(messageId);
-      return { ...message, metadata: message.metadata ?? {}, messageId };
-    });
-    return { ...parsed, messages };
+    return {
+      userId: parsed.userId,
+      sessionId: parsed.sessionId,
+      ...(parsed.agentId !== undefined && { agentId: parsed.agentId }),
+      messages: this.resolveMessages(parsed.messages, 'messages'),
+    };
   }
 
   history(input: unknown): ResolvedHistoryInput {
-    const { userId, sessionId, last, afterSeq, beforeSeq, limit } = parse(
-      this.schemas.history,
-      input,
-    );
-    if (last !== undefined) {
+    const parsed = parse(this.schemas.history, input);
+    const { userId, sessionId, last, afterSeq, beforeSeq, limit } = parsed;
+    const windowed =
+      (parsed.align !== undefined && parsed.align !== 'exact') ||
+      parsed.tokenBudget !== undefined ||
+      parsed.pinSystem === true ||
+      parsed.statuses !== undefined;
+    if (last !== undefined || (windowed && afterSeq === undefined && beforeSeq === undefined)) {
       const extra = [
         afterSeq !== undefined && 'afterSeq',
         beforeSeq !== undefined && 'beforeSeq',
-        limit !== undefined && 'limit',
+        last !== undefined && limit !== undefined && 'limit',
       ].find(Boolean);
       if (extra) throw ValidationError.field('last', `cannot be combined with ${extra}`);
-      return { userId, sessionId, query: { kind: 'newest', limit: last } };
+      const size = last ?? limit ?? (parsed.tokenBudget !== undefined ? null : DEFAULT_PAGE_SIZE);
+      if (!windowed) return { userId, sessionId, query: { kind: 'newest', limit: size! } };
+      if (new Set(parsed.statuses ?? []).size !== (parsed.statuses ?? []).length) {
+        throw ValidationError.field('statuses', 'names a status twice');
+      }
+      return {
+        userId,
+        sessionId,
+        query: {
+          kind: 'window',
+          last: size,
+          tokenBudget: parsed.tokenBudget ?? null,
+          align: parsed.align ?? 'exact',
+          pinSystem: parsed.pinSystem ?? false,
+          statuses: parsed.statuses ?? null,
+        },
+      };
+    }
+    if (windowed) {
+      throw ValidationError.field('afterSeq', 'cursor reads take no align, budget or statuses');
     }
     const pageSize = limit ?? DEFAULT_PAGE_SIZE;
     if (afterSeq !== undefined) {
@@ -126,114 +203,155 @@ export class InputValidator {
     const parsed = parse(this.schemas.cleanup, input ?? {});
     return { batchSize: parsed.batchSize ?? 500 };
   }
-}
 
-function buildSchemas(limits: Limits) {
-  const id = () => z.string(typeError('must be a string')).regex(ID_PATTERN, `must be ${ID_RULE}`);
-  const text = (maxBytes: number) =>
-    z.string(typeError('must be a string')).superRefine((value, ctx) => {
-      const problem = findTextProblem(value, 'text');
-      if (problem) ctx.addIssue({ code: 'custom', message: problem.replace('text: ', '') });
-      else if (Buffer.byteLength(value, 'utf8') > maxBytes) {
-        ctx.addIssue({ code: 'custom', message: `is over the limit of ${maxBytes} bytes` });
+  updateMessage(input: UpdateMessageInput): ResolvedUpdateMessageInput {
+    return parse(this.schemas.updateMessage, input);
+  }
+
+  truncate(input: TruncateInput): ResolvedTruncateInput {
+    const parsed = parse(this.schemas.truncate, input);
+    if ('afterSeq' in parsed) {
+      return { ...parsed, afterMessageId: null, inclusive: false };
+    }
+    return { ...parsed, afterSeq: null, inclusive: parsed.inclusive ?? false };
+  }
+
+  deleteMessages(input: DeleteMessagesInput): DeleteMessagesInput {
+    const parsed = parse(this.schemas.deleteMessages, input);
+    return { ...parsed, messageIds: [...new Set(parsed.messageIds)] };
+  }
+
+  transact(input: TransactInput): ResolvedTransactInput {
+    const parsed = parse(this.schemas.transact, input);
+    if ((parsed.append === undefined) === (parsed.replaceSuffix === undefined)) {
+      throw ValidationError.field('append', 'give exactly one of append and replaceSuffix');
+    }
+    // Generated messageIds would make every replay look like another body: the caller's ids
+    // (or positions) are what the body hash covers.
+    const op = parsed.operationId;
+    const append = parsed.append ? this.resolveMessages(parsed.append, 'append', op) : [];
+    const replacement = parsed.replaceSuffix
+      ? this.resolveMessages(parsed.replaceSuffix.replacement, 'replaceSuffix.replacement', op)
+      : [];
+    return {
+      userId: parsed.userId,
+      sessionId: parsed.sessionId,
+      operationId: parsed.operationId,
+      ...(parsed.agentId !== undefined && { agentId: parsed.agentId }),
+      bodyHash: fingerprint([
+        parsed.agentId ?? null,
+        append.map((m) => m.fingerprint),
+        parsed.replaceSuffix ? parsed.replaceSuffix.expected : null,
+        replacement.map((m) => m.fingerprint),
+      ]),
+      append,
+      replaceSuffix: parsed.replaceSuffix
+        ? { expected: parsed.replaceSuffix.expected, replacement }
+        : null,
+    };
+  }
+
+  /** A draft: one message, status streaming, with a new lease. */
+  beginMessage(input: BeginMessageInput): ResolvedAppendInput {
+    const parsed = parse(this.schemas.beginMessage, input);
+    const [message] = this.resolveMessages(
+      [
+        {
+          role: parsed.role ?? 'assistant',
+          content: parsed.content ?? '',
+          status: 'streaming',
+          ...(parsed.messageId !== undefined && { messageId: parsed.messageId }),
+          ...(parsed.data !== undefined && { data: parsed.data }),
+          ...(parsed.format !== undefined && { format: parsed.format }),
+          ...(parsed.kind !== undefined && { kind: parsed.kind }),
+          ...(parsed.metadata !== undefined && { metadata: parsed.metadata }),
+          ...(parsed.toolCallIds !== undefined && { toolCallIds: parsed.toolCallIds }),
+          ...(parsed.toolResultIds !== undefined && { toolResultIds: parsed.toolResultIds }),
+        },
+      ],
+      'message',
+    );
+    return {
+      userId: parsed.userId,
+      sessionId: parsed.sessionId,
+      ...(parsed.agentId !== undefined && { agentId: parsed.agentId }),
+      messages: [
+        {
+          ...message!,
+          lease: parsed.lease ?? this.newLease(),
+          leaseMs: parsed.leaseMs ?? DEFAULT_LEASE_MS,
+        },
+      ],
+    };
+  }
+
+  checkpointMessage(input: CheckpointMessageInput): ResolvedCheckpointInput {
+    return parse(this.schemas.checkpointMessage, input);
+  }
+
+  finalizeMessage(input: FinalizeMessageInput): ResolvedFinalizeInput {
+    return parse(this.schemas.finalizeMessage, input);
+  }
+
+  private resolveMessages(
+    given: ReadonlyArray<z.output<InputSchemas['append']>['messages'][number]>,
+    field: string,
+    /** In a transaction, a message without an id gets one derived from the operation. */
+    operationId?: string,
+  ): ResolvedMessage[] {
+    const seen = new Set<string>();
+    return given.map((message, index) => {
+      if (message.content === undefined && (message.data === undefined || message.data === null)) {
+        throw ValidationError.field(`${field}.${index}.content`, 'is required (or give data)');
       }
+      const messageId =
+        message.messageId ??
+        (operationId === undefined
+          ? this.newId()
+          : `op_${fingerprint([operationId, field, index])}`);
+      if (seen.has(messageId)) {
+        throw ValidationError.field(`${field}.${index}.messageId`, 'repeated within this call');
+      }
+      seen.add(messageId);
+      return resolveMessage(message, messageId);
     });
-  const metadata = z.custom<Metadata>().superRefine((value, ctx) => {
-    if (!isPlainObject(value)) {
-      ctx.addIssue({ code: 'custom', message: 'must be a JSON object' });
-      return;
-    }
-    const problem = findJsonProblem(value, 'metadata');
-    if (problem) {
-      ctx.addIssue({ code: 'custom', message: problem.replace(/^metadata:?\s*/, '') });
-      return;
-    }
-    const bytes = Buffer.byteLength(JSON.stringify(value), 'utf8');
-    if (bytes > limits.maxMetadataBytes) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `is over the limit of ${limits.maxMetadataBytes} bytes`,
-      });
-    }
-  });
-  const count = (max: number) =>
-    z
-      .number(typeError('must be a number'))
-      .int('must be an integer')
-      .min(1, 'must be at least 1')
-      .max(max, `must be at most ${max}`);
-  const seq = z
-    .number(typeError('must be a number'))
-    .int('must be an integer')
-    .min(0, 'must not be negative')
-    .max(Number.MAX_SAFE_INTEGER, 'is too large');
-  const title = text(MAX_TITLE_CHARS * 4).refine((value) => [...value].length <= MAX_TITLE_CHARS, {
-    message: `must be at most ${MAX_TITLE_CHARS} characters`,
-  });
-
-  const message = z.strictObject({
-    role: z.enum(ROLES, typeError(`must be one of ${ROLES.join(', ')}`)),
-    content: text(limits.maxContentBytes),
-    metadata: metadata.optional(),
-    messageId: id().optional(),
-  });
-
-  return {
-    append: z.strictObject({
-      userId: id(),
-      sessionId: id(),
-      agentId: id().optional(),
-      messages: z
-        .array(message, typeError('must be an array of messages'))
-        .min(1, 'must hold at least one message')
-        .max(
-          limits.maxMessagesPerAppend,
-          `must hold at most ${limits.maxMessagesPerAppend} messages`,
-        ),
-    }),
-    history: z.strictObject({
-      userId: id(),
-      sessionId: id(),
-      last: count(limits.maxPageSize).optional(),
-      limit: count(limits.maxPageSize).optional(),
-      afterSeq: seq.optional(),
-      beforeSeq: seq.optional(),
-    }),
-    sessionKey: z.strictObject({ userId: id(), sessionId: id() }),
-    userKey: z.strictObject({ userId: id() }),
-    createSession: z.strictObject({
-      userId: id(),
-      sessionId: id().optional(),
-      agentId: id().nullable().optional(),
-      title: title.nullable().optional(),
-      metadata: metadata.optional(),
-    }),
-    updateSession: z.strictObject({
-      userId: id(),
-      sessionId: id(),
-      agentId: id().nullable().optional(),
-      title: title.nullable().optional(),
-      metadata: metadata.optional(),
-    }),
-    listSessions: z.strictObject({
-      userId: id(),
-      limit: count(limits.maxPageSize).optional(),
-      cursor: z.string(typeError('must be a string')).max(512, 'is malformed').optional(),
-    }),
-    putAgent: z.strictObject({
-      agentId: id(),
-      name: text(1024).nullable().optional(),
-      model: text(1024).nullable().optional(),
-      settings: metadata.optional(),
-    }),
-    cleanup: z.strictObject({ batchSize: count(100_000).optional() }),
-  };
+  }
 }
 
-/** Zod's error option: a missing field says so instead of naming the type it expected. */
-function typeError(problem: string) {
+function resolveMessage(message: NewMessage, messageId: string): ResolvedMessage {
+  const content = message.content ?? '';
+  const data = message.data ?? null;
+  const resolved = {
+    messageId,
+    role: message.role,
+    content,
+    metadata: message.metadata ?? {},
+    data,
+    format: message.format ?? null,
+    kind: message.kind ?? 'message',
+    toolCallIds: message.toolCallIds ?? [],
+    toolResultIds: message.toolResultIds ?? [],
+    status: message.status ?? 'complete',
+    usage: message.usage && Object.keys(message.usage).length > 0 ? message.usage : null,
+    tokenCount: message.tokenCount ?? estimateTokens(content, data),
+  };
   return {
-    error: (issue: { input?: unknown }) => (issue.input === undefined ? 'is required' : problem),
+    ...resolved,
+    fingerprint: fingerprint([
+      resolved.role,
+      resolved.content,
+      resolved.metadata,
+      resolved.data,
+      resolved.format,
+      resolved.kind,
+      resolved.toolCallIds,
+      resolved.toolResultIds,
+      resolved.status,
+      resolved.usage,
+      message.tokenCount ?? null,
+    ]),
+    lease: null,
+    leaseMs: null,
   };
 }
 
@@ -257,6 +375,9 @@ function toFieldIssue(issue: z.core.$ZodIssue, root: string): FieldIssue {
   const field = issue.path.length > 0 ? issue.path.join('.') : root;
   if (issue.code === 'unrecognized_keys') {
     return { field, problem: `unknown field(s): ${issue.keys.join(', ')}` };
+  }
+  if (issue.code === 'invalid_union') {
+    return { field, problem: 'give afterSeq, or afterMessageId (with inclusive)' };
   }
   return { field, problem: issue.message };
 }

@@ -1,18 +1,38 @@
 import { SchemaMismatchError } from '../contract/errors.js';
-import { migrate, schemaStatus, type Migration } from '../stores/sql/migrator.js';
+import {
+  migrate,
+  schemaStatus,
+  STORE_MIGRATIONS,
+  type Migration,
+  type MigrationSeries,
+} from '../stores/sql/migrator.js';
+import { writeRetentionPolicy, type RetentionPolicy } from '../stores/sql/retention-policy.js';
+import type { SqlDriver } from '../stores/sql/sql-driver.js';
 import { toStoreError } from '../stores/sql/sql-errors.js';
-import { openDatabase } from './open-database.js';
+import { openSqlDriver } from '../stores/sql/open-sql-driver.js';
+import { countSchemaMigrations, traceJob } from '../telemetry/job-telemetry.js';
 
 export interface DatabaseTarget {
   /** `postgres://...` or `pglite://<dir>`. */
   url: string;
   /** Schema that holds convstore's tables. */
   schema: string;
+  /**
+   * Also the HTTP service's own tables (API keys, admin token): their own series, recorded in
+   * `service_migrations`, after the store's. The service applies it at start unless
+   * CONVSTORE_MIGRATE=false. Default false.
+   */
+  service?: boolean;
 }
 
 export interface MigrateDatabaseOptions extends DatabaseTarget {
   /** Only report what would be applied; change nothing. */
   dryRun?: boolean;
+  /**
+   * The deployment's retention policy, recorded in the database once it is migrated (the service
+   * records its own at every start); flush and cleanup read it from there. Not on a dry run.
+   */
+  retention?: RetentionPolicy;
 }
 
 export interface MigrationStep {
@@ -29,6 +49,10 @@ export interface MigrationPlan {
   to: number;
   /** Applied (or, on a dry run, pending) migrations in order. */
   steps: MigrationStep[];
+  /** With `service`: the same for the service's series. */
+  service?: Omit<MigrationPlan, 'service' | 'retention'>;
+  /** The retention policy recorded, or null when none was given (or on a dry run). */
+  retention: RetentionPolicy | null;
 }
 
 export interface DatabaseStatus {
@@ -37,6 +61,8 @@ export interface DatabaseStatus {
   latest: number;
   pending: MigrationStep[];
   upToDate: boolean;
+  /** With `service`: the same for the service's series. */
+  service?: Omit<DatabaseStatus, 'service'>;
 }
 
 /**
@@ -44,33 +70,67 @@ export interface DatabaseStatus {
  * `dryRun` reports the plan without changing anything. A database migrated by newer code is
  * refused with SchemaMismatchError either way.
  */
-export async function migrateDatabase(options: MigrateDatabaseOptions): Promise<MigrationPlan> {
+export function migrateDatabase(options: MigrateDatabaseOptions): Promise<MigrationPlan> {
+  return traceJob('migrateDatabase', () => migrateUntraced(options), planAttributes);
+}
+
+async function migrateUntraced(options: MigrateDatabaseOptions): Promise<MigrationPlan> {
   return withDatabase(options.url, async (driver) => {
-    const before = await schemaStatus(driver, options.schema);
-    refuseNewer(before.current, before.latest, options.schema);
-    const steps = options.dryRun ? before.pending : await migrate(driver, options.schema);
-    return {
-      schema: options.schema,
-      dryRun: options.dryRun ?? false,
-      from: before.current,
-      to: steps.length > 0 ? (steps.at(-1) as Migration).version : before.current,
-      steps: steps.map(toStep),
-    };
+    const plan = await migrateSeries(driver, options, STORE_MIGRATIONS);
+    const retention = options.dryRun ? null : (options.retention ?? null);
+    if (retention) await writeRetentionPolicy(driver, options.schema, retention, 'db migrate');
+    if (!options.service) return { ...plan, retention };
+    const service = await migrateSeries(driver, options, await serviceSeries());
+    return { ...plan, retention, service };
   });
 }
 
 /** What is applied and what is pending, read-only. */
 export async function databaseStatus(target: DatabaseTarget): Promise<DatabaseStatus> {
   return withDatabase(target.url, async (driver) => {
-    const status = await schemaStatus(driver, target.schema);
-    return {
-      schema: status.schema,
-      current: status.current,
-      latest: status.latest,
-      pending: status.pending.map(toStep),
-      upToDate: status.current === status.latest,
-    };
+    const status = await seriesStatus(driver, target.schema, STORE_MIGRATIONS);
+    if (!target.service) return status;
+    const service = await seriesStatus(driver, target.schema, await serviceSeries());
+    return { ...status, upToDate: status.upToDate && service.upToDate, service };
   });
+}
+
+async function migrateSeries(
+  driver: SqlDriver,
+  options: MigrateDatabaseOptions,
+  series: MigrationSeries,
+): Promise<Omit<MigrationPlan, 'retention'>> {
+  const before = await schemaStatus(driver, options.schema, series);
+  refuseNewer(before.current, before.latest, options.schema);
+  const steps = options.dryRun ? before.pending : await migrate(driver, options.schema, series);
+  if (!options.dryRun) countSchemaMigrations(steps.length);
+  return {
+    schema: options.schema,
+    dryRun: options.dryRun ?? false,
+    from: before.current,
+    to: steps.length > 0 ? (steps.at(-1) as Migration).version : before.current,
+    steps: steps.map(toStep),
+  };
+}
+
+async function seriesStatus(
+  driver: SqlDriver,
+  schema: string,
+  series: MigrationSeries,
+): Promise<DatabaseStatus> {
+  const status = await schemaStatus(driver, schema, series);
+  return {
+    schema: status.schema,
+    current: status.current,
+    latest: status.latest,
+    pending: status.pending.map(toStep),
+    upToDate: status.current === status.latest && status.staleFunctions.length === 0,
+  };
+}
+
+/** The service's series, loaded only when asked for. */
+async function serviceSeries(): Promise<MigrationSeries> {
+  return (await import('../service/auth/service-migrations.js')).SERVICE_MIGRATIONS;
 }
 
 function refuseNewer(current: number, latest: number, schema: string): void {
@@ -86,17 +146,24 @@ function toStep(migration: Migration): MigrationStep {
   return { version: migration.version, name: migration.name };
 }
 
-async function withDatabase<T>(
-  url: string,
-  work: (driver: Awaited<ReturnType<typeof openDatabase>>) => Promise<T>,
-): Promise<T> {
-  let driver: Awaited<ReturnType<typeof openDatabase>> | undefined;
+async function withDatabase<T>(url: string, work: (driver: SqlDriver) => Promise<T>): Promise<T> {
+  let driver: SqlDriver | undefined;
   try {
-    driver = await openDatabase(url, 1);
+    driver = await openSqlDriver(url, { poolSize: 1 });
     return await work(driver);
   } catch (error) {
     throw toStoreError(error);
   } finally {
     await driver?.close();
   }
+}
+
+/** What the job's span says of it (the schema is a name of the deployment, not of a person). */
+function planAttributes(plan: MigrationPlan): Record<string, string | number | boolean> {
+  return {
+    'db.namespace': plan.schema,
+    'convstore.migration.dry_run': plan.dryRun,
+    'convstore.schema.from': plan.from,
+    'convstore.schema.to': plan.to,
+  };
 }

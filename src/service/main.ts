@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // `npm start`: the HTTP service, configured from the environment (see .env.example).
 import { loadServiceConfig } from '../config/load-service-config.js';
-import { ConvstoreError, ValidationError } from '../contract/errors.js';
+import { ConvstoreError, ERROR_STATUS, ValidationError } from '../contract/errors.js';
 import { startService } from './start-service.js';
+import { watchParent } from './watch-parent.js';
 
 async function main(): Promise<void> {
+  const parent = process.ppid;
   const config = loadServiceConfig(process.env);
   const service = await startService(config);
   let stopping = false;
@@ -25,6 +27,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  watchParent(() => stop('npm exited'), parent);
 }
 
 function describe(error: unknown): string {
@@ -38,5 +41,7 @@ main().catch((error: unknown) => {
       ? 'convstore: invalid configuration: '
       : 'convstore: cannot start: ';
   process.stderr.write(`${prefix}${describe(error)}\n`);
-  process.exit(error instanceof ValidationError ? 2 : 1);
+  // The CLI's exit codes: 2 a bad setting, 5 the database does not answer or its PGlite
+  // directory is in use elsewhere, 7 a schema mismatch, 1 anything else.
+  process.exit(error instanceof ConvstoreError ? ERROR_STATUS[error.code].exit : 1);
 });

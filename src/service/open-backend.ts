@@ -2,14 +2,17 @@ import { mkdirSync } from 'node:fs';
 import type { ServiceConfig } from '../config/service-config.js';
 import { ValidationError } from '../contract/errors.js';
 import type { ConversationStore } from '../contract/store.js';
-import { createStore } from '../create-store.js';
+import { createStoreOnDriver } from '../create-store.js';
 import type { StoreOptions } from '../options.js';
-import { pgliteDataDir } from '../stores/pglite/index.js';
-import type { PGliteLike } from '../stores/pglite/pglite-driver.js';
-import { pgliteDriver } from '../stores/pglite/pglite-driver.js';
-import { openPostgresDriver } from '../stores/postgres/postgres-driver.js';
+import { pgliteDataDir, pgliteDriver, type PGliteLike } from '../stores/pglite/pglite-driver.js';
+import { assertSchemaCurrent, migrate } from '../stores/sql/migrator.js';
+import { borrowedDriver, openSqlDriver } from '../stores/sql/open-sql-driver.js';
+import { writeRetentionPolicy } from '../stores/sql/retention-policy.js';
+import type { TelemetryOptions } from '../telemetry/telemetry-options.js';
 import type { SqlDriver } from '../stores/sql/sql-driver.js';
+import { toStoreError } from '../stores/sql/sql-errors.js';
 import { AuthStore } from './auth/auth-store.js';
+import { SERVICE_MIGRATIONS } from './auth/service-migrations.js';
 
 export interface Backend {
   store: ConversationStore;
@@ -24,69 +27,89 @@ export interface BackendDeps {
   /** An open PGlite instance to use instead of opening DATA_DIR (tests share one). */
   pglite?: PGliteLike;
   say: (line: string) => void;
+  /** Where the store's metrics go (the service's /metrics). */
+  telemetry?: TelemetryOptions;
 }
 
 /**
- * Opens the store and the service's own SQL access on the same database. PGlite lets one process
- * open a data directory once, so the service opens it and hands the instance to both; for
- * PostgreSQL, auth gets a small pool of its own next to the store's.
+ * Opens the database once (openSqlDriver) and hands it to both the store and the service's own
+ * tables: one pool for PostgreSQL, one instance for PGlite (which also locks its directory to
+ * this process). The service's tables have their own migration series, applied after the
+ * store's (or checked, with CONVSTORE_MIGRATE=false).
  */
 export async function openBackend(config: ServiceConfig, deps: BackendDeps): Promise<Backend> {
   const url = config.databaseUrl ?? `pglite://${config.dataDir}`;
-  const common: StoreOptions = {
+  const options: StoreOptions = {
+    url,
     schema: config.schema,
     ttlSeconds: config.conversationTtl,
     maxHistory: config.maxConversationHistory,
     migrate: config.migrate,
+    poolSize: config.poolSize,
+    lockTimeoutMs: config.lockTimeoutMs,
     limits: config.limits,
     ...cacheOption(config),
+    ...(deps.telemetry && { telemetry: deps.telemetry }),
   };
-
-  if (deps.pglite || url.startsWith('pglite://')) {
-    const dataDir = pgliteDataDir(url);
-    let instance = deps.pglite;
-    if (!instance) {
+  const pglite = deps.pglite !== undefined || url.startsWith('pglite://');
+  const dataDir = pglite ? pgliteDataDir(url) : null;
+  let driver: SqlDriver;
+  if (deps.pglite) {
+    driver = pgliteDriver(deps.pglite, false);
+  } else {
+    if (pglite) {
       deps.say(
         `convstore: opening PGlite in ${dataDir ?? 'memory'} (the first start takes several seconds)...`,
       );
       if (dataDir) ensureDirectory(dataDir);
-      const { PGlite } = await import('@electric-sql/pglite');
-      instance = await PGlite.create(dataDir ?? 'memory://');
     }
-    const owned = instance !== deps.pglite;
-    const opened = instance;
-    const store = await createStore({ ...common, pglite: opened }).catch(async (error) => {
-      if (owned) await opened.close();
-      throw error;
+    driver = await openSqlDriver(url, {
+      poolSize: config.poolSize,
+      lockTimeoutMs: config.lockTimeoutMs,
     });
-    return {
-      store,
-      authStore: new AuthStore(pgliteDriver(opened, false), config.schema),
-      description: `pglite (${dataDir ?? 'memory'})`,
-      close: async () => {
-        await store.close();
-        if (owned) await opened.close();
-      },
-    };
   }
 
-  const store = await createStore({ ...common, url, poolSize: config.poolSize });
-  let authDriver: SqlDriver;
+  let store: ConversationStore | undefined;
   try {
-    authDriver = await openPostgresDriver({ url, poolSize: 2 });
+    store = await createStoreOnDriver(borrowedDriver(driver), options);
+    if (config.migrate) await migrate(driver, config.schema, SERVICE_MIGRATIONS);
+    else await assertSchemaCurrent(driver, config.schema, SERVICE_MIGRATIONS);
+    await recordPolicy(driver, config);
   } catch (error) {
-    await store.close();
-    throw error;
+    await store?.close();
+    await driver.close();
+    throw toStoreError(error);
   }
+  const opened = store;
   return {
-    store,
-    authStore: new AuthStore(authDriver, config.schema),
-    description: config.redisUrl ? 'hybrid (redis + postgres)' : 'postgres',
+    store: opened,
+    authStore: new AuthStore(driver, config.schema),
+    description: pglite
+      ? `pglite (${pgliteDataDir(url) ?? 'memory'})`
+      : config.redisUrl
+        ? 'hybrid (redis + postgres)'
+        : 'postgres',
     close: async () => {
-      await store.close();
-      await authDriver.close();
+      try {
+        await opened.close();
+      } finally {
+        await driver.close();
+      }
     },
   };
+}
+
+/**
+ * Stores the retention policy this service runs with in its database, where a standalone flusher
+ * and a cron cleanup read it, so they never trim or expire differently from the service.
+ */
+function recordPolicy(driver: SqlDriver, config: ServiceConfig): Promise<void> {
+  const policy = {
+    ttlSeconds: config.conversationTtl,
+    maxHistory: config.maxConversationHistory,
+    cacheWindow: config.cacheWindow,
+  };
+  return writeRetentionPolicy(driver, config.schema, policy, 'serve');
 }
 
 /** REDIS_URL puts the Redis cache in front of PostgreSQL: the hybrid store. */
@@ -103,6 +126,12 @@ function cacheOption(config: ServiceConfig): Partial<StoreOptions> {
       url: config.redisUrl,
       keyPrefix: config.redisKeyPrefix,
       writeMode: config.cacheWriteMode,
+      ...(config.cacheWindow === null ? {} : { window: config.cacheWindow }),
+      cacheTtlSeconds: config.cacheTtlSeconds,
+      maxPending: config.cacheMaxPending,
+      flusher: config.cacheFlusher,
+      flushBatchSize: config.flushBatchSize,
+      claimIdleMs: config.flushClaimIdleMs,
     },
   };
 }

@@ -10,7 +10,6 @@ import { UnknownKeyCache } from './auth/unknown-key-cache.js';
 import { buildApp } from './http/build-app.js';
 import { createLogger } from './http/logger.js';
 import { apiSchemas } from './http/schemas.js';
-import { instrumentStore } from './metrics/instrumented-store.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
 import { openBackend, type BackendDeps } from './open-backend.js';
 import type { FastifyInstance } from 'fastify';
@@ -41,11 +40,18 @@ export async function startService(
   deps: ServiceDeps = {},
 ): Promise<ServiceHandle> {
   const say = deps.say ?? ((line: string) => process.stdout.write(`${line}\n`));
-  const backend = await openBackend(config, { ...deps, say });
+  // Made first: the store is opened with its meter provider (the store's instruments).
+  const metrics = new ServiceMetrics();
+  const backend = await openBackend(config, {
+    ...deps,
+    say,
+    telemetry: { ...deps.telemetry, ...metrics.telemetry },
+  });
   try {
-    return await serve(config, deps, say, backend);
+    return await serve(config, deps, say, backend, metrics);
   } catch (error) {
     await backend.close();
+    await metrics.shutdown();
     throw error;
   }
 }
@@ -55,15 +61,14 @@ async function serve(
   deps: ServiceDeps,
   say: (line: string) => void,
   backend: Awaited<ReturnType<typeof openBackend>>,
+  metrics: ServiceMetrics,
 ): Promise<ServiceHandle> {
   const authStore: AuthStore = backend.authStore;
   const adminToken = await resolveAdminToken(config.adminToken, authStore);
   // Shown now, before anything else can fail: its hash is already stored, so a start that fails
   // later (port taken) must not swallow the only copy and lock the operator out.
   if (adminToken.created) announceAdminToken(adminToken.created, say);
-  const metrics = new ServiceMetrics();
-  metrics.watchCache(backend.store);
-  const store = instrumentStore(backend.store, metrics);
+  const store = backend.store;
   const authenticator = new Authenticator(
     authStore,
     new KeyCache(config.authCacheSeconds * 1000),
@@ -115,6 +120,7 @@ async function serve(
       await stopCleanup?.();
       await closeWithin(app, config.shutdownTimeoutMs);
       await backend.close();
+      await metrics.shutdown();
     })());
 
   return { url, port, host: config.host, createdAdminToken: adminToken.created, app, close };

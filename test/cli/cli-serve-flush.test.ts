@@ -43,7 +43,12 @@ describe.skipIf(!available())('convstore serve and flush as processes', () => {
   it('serve: a bad setting is refused at start with exit 2, naming the variable', async () => {
     const run = await runCliProcess(['serve', '--port', '99999']);
     expect(run.code).toBe(2);
-    expect(run.stderr).toMatch(/PORT: must be at most 65535/);
+    expect(run.stderr).toMatch(
+      /--port <port>' argument '99999' is invalid\. must be at most 65535/,
+    );
+    const fromEnv = await runCliProcess(['serve'], { PORT: '99999' });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toMatch(/PORT: must be at most 65535/);
   });
 
   it('flush --once: writes what write-behind queued in Redis into PostgreSQL, then exits', async () => {

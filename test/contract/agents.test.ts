@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
-import { describeContract, openStore } from '../support/store-under-test.js';
+import { ConflictError, NotFoundError } from '../../src/index.js';
+import { countSqlRows, describeContract, openStore } from '../support/store-under-test.js';
 
 describeContract('agents', () => {
   it('creates, replaces and lists agents', async () => {
@@ -37,6 +38,33 @@ describeContract('agents', () => {
     expect(await store.listAgents()).toEqual([]);
     await store.putAgent({ agentId: 'bobs-private-label', name: 'Now public' });
     expect((await store.listAgents()).map((a) => a.agentId)).toEqual(['bobs-private-label']);
+  });
+
+  it('records no agent for a refused write: an update of a missing or foreign session, a 409', async () => {
+    const store = await openStore();
+    await store.createSession({ userId: 'alice', sessionId: 's' });
+    await expect(
+      store.updateSession({ userId: 'alice', sessionId: 'missing', agentId: 'label-missing' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      store.updateSession({ userId: 'bob', sessionId: 's', agentId: 'label-foreign' }),
+    ).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      store.createSession({ userId: 'alice', sessionId: 's', agentId: 'label-conflict' }),
+    ).rejects.toBeInstanceOf(ConflictError);
+    expect(await store.listAgents()).toEqual([]);
+    // The SQL stores keep a row per agent id a session names (for the foreign key), listed or not.
+    const rows = await countSqlRows(store, 'agents');
+    if (rows !== null) expect(rows).toBe(0);
+    expect(await store.getSession({ userId: 'alice', sessionId: 's' })).toMatchObject({
+      agentId: null,
+    });
+    // An accepted write still names its agent.
+    await store.updateSession({ userId: 'alice', sessionId: 's', agentId: 'label-ok' });
+    expect(await store.getSession({ userId: 'alice', sessionId: 's' })).toMatchObject({
+      agentId: 'label-ok',
+    });
+    if (rows !== null) expect(await countSqlRows(store, 'agents')).toBe(1);
   });
 
   it('keeps an agent`s details when a session refers to it', async () => {

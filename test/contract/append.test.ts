@@ -55,7 +55,7 @@ describeContract('append', () => {
     const retry = await store.append({
       ...key,
       messages: [
-        { role: 'user', content: 'changed on retry', messageId: 'm-1' },
+        { role: 'user', content: 'original', messageId: 'm-1' },
         { role: 'assistant', content: 'new', messageId: 'm-2' },
       ],
     });
@@ -65,7 +65,7 @@ describeContract('append', () => {
     expect(retry.messages[1]).toMatchObject({ seq: 2, messageId: 'm-2' });
     const again = await store.append({
       ...key,
-      messages: [{ role: 'user', content: 'third try', messageId: 'm-1' }],
+      messages: [{ role: 'user', content: 'original', messageId: 'm-1' }],
     });
     expect(again.inserted).toBe(0);
     expect(again.session.lastSeq).toBe(2);
@@ -74,6 +74,49 @@ describeContract('append', () => {
       [1, 'm-1', 'original'],
       [2, 'm-2', 'new'],
     ]);
+  });
+
+  it('refuses a retried messageId whose fields differ, and writes nothing', async () => {
+    const store = await openStore();
+    const key = { userId: 'alice', sessionId: 's1' };
+    await store.append({
+      ...key,
+      messages: [{ role: 'user', content: 'original', messageId: 'm-1' }],
+    });
+    const before = await store.getSession(key);
+    for (const changed of [
+      { role: 'user' as const, content: 'changed on retry', messageId: 'm-1' },
+      { role: 'assistant' as const, content: 'original', messageId: 'm-1' },
+      { role: 'user' as const, content: 'original', messageId: 'm-1', metadata: { k: 1 } },
+    ]) {
+      await expect(
+        store.append({
+          ...key,
+          messages: [changed, { role: 'assistant', content: 'other', messageId: 'm-2' }],
+        }),
+      ).rejects.toMatchObject({ code: 'idempotency_mismatch' });
+    }
+    const history = await store.history(key);
+    expect(history.map((m) => [m.seq, m.messageId, m.content])).toEqual([[1, 'm-1', 'original']]);
+    expect(await store.getSession(key)).toEqual(before);
+  });
+
+  it('changes nothing on a pure retry: not the activity time, not the expiry', async () => {
+    const store = await openStore({ ttlSeconds: 3600 });
+    const key = { userId: 'alice', sessionId: 's1' };
+    const message = { role: 'user' as const, content: 'hello', messageId: 'm-1' };
+    const first = await store.append({ ...key, messages: [message] });
+    await store.append({ ...key, sessionId: 's2', messages: [{ role: 'user', content: 'later' }] });
+    const retry = await store.append({ ...key, messages: [message] });
+    expect(retry.inserted).toBe(0);
+    expect(retry.session.updatedAt).toEqual(first.session.updatedAt);
+    expect(retry.session.expiresAt).toEqual(first.session.expiresAt);
+    expect(await store.getSession(key)).toMatchObject({
+      updatedAt: first.session.updatedAt,
+      expiresAt: first.session.expiresAt,
+    });
+    const { sessions } = await store.listSessions({ userId: 'alice' });
+    expect(sessions.map((s) => s.sessionId)).toEqual(['s2', 's1']);
   });
 
   it('gives concurrent appends to a new session one session and seq 1..n', async () => {
@@ -101,7 +144,7 @@ describeContract('append', () => {
       Array.from({ length: 20 }, (_, i) =>
         store.append({
           ...key,
-          messages: [{ role: 'user', content: `attempt ${i}`, messageId: `m-${i % 4}` }],
+          messages: [{ role: 'user', content: `message ${i % 4}`, messageId: `m-${i % 4}` }],
         }),
       ),
     );

@@ -7,19 +7,20 @@ describeContract('concurrency', () => {
     const store = await openStore();
     const sessions = ['a', 'b', 'c', 'd'];
     // 36 calls of two messages each over four sessions, and 12 retries of some of them (same
-    // session, same ids, other content), all at once and interleaved.
+    // session, same ids, same fields: a retry with other fields is refused), all at once and
+    // interleaved.
     const original = (i: number) => ({ sessionId: sessions[i % sessions.length]!, call: i });
     const plan = [
       ...Array.from({ length: 36 }, (_, i) => ({ ...original(i), attempt: 'first' })),
       ...Array.from({ length: 12 }, (_, r) => ({ ...original(r * 3), attempt: 'retry' })),
     ].sort((x, y) => ((x.call * 7) % 48) - ((y.call * 7) % 48));
-    const calls = plan.map(({ sessionId, call, attempt }) =>
+    const calls = plan.map(({ sessionId, call }) =>
       store.append({
         userId: 'alice',
         sessionId,
         messages: [
-          { role: 'user', content: `call ${call} ${attempt} 1`, messageId: `${call}-1` },
-          { role: 'assistant', content: `call ${call} ${attempt} 2`, messageId: `${call}-2` },
+          { role: 'user', content: `call ${call} 1`, messageId: `${call}-1` },
+          { role: 'assistant', content: `call ${call} 2`, messageId: `${call}-2` },
         ],
       }),
     );

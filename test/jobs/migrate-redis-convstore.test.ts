@@ -37,8 +37,10 @@ describe.skipIf(!available())('migrate-redis, convstore layout', () => {
     const keys = await writeSessions(source, trimming);
 
     // Two broken sessions: a message that is not JSON, and a session hash whose metadata is not.
-    const brokenList = `${prefix}{user-1}:msgs:s-1`;
-    await redis().lset(brokenList, 0, '{"seq":1,"messageId":"x", broken');
+    // (The first message's member in the session's log: see redis/layout.ts.)
+    const log = `${prefix}{user-1}:log:s-1`;
+    await redis().zremrangebyscore(log, 1, 1);
+    await redis().zadd(log, 1, '[1,"00000010", broken');
     await redis().hset(`${prefix}{user-2}:meta:s-2`, 'm', '{nope');
 
     const summary = await migrateRedis({
@@ -150,6 +152,38 @@ describe.skipIf(!available())('migrate-redis, convstore layout', () => {
       [5, 'five'],
     ]);
     expect(await target.getSession(key)).toMatchObject({ lastSeq: 5, messageCount: 5 });
+  });
+
+  it('reports a session with structured fields and keeps it in the source, never copying it without them', async () => {
+    const [prefix, schema] = [freshPrefix(), freshSchema()];
+    const source = await open({ url: redisUrl(), keyPrefix: prefix });
+    const key = { userId: 'dave', sessionId: 'tools' };
+    await source.append({
+      ...key,
+      messages: [
+        { role: 'user', content: 'weather?' },
+        { role: 'assistant', kind: 'tool-call', data: '{"id":"x"}', toolCallIds: ['c1'] },
+      ],
+    });
+    await source.append({
+      userId: 'dave',
+      sessionId: 'plain',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const summary = await migrateRedis({
+      from: redisUrl(),
+      to: TEST_DATABASE_URL,
+      schema,
+      format: 'convstore',
+      prefix,
+      verify: true,
+      deleteSource: true,
+    });
+    expect(summary).toMatchObject({ sessions: 1, unreadable: 1 });
+    expect(summary.unreadableKeys.map((entry) => entry.key)).toEqual([
+      `${prefix}{dave}:meta:tools`,
+    ]);
+    expect((await source.history(key)).map((m) => m.data)).toEqual([null, '{"id":"x"}']);
   });
 
   it('deletes the source keys of verified sessions and takes them out of the user index', async () => {

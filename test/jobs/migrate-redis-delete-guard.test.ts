@@ -126,6 +126,7 @@ describe.skipIf(!available())('migrate-redis --delete-source keeps what changed'
       messages: [{ role: 'user', content: 'written after verification' }],
     });
 
+    // The quiet session's meta, log and messageId hash (redis/keys.ts).
     expect(await reader.deleteSessions(read)).toEqual({ deletedKeys: 3, changedKeys: [busyMeta] });
     expect(await source.getSession({ userId: 'bob', sessionId: 'quiet' })).toBeNull();
     const kept = await source.history({ userId: 'bob', sessionId: 'busy' });

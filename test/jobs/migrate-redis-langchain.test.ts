@@ -208,6 +208,86 @@ describe.skipIf(!available())('migrate-redis, LangChain layout', () => {
     await expectTargetHolds(schema, fixture);
   });
 
+  it('--reimport-differing: a session the app cleared and restarted gets the source copy, verified', async () => {
+    const [prefix, schema] = [freshPrefix(), freshSchema()];
+    const key = `${prefix}lc:restarted`;
+    const push = (content: string) =>
+      redis().lpush(key, JSON.stringify({ type: 'human', data: { content } }));
+    for (let i = 1; i <= 15; i++) await push(`old ${i}`);
+    const run = (extra: object = {}) =>
+      migrateRedis({
+        ...options(prefix, schema),
+        keyPattern: `${prefix}lc:*`,
+        verify: true,
+        ...extra,
+      });
+    expect((await run()).verification).toMatchObject({ differences: 0 });
+
+    // The source app cleared the history and started again.
+    await redis().del(key);
+    await push('a fresh start');
+    const stuck = await run();
+    expect(stuck.verification).toMatchObject({ differences: 1, reimported: 0 });
+    expect(stuck.verification!.differing[0]!.problem).toBe(
+      'the source has 1 message(s), the target 15',
+    );
+    expect(await contents(schema)).toHaveLength(15);
+
+    const reimported: string[] = [];
+    const fixed = await run({
+      reimportDiffering: true,
+      onReimported: (k: string) => reimported.push(k),
+    });
+    expect(fixed.verification).toMatchObject({ sessions: 1, differences: 0, reimported: 1 });
+    expect(reimported).toEqual([key]);
+    expect(await contents(schema)).toEqual([{ seq: 1, content: 'a fresh start' }]);
+    const [row] = await admin.unsafe<{ last_seq: number; message_count: number }[]>(
+      `SELECT last_seq::int, message_count FROM "${schema}".sessions`,
+    );
+    expect(row).toEqual({ last_seq: 1, message_count: 1 });
+    expect((await run()).verification).toMatchObject({ differences: 0, reimported: 0 });
+  });
+
+  it('--reimport-differing keeps the target copy when the new copy does not verify', async () => {
+    const [prefix, schema] = [freshPrefix(), freshSchema()];
+    const key = `${prefix}lc:restarted`;
+    const push = (content: string) =>
+      redis().lpush(key, JSON.stringify({ type: 'human', data: { content } }));
+    for (let i = 1; i <= 3; i++) await push(`old ${i}`);
+    const run = (extra: object = {}) =>
+      migrateRedis({
+        ...options(prefix, schema),
+        keyPattern: `${prefix}lc:*`,
+        verify: true,
+        ...extra,
+      });
+    await run();
+    await redis().del(key);
+    await push('a fresh start');
+    // From now on the target garbles what is written into it: no new copy can verify.
+    await admin.unsafe(`
+      CREATE FUNCTION "${schema}".garble() RETURNS trigger LANGUAGE plpgsql AS
+        $$ BEGIN NEW.content := NEW.content || '!'; RETURN NEW; END $$;
+      CREATE TRIGGER garble BEFORE INSERT ON "${schema}".messages
+        FOR EACH ROW EXECUTE FUNCTION "${schema}".garble()`);
+    const kept = await run({ reimportDiffering: true });
+    expect(kept.verification).toMatchObject({ differences: 1, reimported: 0 });
+    expect(await contents(schema)).toEqual([
+      { seq: 1, content: 'old 1' },
+      { seq: 2, content: 'old 2' },
+      { seq: 3, content: 'old 3' },
+    ]);
+  });
+
+  it('refuses --reimport-differing without --verify or on a dry run', async () => {
+    const base = options('unused:', 'unused');
+    for (const extra of [{}, { verify: true, dryRun: true }]) {
+      await expect(migrateRedis({ ...base, reimportDiffering: true, ...extra })).rejects.toThrow(
+        /reimportDiffering: needs verify/,
+      );
+    }
+  });
+
   it('refuses bad options before connecting, and says when a server does not answer', async () => {
     const base = options('x:', freshSchema());
     await expect(migrateRedis({ ...base, userId: undefined })).rejects.toThrow(ValidationError);
@@ -317,3 +397,9 @@ describe.skipIf(!available())('migrate-redis, what LangChain itself wrote', () =
     }
   });
 });
+
+async function contents(schema: string): Promise<Array<{ seq: number; content: string }>> {
+  return admin.unsafe<Array<{ seq: number; content: string }>>(
+    `SELECT seq::int, content FROM "${schema}".messages ORDER BY seq`,
+  );
+}

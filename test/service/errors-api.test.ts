@@ -188,6 +188,8 @@ for (const backend of ['pglite', 'postgres'] as const) {
       const failure = lines.map((line) => JSON.parse(line)).find((l) => l.msg === 'request failed');
       expect(failure).toMatchObject({ code: 'internal', cause_code: '42P01' });
       expect(lines.join('\n')).not.toContain('SECRET-FAULT-TEXT');
+      const metrics = await api.request('GET', '/metrics');
+      expect(metrics.body).toContain('convstore_http_errors_total{code="internal"} 1');
     });
   });
 }

@@ -30,6 +30,16 @@ describeService('messages API', (backend) => {
         content: 'hello',
         metadata: { tokens: 1 },
         created_at: expect.any(String),
+        data: null,
+        format: null,
+        kind: 'message',
+        tool_call_ids: [],
+        tool_result_ids: [],
+        status: 'complete',
+        version: 1,
+        updated_at: one.body.messages[0].created_at,
+        usage: null,
+        token_count: 2,
       },
     ]);
     const many = await api.request('POST', '/v1/sessions/trip/messages', {
@@ -53,13 +63,17 @@ describeService('messages API', (backend) => {
     const body = { role: 'user', content: 'original', message_id: 'client-1' };
     const first = await api.request('POST', '/v1/sessions/s/messages', { token: key, body });
     expect(first.status).toBe(201);
-    const retry = await api.request('POST', '/v1/sessions/s/messages', {
-      token: key,
-      body: { ...body, content: 'changed on retry' },
-    });
+    const retry = await api.request('POST', '/v1/sessions/s/messages', { token: key, body });
     expect(retry.status).toBe(200);
     expect(retry.body.messages).toEqual(first.body.messages);
     expect(retry.body.session.last_seq).toBe(1);
+    // The same message_id with other fields is not a retry: 409, and nothing is written.
+    const changed = await api.request('POST', '/v1/sessions/s/messages', {
+      token: key,
+      body: { ...body, content: 'changed on retry' },
+    });
+    expect(changed.status).toBe(409);
+    expect(changed.body.error.code).toBe('idempotency_mismatch');
     const history = await api.request('GET', '/v1/sessions/s/messages', { token: key });
     expect(history.body.messages.map((m: WireMessage) => m.content)).toEqual(['original']);
 
@@ -77,10 +91,10 @@ describeService('messages API', (backend) => {
     const key = await api.newUser('alice');
     const attempts = 12;
     const responses = await Promise.all(
-      Array.from({ length: attempts }, (_, i) =>
+      Array.from({ length: attempts }, () =>
         api.request('POST', '/v1/sessions/race/messages', {
           token: key,
-          body: { role: 'user', content: `attempt ${i}`, message_id: 'the-one' },
+          body: { role: 'user', content: 'the same each time', message_id: 'the-one' },
         }),
       ),
     );
@@ -124,7 +138,8 @@ describeService('messages API', (backend) => {
       [{ role: 'user', content: 'nul \u0000 inside' }, 'content'],
       [{ role: 'user', content: 'x', message_id: 'no spaces' }, 'message_id'],
       [{ role: 'user', content: 'x', metadata: 'text' }, 'metadata'],
-      [{ role: 'user', content: 'x', shout: true }, 'shout'],
+      // An unknown field is not quoted (it is the client's text): the known ones are listed.
+      [{ role: 'user', content: 'x', shout: true }, 'body: has a field that is not one of: role'],
       [{ messages: [] }, 'messages'],
       [
         {
@@ -135,7 +150,7 @@ describeService('messages API', (backend) => {
         },
         'messages.1.role',
       ],
-      [{ messages: [{ role: 'user', content: 'x' }], role: 'user' }, 'role'],
+      [{ messages: [{ role: 'user', content: 'x' }], role: 'user' }, 'role: cannot be combined'],
       [
         {
           messages: [
@@ -164,7 +179,7 @@ describeService('messages API', (backend) => {
       ['after_seq=-1', 'after_seq'],
       ['last=2&after_seq=1', 'after_seq'],
       ['limit=100000', 'limit'],
-      ['colour=red', 'colour'],
+      ['colour=red', 'query: has a parameter that is not one of: last'],
     ];
     for (const [query, field] of reads) {
       const response = await api.request('GET', `/v1/sessions/s/messages?${query}`, { token: key });

@@ -42,8 +42,10 @@ describeService('operations', (backend) => {
     expect(text).toMatch(
       /convstore_http_request_duration_seconds_count\{method="POST",route="\/v1\/sessions\/:session_id\/messages",status="201"\} 1/,
     );
+    // The store's instruments are the library's (OpenTelemetry): semantic-convention labels,
+    // error_type only on failures.
     expect(text).toMatch(
-      /convstore_store_operation_duration_seconds_count\{operation="append",outcome="ok"\} 1/,
+      /^convstore_store_operation_duration_seconds_count\{convstore_store="\w+",db_system_name="postgresql",db_operation_name="append"\} 1$/m,
     );
     expect(text).toMatch(/convstore_http_errors_total\{code="not_found"\} 1/);
     // Only the /metrics request itself is in flight once the others have been answered.
@@ -55,15 +57,16 @@ describeService('operations', (backend) => {
           )?.[1],
       )
       .toBe('1');
-    expect(text).toContain('convstore_cache_hits_total');
-    expect(text).toContain('convstore_cache_misses_total');
     if (backend === 'hybrid') {
-      expect(text).toMatch(/^convstore_cache_redis_up 1$/m);
+      // Only a store with a cache has cache instruments.
+      expect(text).toContain('convstore_cache_hits_total');
+      expect(text).toContain('convstore_cache_misses_total');
+      expect(text).toMatch(/^convstore_cache_redis_up\{[^}]*\} 1$/m);
       // Reads are answered by the Redis cache once it holds the session (it fills on reads).
       const hits = async () => {
         await api.request('GET', '/v1/sessions/secret-session-id/messages', { token: key });
         const now = (await api.request('GET', '/metrics')).body as string;
-        return Number(/^convstore_cache_hits_total (\d+)/m.exec(now)?.[1]);
+        return Number(/^convstore_cache_hits_total\{[^}]*\} (\d+)/m.exec(now)?.[1]);
       };
       await expect.poll(hits, { timeout: 10_000, interval: 50 }).toBeGreaterThan(0);
     }
@@ -99,13 +102,17 @@ describeService('operations', (backend) => {
         'GET /metrics',
       ]),
     );
-    // The documented body is the schema that validates requests.
+    // The documented body is the schema that validates requests: one message or several.
     const append = paths['/v1/sessions/{session_id}/messages']!.post as {
-      requestBody: { content: { 'application/json': { schema: { properties: object } } } };
+      requestBody: {
+        content: { 'application/json': { schema: { oneOf: Array<{ properties: object }> } } };
+      };
     };
-    expect(Object.keys(append.requestBody.content['application/json'].schema.properties)).toEqual(
-      expect.arrayContaining(['role', 'content', 'metadata', 'message_id', 'messages']),
-    );
+    const forms = append.requestBody.content['application/json'].schema.oneOf;
+    expect(forms.map((form) => Object.keys(form.properties))).toEqual([
+      ['role', 'content', 'metadata', 'message_id', 'agent_id'],
+      ['agent_id', 'messages'],
+    ]);
     const docs = await fetch(`${api.url}/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toContain('swagger');
@@ -136,6 +143,42 @@ describeService('operations', (backend) => {
     expect(cleanup.body).toEqual({ sessions: 1, messages: 2 });
     const again = await api.request('POST', '/v1/admin/cleanup', { token: ADMIN_TOKEN });
     expect(again.body).toEqual({ sessions: 0, messages: 0 });
+  });
+
+  it('validates the body of POST /v1/admin/cleanup, cleaning nothing when it is refused', async () => {
+    const api = await startTestService(backend, { conversationTtl: 1 });
+    const key = await api.newUser('alice');
+    await api.request('POST', '/v1/sessions/short/messages', {
+      token: key,
+      body: { role: 'user', content: 'a' },
+    });
+    await expect
+      .poll(async () => (await api.request('GET', '/v1/sessions/short', { token: key })).status, {
+        timeout: 10_000,
+        interval: 200,
+      })
+      .toBe(404);
+    const refused: Array<[string, unknown, string]> = [
+      ['/v1/admin/cleanup', { batch_sise: 10 }, 'body: has a field that is not one of: batch_size'],
+      ['/v1/admin/cleanup', { batch_size: 0 }, 'batch_size: must be >= 1'],
+      ['/v1/admin/cleanup', { batch_size: '10' }, 'batch_size: must be integer'],
+      ['/v1/admin/cleanup', [], 'body: must be object'],
+      ['/v1/admin/cleanup?batch_size=5', { batch_size: 5 }, 'batch_size: give it in the body or'],
+      ['/v1/admin/cleanup?dry_run=1', {}, 'query: has a parameter that is not one of: batch_size'],
+    ];
+    for (const [path, body, message] of refused) {
+      const response = await api.request('POST', path, { token: ADMIN_TOKEN, body });
+      expect(response.status, JSON.stringify(body)).toBe(400);
+      expect(response.body.error.code).toBe('invalid_input');
+      expect(response.body.error.message, JSON.stringify(body)).toContain(message);
+    }
+    expect(await countRows(backend, api.schema, 'sessions')).toBe(1);
+    const cleanup = await api.request('POST', '/v1/admin/cleanup', {
+      token: ADMIN_TOKEN,
+      body: { batch_size: 10 },
+    });
+    expect(cleanup.status).toBe(200);
+    expect(cleanup.body).toEqual({ sessions: 1, messages: 1 });
   });
 
   it('runs cleanup on its own schedule when CLEANUP_INTERVAL is set', async () => {

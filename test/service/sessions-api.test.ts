@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeService, startTestService } from './support/service-under-test.js';
+import { countRows, describeService, startTestService } from './support/service-under-test.js';
 
 describeService('sessions API', (backend) => {
   it('creates a session (201), refuses the same id again (409) and generates ids', async () => {
@@ -32,6 +32,31 @@ describeService('sessions API', (backend) => {
     const generated = await api.request('POST', '/v1/sessions', { token: key });
     expect(generated.status).toBe(201);
     expect(generated.body.session.session_id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7/);
+  });
+
+  it('writes no agent for a refused PATCH (404) or create (409)', async () => {
+    const api = await startTestService(backend);
+    const alice = await api.newUser('alice');
+    const bob = await api.newUser('bob');
+    await api.request('POST', '/v1/sessions', { token: alice, body: { session_id: 's' } });
+    const missing = await api.request('PATCH', '/v1/sessions/nope', {
+      token: alice,
+      body: { agent_id: 'label-missing' },
+    });
+    expect(missing.status).toBe(404);
+    const foreign = await api.request('PATCH', '/v1/sessions/s', {
+      token: bob,
+      body: { agent_id: 'label-foreign' },
+    });
+    expect(foreign.status).toBe(404);
+    const conflict = await api.request('POST', '/v1/sessions', {
+      token: alice,
+      body: { session_id: 's', agent_id: 'label-conflict' },
+    });
+    expect(conflict.status).toBe(409);
+    expect(await countRows(backend, api.schema, 'agents')).toBe(0);
+    const session = await api.request('GET', '/v1/sessions/s', { token: alice });
+    expect(session.body.session.agent_id).toBeNull();
   });
 
   it('reads, updates and deletes a session; gone is 404', async () => {
@@ -96,7 +121,7 @@ describeService('sessions API', (backend) => {
     const key = await api.newUser('alice');
     const cases: Array<[unknown, string]> = [
       [{ session_id: 'has space' }, 'session_id'],
-      [{ session_id: 's', colour: 'red' }, 'colour'],
+      [{ session_id: 's', colour: 'red' }, 'body: has a field that is not one of: session_id'],
       [{ session_id: 's', metadata: [1, 2] }, 'metadata'],
       [{ session_id: 's', title: 42 }, 'title'],
     ];

@@ -99,6 +99,25 @@ function pglite(): Promise<PGlite> {
   return sharedPglite;
 }
 
+/**
+ * Rows of a table in the schema of a store opened by openStore, read directly (rows no API lists,
+ * such as agents only named by sessions); null for the Redis stores, which have no tables.
+ */
+export async function countSqlRows(
+  store: ConversationStore,
+  table: string,
+): Promise<number | null> {
+  const entry = opened.find((candidate) => candidate.store === store);
+  if (!entry) throw new Error('countSqlRows: not a store opened by openStore');
+  const text = `SELECT count(*)::integer AS n FROM "${entry.schema}"."${table}"`;
+  if (STORE_UNDER_TEST === 'pglite') {
+    return (await (await pglite()).query<{ n: number }>(text)).rows[0]!.n;
+  }
+  if (!usesPostgres) return null;
+  admin ??= postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  return (await admin.unsafe<{ n: number }[]>(text))[0]!.n;
+}
+
 let admin: postgres.Sql | undefined;
 
 async function dropSchema(schema: string): Promise<void> {

@@ -1,44 +1,20 @@
-import { Command, Option } from 'commander';
+import { Command } from 'commander';
 import { createStore } from '../../create-store.js';
 import { runCleanup } from '../../jobs/cleanup.js';
 import type { CommandContext } from '../command-context.js';
-import { runCommand } from '../command-context.js';
-import { integer, jsonOption, keyPrefixOption, schemaOption, urlOption } from '../options.js';
-
-interface CleanupFlags {
-  url: string;
-  schema: string;
-  keyPrefix?: string;
-  redisUrl?: string;
-  writeMode: 'write-through' | 'write-behind';
-  batchSize: number;
-  json?: boolean;
-}
+import { onDatabase, runCommand } from '../command-context.js';
+import { jsonOption, storeUrl } from '../options.js';
+import { addSettingOptions, anyGiven, readSettings, RETENTION_KEYS } from '../setting-options.js';
 
 /**
  * `convstore cleanup`: reclaims expired sessions once and exits; meant for cron. Exit 6 (busy)
  * when another cleanup holds the lock: nothing was done, and the next run will catch up.
  */
 export function cleanupCommand(context: CommandContext): Command {
-  return new Command('cleanup')
-    .description('delete expired sessions and their messages, in short batches, then exit')
-    .addOption(urlOption(context.env))
-    .addOption(schemaOption())
-    .addOption(keyPrefixOption())
-    .addOption(
-      new Option(
-        '--redis-url <url>',
-        'the Redis cache of a hybrid deployment: cleanup then runs through the hybrid store, ' +
-          'which keeps sessions whose newer expiry or queued messages are still in Redis',
-      ).env('REDIS_URL'),
-    )
-    .addOption(
-      new Option('--write-mode <mode>', "the hybrid deployment's cache write mode")
-        .choices(['write-through', 'write-behind'])
-        .env('CACHE_WRITE_MODE')
-        .default('write-through'),
-    )
-    .option('--batch-size <n>', 'sessions deleted per transaction', integer(1, 100_000), 500)
+  const command = new Command('cleanup').description(
+    'delete expired sessions and their messages, in short batches, then exit',
+  );
+  return addSettingOptions(command, 'cleanup')
     .addOption(jsonOption())
     .addHelpText(
       'after',
@@ -46,30 +22,58 @@ export function cleanupCommand(context: CommandContext): Command {
         'a second one exits at once with code 6 and says so. From cron, hourly:\n' +
         '  0 * * * * DATABASE_URL=postgres://... convstore cleanup >> /var/log/convstore-cleanup.log 2>&1\n',
     )
-    .action((flags: CleanupFlags) =>
+    .action((flags: { json?: boolean } & Record<string, unknown>) =>
       runCommand(context, flags.json, async (output) => {
+        const settings = readSettings('cleanup', flags, context.env);
+        const url = storeUrl(settings);
         // The schema is a deploy step's business: a cleanup never migrates.
         // A write-behind deployment's PostgreSQL lags its Redis: cleaning it without the cache
         // could reclaim live sessions, so with a Redis URL the hybrid store does the cleanup.
-        const hybrid = flags.redisUrl !== undefined && !/^rediss?:/.test(flags.url);
-        const keyPrefix = flags.keyPrefix === undefined ? {} : { keyPrefix: flags.keyPrefix };
-        const store = await createStore({
-          url: flags.url,
-          schema: flags.schema,
-          migrate: false,
-          ...(hybrid
-            ? {
-                cache: {
-                  url: flags.redisUrl!,
-                  writeMode: flags.writeMode,
-                  flusher: false,
-                  ...keyPrefix,
-                },
-              }
-            : keyPrefix),
-        });
+        const redisStore = /^redis(s|\+cluster)?:/.test(url);
+        const hybrid = settings.redisUrl !== null && !redisStore;
+        const own = {
+          ttlSeconds: settings.conversationTtl,
+          maxHistory: settings.maxConversationHistory,
+          cacheWindow: settings.cacheWindow,
+        };
+        // The same retention as the service: the policy it stored in the database.
+        const policy = redisStore
+          ? own
+          : await onDatabase(url, async () => {
+              const { resolveRetention } = await import('../../jobs/retention.js');
+              const given = anyGiven('cleanup', RETENTION_KEYS, flags, context.env);
+              return resolveRetention(url, settings.schema, own, given, (line) =>
+                output.note(line),
+              );
+            });
+        const store = await onDatabase(url, () =>
+          createStore({
+            url,
+            schema: settings.schema,
+            ttlSeconds: policy.ttlSeconds,
+            maxHistory: policy.maxHistory,
+            migrate: false,
+            poolSize: settings.poolSize,
+            lockTimeoutMs: settings.lockTimeoutMs,
+            ...(hybrid
+              ? {
+                  cache: {
+                    url: settings.redisUrl!,
+                    writeMode: settings.cacheWriteMode,
+                    flusher: false,
+                    keyPrefix: settings.redisKeyPrefix,
+                    ...(policy.cacheWindow === null ? {} : { window: policy.cacheWindow }),
+                  },
+                }
+              : redisStore
+                ? { keyPrefix: settings.redisKeyPrefix }
+                : {}),
+          }),
+        );
         try {
-          const report = await runCleanup(store, { batchSize: flags.batchSize });
+          const report = await onDatabase(url, () =>
+            runCleanup(store, { batchSize: settings.cleanupBatchSize }),
+          );
           output.result(
             report,
             `deleted ${report.sessions} expired session(s) and ${report.messages} message(s) ` +

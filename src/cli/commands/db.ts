@@ -1,64 +1,102 @@
 import { Command } from 'commander';
 import { ERROR_STATUS } from '../../contract/errors.js';
-import { databaseStatus, migrateDatabase } from '../../jobs/migrate-database.js';
+import {
+  databaseStatus,
+  migrateDatabase,
+  type DatabaseStatus,
+  type MigrationPlan,
+} from '../../jobs/migrate-database.js';
 import type { CommandContext } from '../command-context.js';
-import { runCommand } from '../command-context.js';
+import { onDatabase, runCommand } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
-import { jsonOption, schemaOption, urlOption } from '../options.js';
+import { jsonOption, storeUrl } from '../options.js';
+import { describePolicy } from '../../stores/sql/retention-policy.js';
+import { addSettingOptions, anyGiven, readSettings, RETENTION_KEYS } from '../setting-options.js';
 
 interface DbFlags {
-  url: string;
-  schema: string;
   json?: boolean;
   dryRun?: boolean;
+  service?: boolean;
 }
+
+const SERVICE_FLAG = [
+  '--service',
+  "also the HTTP service's tables (their own series), as the service applies at start",
+] as const;
 
 /** `convstore db migrate [--dry-run]` and `convstore db status`. */
 export function dbCommand(context: CommandContext): Command {
   const db = new Command('db').description('database schema: apply or inspect migrations');
 
-  db.command('migrate')
-    .description('apply pending migrations (a deploy step), under an advisory lock')
-    .addOption(urlOption(context.env))
-    .addOption(schemaOption())
+  addSettingOptions(
+    db
+      .command('migrate')
+      .description('apply pending migrations (a deploy step), under an advisory lock'),
+    'db',
+  )
     .option('--dry-run', 'print the plan; change nothing')
+    .option(...SERVICE_FLAG)
     .addOption(jsonOption())
-    .action((flags: DbFlags) =>
+    .action((flags: DbFlags & Record<string, unknown>) =>
       runCommand(context, flags.json, async (output) => {
-        const plan = await migrateDatabase({
-          url: flags.url,
-          schema: flags.schema,
-          dryRun: flags.dryRun ?? false,
-        });
-        const steps = plan.steps.map((step) => `  ${pad(step.version)} ${step.name}`);
-        const text =
-          plan.steps.length === 0
-            ? `schema "${plan.schema}" is up to date at migration ${plan.from}`
-            : [
-                `${plan.dryRun ? 'would apply' : 'applied'} ${plan.steps.length} migration(s) ` +
-                  `to schema "${plan.schema}" (${plan.from} -> ${plan.to}):`,
-                ...steps,
-              ].join('\n');
+        const settings = readSettings('db', flags, context.env);
+        const url = storeUrl(settings);
+        // The deploy step records the retention policy it is given (the service records its own
+        // at every start); with none given it leaves the stored one alone.
+        const retention = anyGiven('db', RETENTION_KEYS, flags, context.env)
+          ? {
+              ttlSeconds: settings.conversationTtl,
+              maxHistory: settings.maxConversationHistory,
+              cacheWindow: settings.cacheWindow,
+            }
+          : undefined;
+        const plan = await onDatabase(url, () =>
+          migrateDatabase({
+            url,
+            schema: settings.schema,
+            dryRun: flags.dryRun ?? false,
+            service: flags.service ?? false,
+            ...(retention ? { retention } : {}),
+          }),
+        );
+        const recorded = plan.retention
+          ? `recorded the retention policy: ${describePolicy(plan.retention)}`
+          : null;
+        const text = [
+          planText(plan, 'migration'),
+          plan.service && planText(plan.service, 'service migration'),
+          recorded,
+        ]
+          .filter(Boolean)
+          .join('\n');
         output.result(plan, text);
       }),
     );
 
-  db.command('status')
-    .description('show the applied and pending migrations; exit 7 when not up to date')
-    .addOption(urlOption(context.env))
-    .addOption(schemaOption())
+  addSettingOptions(
+    db
+      .command('status')
+      .description('show the applied and pending migrations; exit 7 when not up to date'),
+    'db',
+    RETENTION_KEYS,
+  )
+    .option(...SERVICE_FLAG)
     .addOption(jsonOption())
-    .action((flags: DbFlags) =>
+    .action((flags: DbFlags & Record<string, unknown>) =>
       runCommand(context, flags.json, async (output) => {
-        const status = await databaseStatus({ url: flags.url, schema: flags.schema });
-        const pending = status.pending.map((step) => `  pending ${pad(step.version)} ${step.name}`);
+        const settings = readSettings('db', flags, context.env);
+        const url = storeUrl(settings);
+        const status = await onDatabase(url, () =>
+          databaseStatus({ url, schema: settings.schema, service: flags.service ?? false }),
+        );
         output.result(
           status,
           [
-            `schema "${status.schema}": migration ${status.current} of ${status.latest}` +
-              (status.upToDate ? ' (up to date)' : ''),
-            ...pending,
-          ].join('\n'),
+            statusText(status, 'migration'),
+            status.service && statusText(status.service, 'service migration'),
+          ]
+            .filter(Boolean)
+            .join('\n'),
         );
         // A schema that is behind (or ahead of) this code would make the store refuse to open.
         return status.upToDate ? EXIT.ok : ERROR_STATUS.schema_mismatch.exit;
@@ -66,6 +104,29 @@ export function dbCommand(context: CommandContext): Command {
     );
 
   return db;
+}
+
+/** `migration` for the store's series, `service migration` for the service's. */
+function planText(
+  plan: Pick<MigrationPlan, 'schema' | 'dryRun' | 'from' | 'to' | 'steps'>,
+  series: string,
+): string {
+  if (plan.steps.length === 0) {
+    return `schema "${plan.schema}" is up to date at ${series} ${plan.from}`;
+  }
+  return [
+    `${plan.dryRun ? 'would apply' : 'applied'} ${plan.steps.length} ${series}(s) ` +
+      `to schema "${plan.schema}" (${plan.from} -> ${plan.to}):`,
+    ...plan.steps.map((step) => `  ${pad(step.version)} ${step.name}`),
+  ].join('\n');
+}
+
+function statusText(status: Omit<DatabaseStatus, 'service'>, series: string): string {
+  return [
+    `schema "${status.schema}": ${series} ${status.current} of ${status.latest}` +
+      (status.upToDate ? ' (up to date)' : ''),
+    ...status.pending.map((step) => `  pending ${pad(step.version)} ${step.name}`),
+  ].join('\n');
 }
 
 function pad(version: number): string {

@@ -1,7 +1,10 @@
 import { findJsonProblem, findTextProblem, isPlainObject } from '../../contract/json-check.js';
 import { ID_PATTERN } from '../../contract/limits.js';
 import { ROLES, type Role } from '../../contract/types.js';
+import type { Message } from '../../contract/types.js';
 import { RedisKeys } from '../../stores/redis/keys.js';
+import { SESSION_WORDS } from '../../stores/redis/layout.js';
+import { messageFromMember } from '../../stores/redis/message-codec.js';
 import {
   agentFromJson,
   hashFromList,
@@ -26,10 +29,12 @@ export interface ConvstoreReaderOptions {
 }
 
 /**
- * convstore's own Redis layout (src/stores/redis/keys.ts): per session a meta hash, a list of
- * messages oldest first and an id hash, all under the user's hash tag. The meta hash names the
- * session; the codec of the redis store itself decodes it, so the two never drift apart. Seqs are
- * the store's own (after trimming they start above 1) and are kept as they are.
+ * convstore's own Redis layout (src/stores/redis/keys.ts): per session a meta hash, a log of
+ * message heads scored by seq and a hash of their JSON parts, all under the user's hash tag; or,
+ * written by a store from before structured messages, a list of messages oldest first. Both are
+ * read (a session has one or the other). The meta hash names the session; the codecs of the redis
+ * store itself decode it all, so the two never drift apart. Seqs are the store's own (after
+ * trimming or deletes they start above 1 and may have gaps) and are kept as they are.
  */
 export function convstoreReader(options: ConvstoreReaderOptions): SourceReader {
   const { redis } = options;
@@ -44,17 +49,18 @@ export function convstoreReader(options: ConvstoreReaderOptions): SourceReader {
       const replies = await execGrouped(
         redis,
         readable.map(({ key, name }) => (pipeline) => {
-          const [, messagesKey] = keys.session(name.userId, name.sessionId);
-          pipeline.hgetall(key).lrange(messagesKey, 0, -1);
+          const [, log] = keys.store(name.userId, name.sessionId) as [string, string];
+          const [, list] = keys.session(name.userId, name.sessionId);
+          pipeline.hgetall(key).zrange(log, '0', '-1').lrange(list, 0, -1);
         }),
-        2,
+        3,
       );
       const now = Date.now();
       let reply = 0;
       return named.map(({ key, name }): ReadOutcome => {
         if (!name) return { kind: 'ignored', key, reason: 'not a session key of this prefix' };
-        const [hashReply, listReply] = replies[reply++] ?? [];
-        const error = hashReply?.[0] ?? listReply?.[0];
+        const [hashReply, logReply, listReply] = replies[reply++] ?? [];
+        const error = hashReply?.[0] ?? logReply?.[0] ?? listReply?.[0];
         if (error) return { kind: 'unreadable', key, problem: `read failed: ${error.message}` };
         const hash = hashReply?.[1] as Record<string, string>;
         if (Object.keys(hash).length === 0) {
@@ -65,7 +71,12 @@ export function convstoreReader(options: ConvstoreReaderOptions): SourceReader {
           if (session.expiresAt && session.expiresAt.getTime() <= now) {
             return { kind: 'ignored', key, reason: 'expired' };
           }
-          const messages = (listReply?.[1] as string[]).map(toSourceMessage);
+          const heads = logReply?.[1] as string[];
+          const stored =
+            heads.length > 0
+              ? heads.map((member) => messageFromMember(member, now))
+              : (listReply?.[1] as string[]).map(messageFromItem);
+          const messages = stored.map(toSourceMessage);
           const sourceSession: SourceSession = {
             key,
             userId: session.userId,
@@ -78,7 +89,7 @@ export function convstoreReader(options: ConvstoreReaderOptions): SourceReader {
             expiresAt: session.expiresAt,
             lastSeq: session.lastSeq,
             messages,
-            sourceKeys: keys.session(name.userId, name.sessionId).slice(0, 3),
+            sourceKeys: sessionKeys(keys, name.userId, name.sessionId),
             unchangedIf: [hash.l ?? '', hash.u ?? ''],
           };
           return { kind: 'session', session: sourceSession };
@@ -121,9 +132,16 @@ export function convstoreReader(options: ConvstoreReaderOptions): SourceReader {
       const replies = await execGrouped(
         redis,
         sessions.map((session) => (pipeline) => {
-          const sessionKeys = keys.session(session.userId, session.sessionId);
+          const [meta, ...others] = sessionKeys(keys, session.userId, session.sessionId);
+          const evalKeys: string[] = [
+            meta as string,
+            keys.index(session.userId),
+            keys.counts(session.userId),
+            ...others,
+          ];
           const script = MIGRATE_REDIS_SCRIPTS.deleteConvstoreIfUnchanged;
-          pipeline.eval(script, 5, ...sessionKeys, session.sessionId, ...session.unchangedIf);
+          const args = [...evalKeys, session.sessionId, ...session.unchangedIf];
+          pipeline.eval(script, evalKeys.length, ...(args as [string]));
         }),
         1,
       );
@@ -144,8 +162,13 @@ export function parseMetaKey(
   return { userId: rest.slice(0, close), sessionId: rest.slice(close + '}:meta:'.length) };
 }
 
-function toSourceMessage(item: string, index: number): SourceMessage {
-  const message = messageFromItem(item);
+/** Every key a session of either layout may have, the meta hash first. */
+function sessionKeys(keys: RedisKeys, userId: string, sessionId: string): string[] {
+  const [, list, ids] = keys.session(userId, sessionId);
+  return [...keys.store(userId, sessionId).slice(0, SESSION_WORDS.length), list, ids] as string[];
+}
+
+function toSourceMessage(message: Message, index: number): SourceMessage {
   if (!Number.isSafeInteger(message.seq) || typeof message.messageId !== 'string') {
     throw new Error(`message ${index + 1}: no seq or messageId`);
   }
@@ -156,6 +179,21 @@ function toSourceMessage(item: string, index: number): SourceMessage {
   const metadata: unknown = message.metadata ?? {};
   if (!isPlainObject(metadata))
     throw new Error(`message ${message.seq}: metadata is not an object`);
+  // The writer takes plain messages only: a session with structured fields is reported (and kept
+  // in the source, never deleted) rather than migrated without them.
+  const structured =
+    message.data !== null ||
+    message.format !== null ||
+    message.kind !== 'message' ||
+    message.toolCallIds.length > 0 ||
+    message.toolResultIds.length > 0 ||
+    message.status !== 'complete' ||
+    message.usage !== null;
+  if (structured) {
+    throw new Error(
+      `message ${message.seq}: has structured fields this migration does not copy yet`,
+    );
+  }
   return {
     seq: message.seq,
     messageId: message.messageId,

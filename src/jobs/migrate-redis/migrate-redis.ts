@@ -2,7 +2,8 @@ import { UnavailableError } from '../../contract/errors.js';
 import { assertSchemaCurrent, migrate } from '../../stores/sql/migrator.js';
 import type { SqlDriver } from '../../stores/sql/sql-driver.js';
 import { toStoreError } from '../../stores/sql/sql-errors.js';
-import { openDatabase } from '../open-database.js';
+import { openSqlDriver } from '../../stores/sql/open-sql-driver.js';
+import { countMigrated, traceJob } from '../../telemetry/job-telemetry.js';
 import { convstoreReader } from './convstore-reader.js';
 import { langChainReader } from './langchain-reader.js';
 import {
@@ -40,7 +41,10 @@ export interface MigrationSummary {
   /** Null without verify. */
   verification: {
     sessions: number;
+    /** Sessions that differ from their source (after any re-import). */
     differences: number;
+    /** Differing sessions replaced by the source's copy and verified (reimportDiffering). */
+    reimported: number;
     /** The first 100 differing sessions. */
     differing: SessionDifference[];
   } | null;
@@ -70,7 +74,11 @@ const REPORTED = 100;
  * then compared with its source (message count and content hash); with `deleteSource` too, the
  * source keys of sessions that verified equal are deleted, and only when nothing differed.
  */
-export async function migrateRedis(options: MigrateRedisOptions): Promise<MigrationSummary> {
+export function migrateRedis(options: MigrateRedisOptions): Promise<MigrationSummary> {
+  return traceJob('migrateRedis', () => migrateRedisUntraced(options), summaryAttributes);
+}
+
+async function migrateRedisUntraced(options: MigrateRedisOptions): Promise<MigrationSummary> {
   const resolved = resolveMigrateRedisOptions(options);
   const started = performance.now();
   const summary: MigrationSummary = {
@@ -96,7 +104,7 @@ export async function migrateRedis(options: MigrateRedisOptions): Promise<Migrat
     const reader = sourceReader(resolved, redis);
     let writer: PostgresWriter | undefined;
     if (!resolved.dryRun || resolved.verify) {
-      driver = await openDatabase(resolved.to, 2);
+      driver = await openSqlDriver(resolved.to, { poolSize: 2 });
       if (resolved.dryRun) await assertSchemaCurrent(driver, resolved.schema);
       else await migrate(driver, resolved.schema);
       writer = new PostgresWriter(driver, resolved.schema);
@@ -116,6 +124,7 @@ export async function migrateRedis(options: MigrateRedisOptions): Promise<Migrat
       const sessions = pending.take();
       if (writer && !resolved.dryRun) {
         summary.messagesInserted += (await writer.write(sessions)).messagesInserted;
+        countMigrated(sessions.length, messageCount(sessions), resolved.format);
       }
     };
     summary.interrupted = await run.pass('migrate', total, async (outcomes) => {
@@ -130,12 +139,22 @@ export async function migrateRedis(options: MigrateRedisOptions): Promise<Migrat
     await flush();
 
     if (resolved.verify && writer && !summary.interrupted) {
-      const verification = { sessions: 0, differences: 0, differing: [] as SessionDifference[] };
+      const verification = {
+        sessions: 0,
+        differences: 0,
+        reimported: 0,
+        differing: [] as SessionDifference[],
+      };
       summary.verification = verification;
       summary.interrupted = await run.pass('verify', total, async (outcomes) => {
         const sessions = outcomes.flatMap((outcome) => sessionOf(outcome, resolved));
         verification.sessions += sessions.length;
         for (const difference of await verifyBatch(writer, sessions)) {
+          if (resolved.reimportDiffering && (await reimport(writer, sessions, difference))) {
+            verification.reimported++;
+            options.onReimported?.(difference.key);
+            continue;
+          }
           verification.differences++;
           if (verification.differing.length < REPORTED) verification.differing.push(difference);
           options.onDifference?.(difference);
@@ -170,6 +189,42 @@ export async function migrateRedis(options: MigrateRedisOptions): Promise<Migrat
     summary.durationMs = Math.round(performance.now() - started);
   }
   return summary;
+}
+
+/**
+ * Replaces the target's copy of a differing session with the source's just read, verified inside
+ * the same transaction: true when the new copy verified and was committed.
+ */
+async function reimport(
+  writer: PostgresWriter,
+  sessions: SourceSession[],
+  difference: SessionDifference,
+): Promise<boolean> {
+  const session = sessions.find((candidate) => candidate.key === difference.key);
+  if (!session) return false;
+  return writer.replace(
+    session,
+    async (tx) => (await verifyBatch(writer, [session], tx)).length === 0,
+  );
+}
+
+/** What the job's span says of it: counts and flags, never keys (they hold user ids). */
+function summaryAttributes(summary: MigrationSummary): Record<string, string | number | boolean> {
+  return {
+    'convstore.migration.format': summary.format,
+    'convstore.migration.dry_run': summary.dryRun,
+    'convstore.migration.interrupted': summary.interrupted,
+    'convstore.migration.sessions': summary.sessions,
+    'convstore.migration.messages': summary.messages,
+    'convstore.migration.messages_inserted': summary.messagesInserted,
+    'convstore.migration.unreadable': summary.unreadable,
+    'convstore.migration.differences': summary.verification?.differences ?? 0,
+    'convstore.migration.deleted_keys': summary.deletedKeys,
+  };
+}
+
+function messageCount(sessions: readonly { messages: readonly unknown[] }[]): number {
+  return sessions.reduce((sum, session) => sum + session.messages.length, 0);
 }
 
 /** ioredis's own failures: a refused command, a lost connection, retries given up. */

@@ -28,6 +28,12 @@ export interface MigrateRedisOptions {
   dryRun?: boolean;
   /** After migrating, compare every session with its source; differences fail the run. */
   verify?: boolean;
+  /**
+   * With verify: replace the target's copy of every session that differs with the source's (a
+   * source app that cleared and restarted a session), each in one transaction that commits only
+   * once the new copy verifies; until then, and when it does not, the target keeps its copy.
+   */
+  reimportDiffering?: boolean;
   /** After a verification without differences, delete the source keys of verified sessions. */
   deleteSource?: boolean;
   /** Sessions per write transaction (default 200). */
@@ -39,6 +45,8 @@ export interface MigrateRedisOptions {
   onProgress?: (progress: MigrationProgress) => void;
   onUnreadable?: (key: string, problem: string) => void;
   onDifference?: (difference: SessionDifference) => void;
+  /** A differing session was re-imported from the source and verified (reimportDiffering). */
+  onReimported?: (key: string) => void;
 }
 
 export interface ResolvedMigrateRedisOptions {
@@ -52,6 +60,7 @@ export interface ResolvedMigrateRedisOptions {
   agentId: string | null;
   dryRun: boolean;
   verify: boolean;
+  reimportDiffering: boolean;
   deleteSource: boolean;
   batchSize: number;
   limits: Limits;
@@ -78,6 +87,7 @@ const schema = z
     agentId: id.optional(),
     dryRun: z.boolean().optional(),
     verify: z.boolean().optional(),
+    reimportDiffering: z.boolean().optional(),
     deleteSource: z.boolean().optional(),
     batchSize: z.number().int().min(1).max(10_000).optional(),
   })
@@ -107,6 +117,13 @@ const schema = z
         message: 'needs verify: source keys are deleted only after verification',
       });
     }
+    if (value.reimportDiffering && (!value.verify || value.dryRun)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reimportDiffering'],
+        message: 'needs verify and no dry run: only a verification finds the sessions that differ',
+      });
+    }
     if (value.deleteSource && value.dryRun) {
       ctx.addIssue({ code: 'custom', path: ['deleteSource'], message: 'cannot be a dry run' });
     }
@@ -129,6 +146,7 @@ export function resolveMigrateRedisOptions(
     agentId: given.agentId ?? null,
     dryRun: given.dryRun ?? false,
     verify: given.verify ?? false,
+    reimportDiffering: given.reimportDiffering ?? false,
     deleteSource: given.deleteSource ?? false,
     batchSize: given.batchSize ?? 200,
     limits: { ...DEFAULT_LIMITS, ...options.limits },

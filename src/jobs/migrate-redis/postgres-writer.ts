@@ -1,5 +1,5 @@
 import { quoteSchema, renderSql } from '../../stores/sql/schema-name.js';
-import type { SqlDriver } from '../../stores/sql/sql-driver.js';
+import type { SqlDriver, SqlRunner } from '../../stores/sql/sql-driver.js';
 import { MIGRATE_REDIS_SQL } from './sql.generated.js';
 import type { SourceAgent, SourceSession } from './types.js';
 
@@ -18,6 +18,7 @@ export class PostgresWriter {
   private readonly upsertSessions: string;
   private readonly insertMessages: string;
   private readonly upsertAgents: string;
+  private readonly resetSession: string;
   readonly readMigrated: string;
 
   constructor(
@@ -29,6 +30,7 @@ export class PostgresWriter {
     this.insertMessages = renderSql(MIGRATE_REDIS_SQL.insertMessages, quoted);
     this.readMigrated = renderSql(MIGRATE_REDIS_SQL.readMigrated, quoted);
     this.upsertAgents = renderSql(MIGRATE_REDIS_SQL.upsertAgents, quoted);
+    this.resetSession = renderSql(MIGRATE_REDIS_SQL.resetSession, quoted);
   }
 
   /** The agent catalogue, in one statement (a catalogue is small). */
@@ -47,6 +49,33 @@ export class PostgresWriter {
 
   async write(sessions: SourceSession[]): Promise<WrittenCounts> {
     if (sessions.length === 0) return { messagesInserted: 0 };
+    return this.driver.transaction((tx) => this.writeIn(tx, sessions));
+  }
+
+  /**
+   * Replaces the target's copy of one session with the source's (--reimport-differing): in one
+   * transaction, the old messages go, the source's are written with their seqs, and `verify`
+   * checks the new copy before the commit. When it says no (or anything fails) the transaction
+   * rolls back and the target keeps its old copy whole. Returns whether the new copy was kept.
+   */
+  async replace(
+    session: SourceSession,
+    verify: (tx: SqlRunner) => Promise<boolean>,
+  ): Promise<boolean> {
+    try {
+      return await this.driver.transaction(async (tx) => {
+        await tx.query(this.resetSession, [session.userId, session.sessionId]);
+        await this.writeIn(tx, [session]);
+        if (!(await verify(tx))) throw new KeepOldCopy();
+        return true;
+      });
+    } catch (error) {
+      if (error instanceof KeepOldCopy) return false;
+      throw error;
+    }
+  }
+
+  private async writeIn(tx: SqlRunner, sessions: SourceSession[]): Promise<WrittenCounts> {
     const sessionRows = sessions.map((session) => ({
       user_id: session.userId,
       session_id: session.sessionId,
@@ -70,13 +99,14 @@ export class PostgresWriter {
         created_at: message.createdAt,
       })),
     );
-    return this.driver.transaction(async (tx) => {
-      await tx.query(this.upsertSessions, [JSON.stringify(sessionRows)]);
-      if (messageRows.length === 0) return { messagesInserted: 0 };
-      const [row] = await tx.query<{ inserted: number }>(this.insertMessages, [
-        JSON.stringify(messageRows),
-      ]);
-      return { messagesInserted: Number(row?.inserted ?? 0) };
-    });
+    await tx.query(this.upsertSessions, [JSON.stringify(sessionRows)]);
+    if (messageRows.length === 0) return { messagesInserted: 0 };
+    const [row] = await tx.query<{ inserted: number }>(this.insertMessages, [
+      JSON.stringify(messageRows),
+    ]);
+    return { messagesInserted: Number(row?.inserted ?? 0) };
   }
 }
+
+/** Thrown inside replace()'s transaction to roll it back: the new copy did not verify. */
+class KeepOldCopy extends Error {}

@@ -1,5 +1,6 @@
 import type { Metadata } from '../../contract/types.js';
 import { digestSession, type HashedMessage, type SessionDigest } from './content-hash.js';
+import type { SqlRunner } from '../../stores/sql/sql-driver.js';
 import type { PostgresWriter } from './postgres-writer.js';
 import type { SourceSession } from './types.js';
 
@@ -26,18 +27,20 @@ interface MigratedRow {
  * Compares a batch of source sessions with what the target holds, in one query: the number of
  * messages and a SHA-256 over their seq, id, role, content and metadata, from the source's oldest
  * kept seq on. Returns the sessions that differ (missing, fewer or more messages in that range,
- * or any byte of a message changed).
+ * or any byte of a message changed). `runner` is where to read the target: the pool, or the
+ * transaction of a re-import that must see its own uncommitted copy.
  */
 export async function verifyBatch(
   writer: PostgresWriter,
   sessions: SourceSession[],
+  runner: SqlRunner = writer.driver,
 ): Promise<SessionDifference[]> {
   if (sessions.length === 0) return [];
   const keys = sessions.map((session) => ({
     user_id: session.userId,
     session_id: session.sessionId,
   }));
-  const rows = await writer.driver.query<MigratedRow>(writer.readMigrated, [JSON.stringify(keys)]);
+  const rows = await runner.query<MigratedRow>(writer.readMigrated, [JSON.stringify(keys)]);
   const target = new Map<string, { found: boolean; messages: HashedMessage[] }>();
   for (const row of rows) {
     const id = sessionKey(row.user_id, row.session_id);

@@ -7,7 +7,8 @@ type Queries = { [K in keyof typeof AUTH_QUERIES]: string };
 
 /**
  * The service's own rows (API key hashes, the admin token hash), kept in the store's database and
- * schema (migration 0002), each operation one statement.
+ * schema (the service's own migration series, see service-migrations.ts), each operation one
+ * statement, on the driver the store uses too.
  */
 export class AuthStore {
   private readonly sql: Queries;

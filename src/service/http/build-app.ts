@@ -1,22 +1,21 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, {
-  LogController,
-  type FastifyBaseLogger,
-  type FastifyInstance,
-  type FastifyReply,
-} from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { registerAdminRoutes } from '../routes/admin-routes.js';
 import { registerAgentRoutes } from '../routes/agent-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
+import { registerDraftRoutes } from '../routes/draft-routes.js';
+import { registerMessageOperationRoutes } from '../routes/message-operation-routes.js';
 import { registerMessageRoutes } from '../routes/message-routes.js';
 import { registerSessionRoutes } from '../routes/session-routes.js';
 import { accessHook } from './access-hook.js';
-import { toErrorResponse } from './error-body.js';
-import { handleErrors } from './error-handling.js';
+import { clientErrorHandler } from './client-errors.js';
+import { frameworkErrorHandler, handleErrors } from './error-handling.js';
+import { parseJsonBodiesStrictly } from './json-body-parser.js';
 import { observeRequests } from './request-observer.js';
+import { continueTraces } from './trace-context.js';
 import { createRateLimits, type RateLimits } from './rate-limits.js';
 import type { RouteContext } from './route-context.js';
 import { validatorCompiler } from './validator-compiler.js';
@@ -30,14 +29,22 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
     logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: config.bodyLimitBytes,
     genReqId: requestId,
-    // Errors the router raises before any route runs (a malformed URL): same JSON shape.
-    frameworkErrors: (error, _request, reply) => {
-      const { status, body } = toErrorResponse(error);
-      void (reply as unknown as FastifyReply).code(status).send(body);
+    routerOptions: {
+      // Fastify's default refuses path parameters over 100 characters before the route's schema
+      // can say why (as a 500), and ids may have 128. Node's header limit (16 KiB, request line
+      // included) bounds a path anyway: any longer id reaches the schema, which answers 400.
+      maxParamLength: PATH_PARAM_LIMIT,
     },
+    // Errors the router raises before any route runs (a malformed URL): same JSON shape.
+    frameworkErrors: frameworkErrorHandler(metrics),
+    // What Node's HTTP parser refuses (oversize headers, malformed HTTP): same JSON shape.
+    clientErrorHandler: clientErrorHandler(metrics, logger as FastifyBaseLogger),
     return503OnClosing: true,
   });
   app.setValidatorCompiler(validatorCompiler());
+  // Session, Message, Agent, Error: answers reference them by $id (the serializer resolves them).
+  for (const schema of context.schemas.shared) app.addSchema(schema);
+  parseJsonBodiesStrictly(app);
   // The API speaks JSON only: anything else is a clear 415, not a string that fails validation.
   app.removeContentTypeParser('text/plain');
   app.decorateRequest('principal', null);
@@ -50,9 +57,15 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
 
   handleErrors(app);
   observeRequests(app, metrics);
+  await continueTraces(app);
 
   if (config.docs) {
     await app.register(swagger, {
+      // Shared schemas keep their $id as their name under components.schemas.
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, i) =>
+          typeof json.$id === 'string' ? json.$id : `def-${i}`,
+      },
       openapi: {
         info: {
           title: 'convstore',
@@ -88,6 +101,8 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
   registerAgentRoutes(app, context);
   registerSessionRoutes(app, context);
   registerMessageRoutes(app, context);
+  registerMessageOperationRoutes(app, context);
+  registerDraftRoutes(app, context);
   if (config.docs) {
     app.get(
       '/openapi.json',
@@ -97,6 +112,9 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
   }
   return app;
 }
+
+/** Longest path parameter the router passes on to a route (its schema checks the rest). */
+const PATH_PARAM_LIMIT = 16 * 1024;
 
 let requestCounter = 0;
 

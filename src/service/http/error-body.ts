@@ -1,8 +1,9 @@
 import type { FastifyError } from 'fastify';
 import { ConvstoreError, ERROR_STATUS, ValidationError } from '../../contract/errors.js';
-import { ID_PATTERN, ID_RULE } from '../../contract/limits.js';
-import { fromJsonPointer, toApiField } from './field-names.js';
+import { ID_RULE } from '../../contract/limits.js';
+import { toApiField } from './field-names.js';
 import { HttpError, type HttpErrorCode } from './http-error.js';
+import { schemaIssues } from './schema-issues.js';
 
 export interface ErrorBody {
   error: {
@@ -39,23 +40,7 @@ export function toErrorResponse(error: unknown): MappedError {
 
 function fromFastify(error: Partial<FastifyError>): MappedError {
   if (error.validation) {
-    const where = error.validationContext ?? 'body';
-    const issues = error.validation.map((issue) => {
-      const params = issue.params as Record<string, unknown>;
-      const property =
-        (params.missingProperty as string | undefined) ??
-        (params.additionalProperty as string | undefined);
-      const field = fromJsonPointer(issue.instancePath, property);
-      const problem =
-        issue.keyword === 'required'
-          ? 'is required'
-          : issue.keyword === 'additionalProperties'
-            ? 'is not a known field'
-            : issue.keyword === 'pattern' && issue.params.pattern === ID_PATTERN.source
-              ? `must be ${ID_RULE}`
-              : (issue.message ?? 'is invalid');
-      return { field: field === 'body' ? where : field, problem };
-    });
+    const issues = schemaIssues(error.validation, error.validationContext ?? 'body');
     return respond(400, 'invalid_input', describe(issues), issues);
   }
   switch (error.code) {
@@ -65,6 +50,12 @@ function fromFastify(error: Partial<FastifyError>): MappedError {
       return respond(415, 'unsupported_media_type', 'send the body as application/json');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return respond(400, 'invalid_input', 'body: is required');
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return respond(400, 'invalid_input', 'body: is not valid JSON');
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return respond(400, 'invalid_input', `ids in the path must be ${ID_RULE}`);
+    case 'FST_ERR_BAD_URL':
+      return respond(400, 'invalid_input', 'the path is not valid percent-encoded UTF-8');
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return respond(400, 'invalid_input', 'the Content-Length header does not match the body');
   }
@@ -76,6 +67,15 @@ function fromFastify(error: Partial<FastifyError>): MappedError {
   if (error.statusCode === 400) return respond(400, 'invalid_input', 'the request is malformed');
   if (error.statusCode === 413) {
     return respond(413, 'payload_too_large', 'the request body is over the size limit');
+  }
+  if (error.statusCode === 415) {
+    return respond(415, 'unsupported_media_type', 'send the body as application/json');
+  }
+  if (error.statusCode === 404) return respond(404, 'not_found', 'no such route');
+  // Any other client error of a plugin is still the client's, never a 500 (whose message it
+  // could carry: it is not passed on).
+  if (error.statusCode !== undefined && error.statusCode >= 400 && error.statusCode < 500) {
+    return respond(400, 'invalid_input', 'the request is malformed');
   }
   return respond(500, 'internal', 'internal error');
 }

@@ -1,4 +1,5 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import { toErrorResponse } from './error-body.js';
 import { notFound } from './http-error.js';
 import { noteErrorCode } from './request-observer.js';
@@ -11,17 +12,38 @@ import { noteErrorCode } from './request-observer.js';
 export function handleErrors(app: FastifyInstance): void {
   app.setErrorHandler((error, request, reply) => {
     const { status, body } = toErrorResponse(error);
-    if (status >= 500) {
-      const cause = (error as { cause?: { code?: unknown } }).cause;
-      request.log.error(
-        { code: body.error.code, err_name: (error as Error).name, cause_code: cause?.code },
-        'request failed',
-      );
-    }
+    if (status >= 500) logFault(request, body.error.code, error);
     noteErrorCode(reply, body.error.code);
     return reply.code(status).send(body);
   });
   app.setNotFoundHandler(() => {
     throw notFound('no such route');
   });
+}
+
+/**
+ * Fastify's `frameworkErrors`: what the router refuses before any route (or hook) runs, such as
+ * a path that is not valid percent-encoding. No onResponse hook follows these answers, so the
+ * error is counted here; a fault among them is logged like any other.
+ */
+export function frameworkErrorHandler(metrics: ServiceMetrics) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply): void => {
+    const { status, body } = toErrorResponse(error);
+    if (status >= 500) logFault(request, body.error.code, error);
+    metrics.errors.inc({ code: body.error.code });
+    void reply.code(status).send(body);
+  };
+}
+
+function logFault(request: FastifyRequest, code: string, error: unknown): void {
+  const cause = (error as { cause?: { code?: unknown } }).cause;
+  request.log.error(
+    {
+      code,
+      err_name: (error as Error).name,
+      err_code: (error as { code?: unknown }).code,
+      cause_code: cause?.code,
+    },
+    'request failed',
+  );
 }

@@ -1,17 +1,7 @@
-/** The codes an HTTP client may switch on; the store's codes plus the HTTP layer's own. */
-export type HttpErrorCode =
-  | 'invalid_input'
-  | 'unauthorized'
-  | 'forbidden'
-  | 'not_found'
-  | 'conflict'
-  | 'busy'
-  | 'payload_too_large'
-  | 'unsupported_media_type'
-  | 'rate_limited'
-  | 'unavailable'
-  | 'schema_mismatch'
-  | 'internal';
+import type { HttpErrorCode } from '../../contract/outcomes.js';
+
+/** The codes an HTTP client may switch on (the outcome table): the store's and the HTTP layer's. */
+export type { HttpErrorCode } from '../../contract/outcomes.js';
 
 /** A failure that belongs to the HTTP layer (credentials, routes, limits), with its status. */
 export class HttpError extends Error {

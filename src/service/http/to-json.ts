@@ -1,4 +1,5 @@
-import type { Agent, Message, Session } from '../../contract/types.js';
+import type { Agent, Session } from '../../contract/types.js';
+export { messageJson } from './wire-message.js';
 
 /** The API's snake_case shapes. Metadata and settings are the caller's JSON, passed as is. */
 export function sessionJson(session: Session) {
@@ -13,17 +14,6 @@ export function sessionJson(session: Session) {
     expires_at: session.expiresAt?.toISOString() ?? null,
     last_seq: session.lastSeq,
     message_count: session.messageCount,
-  };
-}
-
-export function messageJson(message: Message) {
-  return {
-    seq: message.seq,
-    message_id: message.messageId,
-    role: message.role,
-    content: message.content,
-    metadata: message.metadata,
-    created_at: message.createdAt.toISOString(),
   };
 }
 

@@ -7,7 +7,15 @@ import type { FastifySchemaCompiler } from 'fastify';
  * types (`?last=5` becomes 5). Unknown fields are refused everywhere, never silently dropped.
  */
 export function validatorCompiler(): FastifySchemaCompiler<AnySchema> {
-  const common = { removeAdditional: false, useDefaults: true, allErrors: false, strict: false };
+  // `verbose` keeps the schema and data in each error: schemaIssues names the known fields from it
+  // and picks the form of a `oneOf` body the client meant. None of it is sent or logged.
+  const common = {
+    removeAdditional: false,
+    useDefaults: true,
+    allErrors: false,
+    strict: false,
+    verbose: true,
+  } as const;
   const strict = new Ajv({ ...common, coerceTypes: false });
   const coercing = new Ajv({ ...common, coerceTypes: 'array' });
   return ({ schema, httpPart }) =>

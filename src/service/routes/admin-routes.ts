@@ -3,13 +3,14 @@ import type { Metadata } from '../../contract/types.js';
 import { hashSecret, newSecret } from '../auth/secrets.js';
 import type { RouteContext } from '../http/route-context.js';
 import { agentJson } from '../http/to-json.js';
+import { ValidationError } from '../../contract/errors.js';
 import { InputValidator } from '../../contract/validation.js';
 
 /** /v1/admin/*: users and their keys, the agent catalogue, cleanup. All need the admin token. */
 export function registerAdminRoutes(app: FastifyInstance, context: RouteContext): void {
   const { store, schemas, authStore, authenticator, newId, config } = context;
   const validate = new InputValidator(config.limits, newId);
-  const errors = { 400: schemas.error, 401: schemas.error, 403: schemas.error };
+  const { errors } = schemas;
   const counts = {
     type: 'object',
     properties: { sessions: { type: 'integer' }, messages: { type: 'integer' } },
@@ -40,7 +41,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: RouteContext)
             },
             required: ['user', 'api_key'],
           },
-          ...errors,
+          ...errors(400, 401, 403, 413, 415, 429, 503),
         },
       },
     },
@@ -65,7 +66,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: RouteContext)
         params: schemas.userParams,
         response: {
           200: { type: 'object', properties: { deleted: counts }, required: ['deleted'] },
-          ...errors,
+          ...errors(400, 401, 403, 429, 503),
         },
       },
     },
@@ -90,7 +91,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: RouteContext)
         body: schemas.putAgentBody,
         response: {
           201: { type: 'object', properties: { agent: schemas.agent }, required: ['agent'] },
-          ...errors,
+          ...errors(400, 401, 403, 413, 415, 429, 503),
         },
       },
     },
@@ -106,30 +107,34 @@ export function registerAdminRoutes(app: FastifyInstance, context: RouteContext)
     },
   );
 
-  app.post<{ Querystring: { batch_size?: number } }>(
+  app.post<{ Querystring: { batch_size?: number }; Body: { batch_size?: number } }>(
     '/v1/admin/cleanup',
     {
       config: { access: 'admin' },
       schema: {
         summary: 'Reclaim the space of expired sessions now (409 busy when a cleanup is running)',
+        description: 'batch_size in the body, or (as before) in the query; not both.',
         tags: ['admin'],
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: {
-            batch_size: {
-              type: 'integer',
-              minimum: 1,
-              maximum: 100_000,
-              description: 'sessions per transaction (default 500)',
-            },
-          },
+          properties: { batch_size: schemas.cleanupBody.properties.batch_size },
         },
-        response: { 200: counts, ...errors, 409: schemas.error },
+        body: schemas.cleanupBody,
+        response: {
+          200: counts,
+          ...errors(400, 401, 403, 413, 415, 429, 503),
+          409: schemas.errorAnswer('busy: another cleanup is running'),
+        },
       },
     },
     async (request) => {
-      const batchSize = request.query.batch_size;
+      const fromQuery = request.query.batch_size;
+      const fromBody = request.body.batch_size;
+      if (fromQuery !== undefined && fromBody !== undefined) {
+        throw ValidationError.field('batch_size', 'give it in the body or the query, not both');
+      }
+      const batchSize = fromBody ?? fromQuery;
       return store.cleanupExpired(batchSize === undefined ? {} : { batchSize });
     },
   );

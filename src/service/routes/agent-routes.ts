@@ -17,7 +17,7 @@ export function registerAgentRoutes(app: FastifyInstance, { store, schemas }: Ro
             properties: { agents: { type: 'array', items: schemas.agent } },
             required: ['agents'],
           },
-          401: schemas.error,
+          ...schemas.errors(401, 429, 503),
         },
       },
     },

@@ -5,7 +5,7 @@ import type { RouteContext } from '../http/route-context.js';
 /** Liveness, readiness (the store answers) and Prometheus metrics; no credentials needed. */
 export function registerHealthRoutes(
   app: FastifyInstance,
-  { store, metrics, config }: RouteContext,
+  { store, metrics, config, schemas }: RouteContext,
 ): void {
   const publicRoute = { access: 'public' as const, rateLimit: false as const };
 
@@ -13,7 +13,18 @@ export function registerHealthRoutes(
     '/healthz',
     {
       config: publicRoute,
-      schema: { summary: 'The process is up', tags: ['health'], security: [] },
+      schema: {
+        summary: 'The process is up',
+        tags: ['health'],
+        security: [],
+        response: {
+          200: {
+            type: 'object',
+            properties: { status: { type: 'string' } },
+            required: ['status'],
+          },
+        },
+      },
     },
     async () => ({ status: 'ok' }),
   );
@@ -26,6 +37,14 @@ export function registerHealthRoutes(
         summary: 'The store answers (503 when it does not)',
         tags: ['health'],
         security: [],
+        response: {
+          200: {
+            type: 'object',
+            properties: { status: { type: 'string' }, store: { type: 'string' } },
+            required: ['status', 'store'],
+          },
+          503: schemas.errorAnswer('unavailable: the store did not answer within READY_TIMEOUT_MS'),
+        },
       },
     },
     async () => {

@@ -1,19 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { ValidationError } from '../../contract/errors.js';
-import type { Metadata, NewMessage, Role } from '../../contract/types.js';
+import type { HistoryAlign, MessageStatus, NewMessage } from '../../contract/types.js';
 import { callerId, type RouteContext } from '../http/route-context.js';
-import { messageJson, sessionJson } from '../http/to-json.js';
+import { sessionJson } from '../http/to-json.js';
+import { messageJson, newMessageFromWire, type WireNewMessage } from '../http/wire-message.js';
 
-interface MessageBody {
-  role?: Role;
-  content?: string;
-  metadata?: Metadata;
-  message_id?: string;
-}
-
-interface AppendBody extends MessageBody {
+interface AppendBody extends WireNewMessage {
   agent_id?: string;
-  messages?: MessageBody[];
+  messages?: WireNewMessage[];
 }
 
 interface SessionParams {
@@ -25,7 +19,7 @@ export function registerMessageRoutes(
   app: FastifyInstance,
   { store, schemas }: RouteContext,
 ): void {
-  const errors = { 400: schemas.error, 401: schemas.error, 404: schemas.error };
+  const { errors } = schemas;
   const appended = {
     type: 'object',
     properties: {
@@ -47,7 +41,11 @@ export function registerMessageRoutes(
         tags: ['messages'],
         params: schemas.sessionParams,
         body: schemas.appendBody,
-        response: { 200: appended, 201: appended, ...errors },
+        response: {
+          200: { ...appended, description: 'a pure retry: every message_id was stored already' },
+          201: { ...appended, description: 'stored' },
+          ...errors(400, 401, 403, 413, 415, 429, 503),
+        },
       },
     },
     async (request, reply) => {
@@ -71,14 +69,24 @@ export function registerMessageRoutes(
 
   app.get<{
     Params: SessionParams;
-    Querystring: { last?: number; after_seq?: number; before_seq?: number; limit?: number };
+    Querystring: {
+      last?: number;
+      after_seq?: number;
+      before_seq?: number;
+      limit?: number;
+      align?: HistoryAlign;
+      token_budget?: number;
+      pin_system?: boolean;
+      statuses?: string;
+    };
   }>(
     '/v1/sessions/:session_id/messages',
     {
       config: { access: 'user' },
       schema: {
         summary:
-          'Messages in chronological order: ?last=N, ?after_seq=&limit= or ?before_seq=&limit=',
+          'Messages in chronological order: ?last=N, ?after_seq=&limit= or ?before_seq=&limit=; ' +
+          'windows with ?align=tool-pairs|turn, ?token_budget=, ?pin_system=, ?statuses=',
         tags: ['messages'],
         params: schemas.sessionParams,
         querystring: schemas.historyQuery,
@@ -88,12 +96,13 @@ export function registerMessageRoutes(
             properties: { messages: { type: 'array', items: schemas.message } },
             required: ['messages'],
           },
-          ...errors,
+          ...errors(400, 401, 403, 404, 429, 503),
         },
       },
     },
     async (request) => {
-      const { last, after_seq, before_seq, limit } = request.query;
+      const { last, after_seq, before_seq, limit, align, token_budget, pin_system } = request.query;
+      const statuses = request.query.statuses?.split(',') as MessageStatus[] | undefined;
       const messages = await store.history({
         userId: callerId(request),
         sessionId: request.params.session_id,
@@ -101,6 +110,10 @@ export function registerMessageRoutes(
         ...(after_seq !== undefined && { afterSeq: after_seq }),
         ...(before_seq !== undefined && { beforeSeq: before_seq }),
         ...(limit !== undefined && { limit }),
+        ...(align !== undefined && { align }),
+        ...(token_budget !== undefined && { tokenBudget: token_budget }),
+        ...(pin_system !== undefined && { pinSystem: pin_system }),
+        ...(statuses !== undefined && { statuses }),
       });
       return { messages: messages.map(messageJson) };
     },
@@ -110,24 +123,15 @@ export function registerMessageRoutes(
 /** The body's one message, or its `messages`; never both. */
 function messagesOf(body: AppendBody): NewMessage[] {
   if (body.messages !== undefined) {
-    const stray = (['role', 'content', 'metadata', 'message_id'] as const).find(
+    const stray = (['role', 'content', 'metadata', 'message_id', 'data'] as const).find(
       (key) => body[key] !== undefined,
     );
     if (stray) throw ValidationError.field(stray, 'cannot be combined with messages');
-    return body.messages.map(toNewMessage);
+    return body.messages.map(newMessageFromWire);
   }
   if (body.role === undefined) throw ValidationError.field('role', 'is required');
-  if (body.content === undefined) throw ValidationError.field('content', 'is required');
-  return [toNewMessage(body)];
-}
-
-function toNewMessage(message: MessageBody): NewMessage {
-  return {
-    role: message.role as Role,
-    content: message.content as string,
-    ...(message.metadata !== undefined && { metadata: message.metadata }),
-    ...(message.message_id !== undefined && { messageId: message.message_id }),
-  };
+  const { agent_id: _agent, messages: _messages, ...message } = body;
+  return [newMessageFromWire(message)];
 }
 
 /** For a body that was one message, `messages.0.content` is the body's `content`. */

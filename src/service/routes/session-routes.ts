@@ -18,7 +18,7 @@ export function registerSessionRoutes(
     properties: { session: schemas.session },
     required: ['session'],
   };
-  const errors = { 400: schemas.error, 401: schemas.error, 404: schemas.error };
+  const { errors } = schemas;
 
   app.post<{
     Body: {
@@ -35,7 +35,11 @@ export function registerSessionRoutes(
         summary: 'Create a session (409 when this user already has that session_id)',
         tags: ['sessions'],
         body: schemas.createSessionBody,
-        response: { 201: sessionReply, ...errors, 409: schemas.error },
+        response: {
+          201: sessionReply,
+          ...errors(400, 401, 403, 413, 415, 429, 503),
+          409: schemas.errorAnswer('conflict: this user already has a session with that id'),
+        },
       },
     },
     async (request, reply) => {
@@ -68,7 +72,7 @@ export function registerSessionRoutes(
             },
             required: ['sessions', 'next_cursor'],
           },
-          ...errors,
+          ...errors(400, 401, 403, 429, 503),
         },
       },
     },
@@ -91,7 +95,7 @@ export function registerSessionRoutes(
         summary: 'One session',
         tags: ['sessions'],
         params: schemas.sessionParams,
-        response: { 200: sessionReply, ...errors },
+        response: { 200: sessionReply, ...errors(400, 401, 403, 404, 429, 503) },
       },
     },
     async (request) => {
@@ -116,7 +120,7 @@ export function registerSessionRoutes(
         tags: ['sessions'],
         params: schemas.sessionParams,
         body: schemas.updateSessionBody,
-        response: { 200: sessionReply, ...errors },
+        response: { 200: sessionReply, ...errors(400, 401, 403, 404, 413, 415, 429, 503) },
       },
     },
     async (request) => {
@@ -140,7 +144,10 @@ export function registerSessionRoutes(
         summary: 'Delete a session and its messages',
         tags: ['sessions'],
         params: schemas.sessionParams,
-        response: { 204: { type: 'null', description: 'deleted' }, ...errors },
+        response: {
+          204: { type: 'null', description: 'deleted' },
+          ...errors(400, 401, 403, 404, 429, 503),
+        },
       },
     },
     async (request, reply) => {

@@ -26,6 +26,16 @@ export function messageItem(message: Message): string {
     role: message.role,
     content: message.content,
     metadata: message.metadata,
+    data: message.data,
+    format: message.format,
+    kind: message.kind,
+    toolCallIds: message.toolCallIds,
+    toolResultIds: message.toolResultIds,
+    status: message.status,
+    version: message.version,
+    updatedAt: message.updatedAt.getTime(),
+    usage: message.usage,
+    tokenCount: message.tokenCount,
   });
 }
 

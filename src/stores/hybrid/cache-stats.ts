@@ -3,11 +3,8 @@ import type { CacheStats } from './cache-health.js';
 
 /**
  * The hybrid's cache counters (hits, misses, fallbacks to PostgreSQL, flushes...) for metrics;
- * null for the other stores. Duck-typed so that callers need not load the hybrid to ask.
+ * null for the other stores (store.capabilities.cacheStats is the typed way to ask).
  */
 export function cacheStats(store: ConversationStore): CacheStats | null {
-  const candidate = store as ConversationStore & { cacheStats?: () => CacheStats };
-  return store.kind === 'hybrid' && typeof candidate.cacheStats === 'function'
-    ? candidate.cacheStats()
-    : null;
+  return store.capabilities.cacheStats?.() ?? null;
 }

@@ -1,11 +1,10 @@
-import { v7 as uuidv7 } from 'uuid';
-import type { ConversationStore } from '../../contract/store.js';
-import { InputValidator } from '../../contract/validation.js';
+import type { StoreBackend } from '../../contract/store-backend.js';
 import type { ResolvedStoreOptions } from '../../options.js';
 import { openPostgresDriver } from '../postgres/postgres-driver.js';
 import { DEFAULT_KEY_PREFIX } from '../redis/keys.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
 import { openSqlStore } from '../sql/open-sql-store.js';
+import type { SqlDriver } from '../sql/sql-driver.js';
 import type { CachedReadsOptions } from './cached-reads.js';
 import { CacheHealth, type CacheLogger } from './cache-health.js';
 import { CacheKeys } from './cache-keys.js';
@@ -26,14 +25,18 @@ import { WriteThroughStore } from './write-through-store.js';
 export async function openHybridStore(
   options: ResolvedStoreOptions,
   log: CacheLogger = (message) => console.warn(message),
-): Promise<ConversationStore> {
+  /** The PostgreSQL driver, opened by the caller (createStore); the store closes it. */
+  given?: SqlDriver,
+): Promise<StoreBackend> {
   const settings = resolveCacheSettings(options);
   const keys = new CacheKeys(options.cache?.keyPrefix ?? DEFAULT_KEY_PREFIX);
-  const driver = await openPostgresDriver({
-    url: options.url,
-    poolSize: options.poolSize,
-    lockTimeoutMs: options.lockTimeoutMs,
-  });
+  const driver =
+    given ??
+    (await openPostgresDriver({
+      url: options.url,
+      poolSize: options.poolSize,
+      lockTimeoutMs: options.lockTimeoutMs,
+    }));
   const sql = await openSqlStore(driver, options, false);
   const connections: RedisConnection[] = [];
   const closers: Array<() => Promise<void>> = [];
@@ -54,7 +57,6 @@ export async function openHybridStore(
       sql,
       cache,
       health,
-      validator: new InputValidator(options.limits, uuidv7),
       windowSize: settings.windowSize,
       closeRedis: async () => {
         await Promise.all(closers.map((close) => close()));

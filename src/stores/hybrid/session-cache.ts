@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { UnavailableError } from '../../contract/errors.js';
 import type { AppendResult, Message, Session } from '../../contract/types.js';
-import type { HistoryQuery } from '../../contract/validation.js';
+import type { RangeQuery } from '../redis/history-args.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
 import { scanEveryNode } from '../redis/scan.js';
 import type { SessionHash } from '../redis/session-codec.js';
@@ -65,7 +65,7 @@ export class SessionCache {
   async readWindow(
     userId: string,
     sessionId: string,
-    query: HistoryQuery,
+    query: RangeQuery,
   ): Promise<WindowRead | typeof DOWN> {
     if (!(await this.resync())) return DOWN;
     return this.run(
@@ -254,6 +254,14 @@ export class SessionCache {
         return { pending: Number(pending ?? 0), expiresAtUs: expires ? Number(expires) : null };
       }),
     };
+  }
+
+  /**
+   * write-behind: the flush stream, for the queue-depth and lag gauges of telemetry (read-only
+   * commands on the store's own connection).
+   */
+  streamQueue(): { redis: RedisConnection; key: string } {
+    return { redis: this.options.redis, key: this.options.keys.stream };
   }
 
   /** Deletes what could not be kept in step (see resync); false while Redis is away. */

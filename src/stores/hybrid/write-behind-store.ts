@@ -1,8 +1,6 @@
 import { ConflictError, UnavailableError } from '../../contract/errors.js';
 import type {
-  AppendInput,
   AppendResult,
-  CleanupInput,
   CreateSessionInput,
   DeletedCounts,
   Session,
@@ -12,7 +10,9 @@ import type {
 } from '../../contract/types.js';
 import type { ResolvedAppendInput } from '../../contract/validation.js';
 import { sessionFromHash } from '../redis/session-codec.js';
-import { CachedReads, type CachedReadsOptions } from './cached-reads.js';
+import type { RedisConnection } from '../redis/redis-connection.js';
+import { noteOnSpan } from '../../telemetry/span-notes.js';
+import { CachedReads, newestOf, type CachedReadsOptions } from './cached-reads.js';
 import { DOWN } from './session-cache.js';
 import { scriptError, SCRIPT_RESULT } from './scripts/script-results.js';
 import type { WriteBehindAppendSpec } from './scripts/write-behind-append.js';
@@ -38,7 +38,12 @@ export class WriteBehindStore extends CachedReads {
   readonly writeMode = 'write-behind' as const;
 
   constructor(private readonly options: WriteBehindStoreOptions) {
-    super(options);
+    super(options, 'write-behind');
+  }
+
+  /** The stream of writes waiting for PostgreSQL (queue depth and lag metrics). */
+  override writeBehindStream(): { redis: RedisConnection; key: string } {
+    return this.cache.streamQueue();
   }
 
   /** Writes every queued entry this process can take to PostgreSQL now. */
@@ -46,12 +51,12 @@ export class WriteBehindStore extends CachedReads {
     return this.options.flusher.flushNow();
   }
 
-  async append(input: AppendInput): Promise<AppendResult> {
-    return this.appendBehind(this.validate.append(input));
+  append(input: ResolvedAppendInput): Promise<AppendResult> {
+    return this.appendBehind(input);
   }
 
   async getSession(input: SessionKey): Promise<Session | null> {
-    const { userId, sessionId } = this.validate.sessionKey(input);
+    const { userId, sessionId } = input;
     const hash = await this.cache.sessionHash(userId, sessionId);
     if (hash) {
       const session = sessionFromHash(userId, sessionId, hash);
@@ -61,8 +66,8 @@ export class WriteBehindStore extends CachedReads {
     return this.sql.getSession(input);
   }
 
-  async createSession(input: CreateSessionInput): Promise<Session> {
-    const valid = this.validate.createSession(input);
+  async createSession(input: CreateSessionInput & { sessionId: string }): Promise<Session> {
+    const valid = input;
     // Without Redis, a live session whose newer expiry is only there would look expired in
     // PostgreSQL, and creating it again would wipe its history: refuse.
     const hash = await this.cache.probe(valid.userId, valid.sessionId);
@@ -79,19 +84,17 @@ export class WriteBehindStore extends CachedReads {
   }
 
   async updateSession(input: UpdateSessionInput): Promise<Session> {
-    const { userId, sessionId } = this.validate.updateSession(input);
+    const { userId, sessionId } = input;
     // Without Redis the cached fields could not be changed with the row (a cached session with
     // queued entries cannot simply be dropped): refuse.
-    const hash = await this.cache.probe(userId, sessionId);
-    if (hash === DOWN) throw cacheDown('update a session');
-    if (hash && Number(hash.p ?? 0) > 0) await this.flushFirst();
+    await this.flushIfPending(userId, sessionId, 'update a session');
     const session = await this.sql.updateSession(input);
     await this.cache.invalidate(userId, sessionId, session);
     return session;
   }
 
   async deleteSession(input: SessionKey): Promise<boolean> {
-    const { userId, sessionId } = this.validate.sessionKey(input);
+    const { userId, sessionId } = input;
     // The cached session goes first, whatever waits for the flusher (so it is not served
     // again), then the row; the queued entries of that incarnation are discarded by the flusher
     // (flush-claim.sql). Dropped again after the delete: a concurrent append may have loaded the
@@ -105,7 +108,7 @@ export class WriteBehindStore extends CachedReads {
   }
 
   async deleteUser(input: UserKey): Promise<DeletedCounts> {
-    const { userId } = this.validate.userKey(input);
+    const { userId } = input;
     // As deleteSession, for every session of the user. Flushing first only makes the counts
     // include what this process could write; nothing queued can bring a row back.
     await this.flushFirst();
@@ -115,12 +118,46 @@ export class WriteBehindStore extends CachedReads {
     return counts;
   }
 
-  async cleanupExpired(input?: CleanupInput): Promise<DeletedCounts> {
-    const { batchSize } = this.validate.cleanup(input);
+  async cleanupExpired(input: { batchSize: number }): Promise<DeletedCounts> {
+    const { batchSize } = input;
     // PostgreSQL's expiry lags Redis's; every candidate is checked there first.
     await this.flushFirst();
     const { sessions, messages } = await this.options.cleanup.run(batchSize);
     return { sessions, messages };
+  }
+
+  /**
+   * A change to stored messages beyond appends: the session's queued appends are flushed first,
+   * so the change applies after every message acknowledged before it, then it is made in
+   * PostgreSQL and the cached session dropped (the next read refills it). While that cannot be
+   * done (Redis or PostgreSQL away, entries of the session left queued) it is refused and
+   * nothing happens.
+   */
+  protected async changeInDatabase<T>(key: SessionKey, work: () => Promise<T>): Promise<T> {
+    const { userId, sessionId } = key;
+    await this.flushIfPending(userId, sessionId, 'change messages');
+    const hash = await this.cache.probe(userId, sessionId);
+    if (hash === DOWN) throw cacheDown('change messages');
+    if (hash && Number(hash.p ?? 0) > 0) {
+      throw new UnavailableError(
+        'queued messages of this session are not in PostgreSQL yet; retry',
+      );
+    }
+    const result = await work();
+    await this.cache.dropSession(userId, sessionId, true);
+    return result;
+  }
+
+  /** A windowed read of PostgreSQL: the session's queued entries are written there first. */
+  protected override async beforeDatabaseRead(userId: string, sessionId: string): Promise<void> {
+    await this.flushIfPending(userId, sessionId, 'read a history window');
+  }
+
+  /** Flushes when the session has queued entries; refuses while Redis is away (unknowable). */
+  private async flushIfPending(userId: string, sessionId: string, what: string): Promise<void> {
+    const hash = await this.cache.probe(userId, sessionId);
+    if (hash === DOWN) throw cacheDown(what);
+    if (hash && Number(hash.p ?? 0) > 0) await this.flushFirst();
   }
 
   /**
@@ -161,10 +198,11 @@ export class WriteBehindStore extends CachedReads {
       // script may have run. Nothing is acknowledged; the client retries with its messageIds.
       if (reply === DOWN) throw cacheDown('append (write-behind)');
       if (reply.kind === 'appended') return reply.result;
-      if (reply.kind === 'queueFull') {
-        this.health.stats.refused++;
-        throw scriptError(SCRIPT_RESULT.queueFull)!;
+      if (reply.kind === 'refused') {
+        if (reply.code === SCRIPT_RESULT.queueFull) this.health.stats.refused++;
+        throw scriptError(reply.code)!;
       }
+      noteOnSpan({ 'convstore.retries': attempt + 1 });
       created = await this.load(userId, sessionId, agentId, attempt);
     }
     throw new UnavailableError('could not load the session into the cache; retry');
@@ -190,7 +228,7 @@ export class WriteBehindStore extends CachedReads {
     try {
       const session = await this.sql.getSession({ userId, sessionId });
       if (!session) return await this.createRow(userId, sessionId, agentId, token);
-      const window = await this.sql.history({ userId, sessionId, last: this.windowSize });
+      const window = await this.sql.history(newestOf(userId, sessionId, this.windowSize));
       await this.cache.fill(userId, sessionId, token, session, window);
       return null;
     } catch (error) {

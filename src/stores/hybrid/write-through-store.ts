@@ -1,8 +1,6 @@
 import { ConvstoreError } from '../../contract/errors.js';
 import type {
-  AppendInput,
   AppendResult,
-  CleanupInput,
   CreateSessionInput,
   DeletedCounts,
   Session,
@@ -10,7 +8,8 @@ import type {
   UpdateSessionInput,
   UserKey,
 } from '../../contract/types.js';
-import { CachedReads } from './cached-reads.js';
+import type { ResolvedAppendInput } from '../../contract/validation.js';
+import { CachedReads, type CachedReadsOptions } from './cached-reads.js';
 import type { WriteMark } from './session-cache.js';
 
 /**
@@ -24,8 +23,12 @@ import type { WriteMark } from './session-cache.js';
 export class WriteThroughStore extends CachedReads {
   readonly writeMode = 'write-through' as const;
 
-  async append(input: AppendInput): Promise<AppendResult> {
-    const { userId, sessionId } = this.validate.append(input);
+  constructor(options: CachedReadsOptions) {
+    super(options, 'write-through');
+  }
+
+  async append(input: ResolvedAppendInput): Promise<AppendResult> {
+    const { userId, sessionId } = input;
     const mark = await this.cache.beginWrite(userId, sessionId);
     const result = await this.settled(mark, this.sql.append(input));
     await this.cache.afterAppend(userId, sessionId, result, mark);
@@ -33,21 +36,19 @@ export class WriteThroughStore extends CachedReads {
   }
 
   /** PostgreSQL's row: no cached copy to prove current (a write mark may stand on it). */
-  async getSession(input: SessionKey): Promise<Session | null> {
-    this.validate.sessionKey(input);
+  getSession(input: SessionKey): Promise<Session | null> {
     return this.sql.getSession(input);
   }
 
-  async createSession(input: CreateSessionInput): Promise<Session> {
-    const valid = this.validate.createSession(input);
-    const mark = await this.cache.beginWrite(valid.userId, valid.sessionId);
-    const session = await this.settled(mark, this.sql.createSession(valid));
+  async createSession(input: CreateSessionInput & { sessionId: string }): Promise<Session> {
+    const mark = await this.cache.beginWrite(input.userId, input.sessionId);
+    const session = await this.settled(mark, this.sql.createSession(input));
     await this.cache.invalidate(session.userId, session.sessionId, undefined, mark);
     return session;
   }
 
   async updateSession(input: UpdateSessionInput): Promise<Session> {
-    const { userId, sessionId } = this.validate.updateSession(input);
+    const { userId, sessionId } = input;
     const mark = await this.cache.beginWrite(userId, sessionId);
     const session = await this.settled(mark, this.sql.updateSession(input));
     await this.cache.invalidate(userId, sessionId, session, mark);
@@ -55,7 +56,7 @@ export class WriteThroughStore extends CachedReads {
   }
 
   async deleteSession(input: SessionKey): Promise<boolean> {
-    const { userId, sessionId } = this.validate.sessionKey(input);
+    const { userId, sessionId } = input;
     const mark = await this.cache.beginWrite(userId, sessionId);
     const deleted = await this.settled(mark, this.sql.deleteSession(input));
     await this.cache.invalidate(userId, sessionId, undefined, mark);
@@ -63,7 +64,7 @@ export class WriteThroughStore extends CachedReads {
   }
 
   async deleteUser(input: UserKey): Promise<DeletedCounts> {
-    const { userId } = this.validate.userKey(input);
+    const { userId } = input;
     const mark = await this.cache.beginWrite(userId, null);
     const counts = await this.settled(mark, this.sql.deleteUser(input));
     await this.cache.dropUser(userId);
@@ -71,9 +72,21 @@ export class WriteThroughStore extends CachedReads {
     return counts;
   }
 
-  async cleanupExpired(input?: CleanupInput): Promise<DeletedCounts> {
-    this.validate.cleanup(input);
+  cleanupExpired(input: { batchSize: number }): Promise<DeletedCounts> {
     return this.sql.cleanupExpired(input);
+  }
+
+  /**
+   * A change to stored messages (update, truncate, pop, clear, delete, transact, drafts): made
+   * in PostgreSQL under the session's write mark, like every write, then the cached session is
+   * dropped (the next read refills it) and the mark cleared.
+   */
+  protected async changeInDatabase<T>(key: SessionKey, work: () => Promise<T>): Promise<T> {
+    const { userId, sessionId } = key;
+    const mark = await this.cache.beginWrite(userId, sessionId);
+    const result = await this.settled(mark, work());
+    await this.cache.invalidate(userId, sessionId, undefined, mark);
+    return result;
   }
 
   /**
@@ -96,4 +109,13 @@ export class WriteThroughStore extends CachedReads {
 }
 
 /** Error codes with which PostgreSQL refused a write before committing anything. */
-const REFUSED = new Set(['invalid_input', 'not_found', 'conflict']);
+const REFUSED = new Set([
+  'invalid_input',
+  'not_found',
+  'conflict',
+  'idempotency_mismatch',
+  'version_conflict',
+  'lease_conflict',
+  'operation_conflict',
+  'unsupported',
+]);

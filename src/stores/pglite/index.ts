@@ -1,22 +1,17 @@
-import type { ConversationStore } from '../../contract/store.js';
+import type { StoreBackend } from '../../contract/store-backend.js';
 import type { ResolvedStoreOptions } from '../../options.js';
 import { openSqlStore } from '../sql/open-sql-store.js';
-import { openPgliteDriver, pgliteDriver } from './pglite-driver.js';
+import type { SqlDriver } from '../sql/sql-driver.js';
+
+export { pgliteDataDir } from './pglite-driver.js';
 
 /**
  * PGlite: the same SQL on embedded PostgreSQL, data kept in a directory. Migrates on open by
- * default, since nobody else manages an embedded database's schema.
+ * default, since nobody else manages an embedded database's schema. The store closes `driver`.
  */
-export async function openPgliteStore(options: ResolvedStoreOptions): Promise<ConversationStore> {
-  const driver = options.pglite
-    ? pgliteDriver(options.pglite, false)
-    : await openPgliteDriver(pgliteDataDir(options.url));
+export async function openPgliteStore(
+  driver: SqlDriver,
+  options: ResolvedStoreOptions,
+): Promise<StoreBackend> {
   return openSqlStore(driver, options, true);
-}
-
-/** `pglite://memory` -> in memory; `pglite://./data` -> ./data; `pglite:///abs` -> /abs. */
-export function pgliteDataDir(url: string): string | null {
-  const location = url.slice('pglite://'.length);
-  if (location === 'memory' || location === '') return null;
-  return location;
 }

@@ -1,17 +1,44 @@
 import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { SqlDriver, SqlRunner } from '../sql/sql-driver.js';
+import { lockDataDir } from './data-dir-lock.js';
 
 /** The PGlite methods the store calls, so a caller's own instance fits without a cast. */
 export type PGliteLike = Pick<PGlite, 'query' | 'exec' | 'transaction' | 'close'>;
 
+/** `pglite://memory` -> in memory; `pglite://./data` -> ./data; `pglite:///abs` -> /abs. */
+export function pgliteDataDir(url: string): string | null {
+  const location = url.slice('pglite://'.length);
+  if (location === 'memory' || location === '') return null;
+  return location;
+}
+
 /**
- * Opens PGlite on a directory (or in memory). PGlite is loaded only here, on first use: it is a
- * large WebAssembly module that postgres and redis users never need.
+ * Opens PGlite on a directory (or in memory), after taking the directory's lock: a second
+ * process on the same directory is refused (DataDirLockedError) before it reads anything. PGlite
+ * is loaded only here, on first use: it is a large WebAssembly module that postgres and redis
+ * users never need.
  */
 export async function openPgliteDriver(dataDir: string | null): Promise<SqlDriver> {
-  const { PGlite } = await import('@electric-sql/pglite');
-  const db = await PGlite.create(dataDir ?? 'memory://');
-  return pgliteDriver(db, true);
+  const lock = dataDir === null ? null : await lockDataDir(dataDir);
+  let db: PGlite;
+  try {
+    const { PGlite } = await import('@electric-sql/pglite');
+    db = await PGlite.create(dataDir ?? 'memory://');
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
+  const driver = pgliteDriver(db, true);
+  return {
+    ...driver,
+    close: async () => {
+      try {
+        await driver.close();
+      } finally {
+        lock?.release();
+      }
+    },
+  };
 }
 
 /**

@@ -1,14 +1,15 @@
-import type { ConversationStore } from '../../contract/store.js';
+import type { StoreBackend } from '../../contract/store-backend.js';
 import type { ResolvedStoreOptions } from '../../options.js';
 import { openSqlStore } from '../sql/open-sql-store.js';
-import { openPostgresDriver } from './postgres-driver.js';
+import type { SqlDriver } from '../sql/sql-driver.js';
 
-/** PostgreSQL: a pool of prepared connections. Migrations are a deploy step unless migrate: true. */
-export async function openPostgresStore(options: ResolvedStoreOptions): Promise<ConversationStore> {
-  const driver = await openPostgresDriver({
-    url: options.url,
-    poolSize: options.poolSize,
-    lockTimeoutMs: options.lockTimeoutMs,
-  });
+/**
+ * PostgreSQL: a pool of prepared connections. Migrations are a deploy step unless migrate: true.
+ * The store closes `driver`.
+ */
+export async function openPostgresStore(
+  driver: SqlDriver,
+  options: ResolvedStoreOptions,
+): Promise<StoreBackend> {
   return openSqlStore(driver, options, false);
 }

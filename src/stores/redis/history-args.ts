@@ -5,7 +5,9 @@ import type { HistoryQuery } from '../../contract/validation.js';
  * store, read-window.lua for the hybrid cache): kind, after seq, before seq ('' when not given),
  * page size.
  */
-export function historyArgs(query: HistoryQuery): Array<string | number> {
+export type RangeQuery = Exclude<HistoryQuery, { kind: 'window' }>;
+
+export function historyArgs(query: RangeQuery): Array<string | number> {
   switch (query.kind) {
     case 'newest':
       return ['newest', '', '', query.limit];

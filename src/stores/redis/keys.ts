@@ -1,4 +1,5 @@
 import { ValidationError } from '../../contract/errors.js';
+import { LEGACY_SESSION_WORDS, SESSION_WORDS } from './layout.js';
 
 /**
  * Where the redis store keeps things. Every key of one user carries the user's hash tag
@@ -6,13 +7,21 @@ import { ValidationError } from '../../contract/errors.js';
  * one slot. Ids cannot hold braces (see ID_PATTERN), so a tag is never broken; the session id
  * comes last, after a fixed word, so no two (kind, session) pairs can spell the same key.
  *
- *   <prefix>{<user>}:meta:<session>   hash: the session (see session-codec.ts)
- *   <prefix>{<user>}:msgs:<session>   list: the kept messages, oldest first, as JSON
- *   <prefix>{<user>}:ids:<session>    hash: messageId -> seq of kept messages (idempotency)
+ *   <prefix>{<user>}:meta:<session>   hash: the session (fields.ts SESSION_FIELD)
+ *   <prefix>{<user>}:log:<session>    zset: the messages scored by seq (layout.ts)
+ *   <prefix>{<user>}:mids:<session>   hash: messageId -> `<seq> <fingerprint>` (idempotency)
+ *   <prefix>{<user>}:calls:<session>  hash: tool call id -> seq of the message opening it
+ *   <prefix>{<user>}:ops:<session>    hash: operation id -> `<body hash> <seqs>` (transact)
+ *   <prefix>{<user>}:results:<session> zset: `<seq>:<call id>` by seq, per call a message answers
  *   <prefix>{<user>}:sessions         zset: session id by last activity (microseconds)
  *   <prefix>{<user>}:counts           hash: session id -> kept messages (for cleanup's counts)
  *   <prefix>agents                    hash: agent id -> agent JSON (shared catalogue, no TTL)
  *   <prefix>cleanup-lock              string: the token of the running cleanup
+ *
+ * Before structured messages a session kept its messages in a list `msgs:<session>` (index =
+ * seq - first) with `ids:<session>` (messageId -> seq): the scripts move such a session into the
+ * log when they first touch it; the hybrid cache still keeps that shape (session()), and
+ * migrate-redis reads both.
  */
 export class RedisKeys {
   constructor(readonly prefix: string) {
@@ -29,7 +38,21 @@ export class RedisKeys {
     return `${this.prefix}{${userId}}:`;
   }
 
-  /** The five keys of one session write, in the order the session scripts take them. */
+  /** A session's keys in the order the store's session scripts take them (layout.ts SESSION_KEYS). */
+  store(userId: string, sessionId: string): string[] {
+    const base = this.user(userId);
+    return [
+      ...SESSION_WORDS.map((word) => `${base}${word}:${sessionId}`),
+      `${base}sessions`,
+      `${base}counts`,
+      ...LEGACY_SESSION_WORDS.map((word) => `${base}${word}:${sessionId}`),
+    ];
+  }
+
+  /**
+   * The list layout's five keys (meta, msgs list, ids hash, index, counts): what the hybrid cache
+   * keeps and what an older redis store wrote.
+   */
   session(userId: string, sessionId: string): [string, string, string, string, string] {
     const base = this.user(userId);
     return [

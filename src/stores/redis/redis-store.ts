@@ -1,172 +1,208 @@
-import { historyArgs } from './history-args.js';
 import { randomUUID } from 'node:crypto';
-import { BusyError, ConflictError, NotFoundError } from '../../contract/errors.js';
-import type { ConversationStore } from '../../contract/store.js';
+import { BusyError, InternalError } from '../../contract/errors.js';
+import type { StoreCapabilities } from '../../contract/capabilities.js';
+import type { StoreBackend } from '../../contract/store-backend.js';
 import type {
   Agent,
-  AppendInput,
   AppendResult,
-  CleanupInput,
+  BeginMessageResult,
   CreateSessionInput,
+  Deleted,
   DeletedCounts,
-  HistoryInput,
+  DeleteMessagesInput,
   ListSessionsInput,
   Message,
   PutAgentInput,
   Session,
   SessionKey,
   SessionPage,
+  TransactResult,
   UpdateSessionInput,
   UserKey,
 } from '../../contract/types.js';
-import type { InputValidator } from '../../contract/validation.js';
+import type {
+  ResolvedAppendInput,
+  ResolvedCheckpointInput,
+  ResolvedFinalizeInput,
+  ResolvedHistoryInput,
+  ResolvedTransactInput,
+  ResolvedTruncateInput,
+  ResolvedUpdateMessageInput,
+} from '../../contract/validation.js';
 import { decodeSessionCursor, encodeSessionCursor } from '../sql/session-cursor.js';
 import type { RedisKeys } from './keys.js';
-import { scanEveryNode } from './scan.js';
 import type { RedisConnection } from './redis-connection.js';
 import { toRedisStoreError } from './redis-errors.js';
-import { SCRIPTS } from './scripts.generated.js';
-import { defineScripts, runScript } from './scripts.js';
-import {
-  agentBody,
-  agentFromJson,
-  hashFromList,
-  messageBody,
-  messageFromItem,
-  sessionFromHash,
-} from './session-codec.js';
+import { scanEveryNode } from './scan.js';
+import type { ScriptCall, WriteSettings } from './script-call.js';
+import { defineScripts, runScript, storeScripts } from './scripts.js';
+import { appendCall } from './scripts/append.js';
+import { beginMessageCall } from './scripts/begin-message.js';
+import { checkpointMessageCall } from './scripts/checkpoint-message.js';
+import { clearMessagesCall } from './scripts/clear-messages.js';
+import { createSessionCall } from './scripts/create-session.js';
+import { deleteMessagesCall } from './scripts/delete-messages.js';
+import { deleteSessionCall } from './scripts/delete-session.js';
+import { userSweepCall } from './scripts/delete-user.js';
+import { finalizeMessageCall } from './scripts/finalize-message.js';
+import { historyCall } from './scripts/history.js';
+import { listSessionsCall } from './scripts/list-sessions.js';
+import { popMessageCall } from './scripts/pop-message.js';
+import { pruneUserCall } from './scripts/prune-user.js';
+import { putAgentCall } from './scripts/put-agent.js';
+import { transactCall } from './scripts/transact.js';
+import { truncateCall } from './scripts/truncate.js';
+import { unlockCall } from './scripts/unlock.js';
+import { updateMessageCall } from './scripts/update-message.js';
+import { updateSessionCall } from './scripts/update-session.js';
+import { agentFromJson, isSessionHash, sessionFromHash } from './session-codec.js';
 
 export interface RedisStoreOptions {
   connection: RedisConnection;
   keys: RedisKeys;
   ttlSeconds: number | null;
   maxHistory: number | null;
-  validator: InputValidator;
 }
 
 const NS = 'convstore_redis';
 
 /**
- * The redis store: a list per session, a hash of session fields, a per-user index by activity,
- * TTL on every key. Every write is one Lua script (atomic, one round trip); reads are one script
- * or one command.
+ * The redis store: per session a log of message heads scored by seq and a hash of their JSON
+ * parts (keys.ts, layout.ts), a hash of session fields, a per-user index by activity, TTL on
+ * every key. Every write is one Lua script (atomic, one round trip); reads are one script or one
+ * command. Each script's arguments and reply live in its module under scripts/.
  */
-export class RedisStore implements ConversationStore {
+export class RedisStore implements StoreBackend {
   readonly kind = 'redis' as const;
+  readonly capabilities: StoreCapabilities = {};
   private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
-  private readonly validate: InputValidator;
   private readonly ttlMs: number;
-  /** Agents this process has put in the catalogue: an append naming one costs no extra trip. */
 
   constructor(private readonly options: RedisStoreOptions) {
     this.redis = options.connection;
     this.keys = options.keys;
-    this.validate = options.validator;
     this.ttlMs = (options.ttlSeconds ?? 0) * 1000;
-    defineScripts(this.redis, NS, SCRIPTS);
+    defineScripts(this.redis, NS, storeScripts());
   }
 
-  async append(input: AppendInput): Promise<AppendResult> {
-    const { userId, sessionId, agentId, messages } = this.validate.append(input);
-    const args: Array<string | number> = [
-      sessionId,
-      this.ttlMs,
-      this.options.maxHistory ?? 0,
-      agentId ?? '',
-    ];
-    for (const message of messages) args.push(message.messageId, messageBody(message));
-    const [hash, inserted, items] = await this.script<[string[], number, string[]]>(
-      'append',
-      this.keys.session(userId, sessionId),
-      args,
+  async append(input: ResolvedAppendInput): Promise<AppendResult> {
+    const { userId, sessionId, agentId, messages } = input;
+    return this.run(appendCall({ ...this.settings(userId, sessionId), userId }, agentId, messages));
+  }
+
+  async history(input: ResolvedHistoryInput): Promise<Message[]> {
+    const { userId, sessionId, query } = input;
+    return this.run(historyCall(this.keys.store(userId, sessionId), query));
+  }
+
+  async updateMessage(input: ResolvedUpdateMessageInput): Promise<Message> {
+    const { userId, sessionId, messageId, expectedVersion, status, ...change } = input;
+    return this.run(
+      updateMessageCall(
+        this.settings(userId, sessionId),
+        messageId,
+        expectedVersion,
+        status,
+        change,
+      ),
     );
-    return {
-      session: sessionFromHash(userId, sessionId, hashFromList(hash)),
-      messages: items.map(messageFromItem),
-      inserted,
-    };
   }
 
-  async history(input: HistoryInput): Promise<Message[]> {
-    const { userId, sessionId, query } = this.validate.history(input);
-    const [meta, list] = this.keys.session(userId, sessionId);
-    const args = historyArgs(query);
-    const items = await this.script<string[] | null>('history', [meta, list], args);
-    if (!items) throw new NotFoundError('session not found');
-    return items.map(messageFromItem);
+  async truncate(input: ResolvedTruncateInput): Promise<Deleted> {
+    const { userId, sessionId } = input;
+    const point =
+      input.afterMessageId === null
+        ? { afterSeq: input.afterSeq ?? 0 }
+        : { afterMessageId: input.afterMessageId, inclusive: input.inclusive };
+    return this.run(truncateCall(this.settings(userId, sessionId), point));
   }
 
-  async createSession(input: CreateSessionInput): Promise<Session> {
-    const { userId, sessionId, agentId, title, metadata } = this.validate.createSession(input);
-    const hash = await this.script<string[] | null>(
-      'createSession',
-      this.keys.session(userId, sessionId),
-      [
-        sessionId,
-        this.ttlMs,
-        agentId ?? '',
-        JSON.stringify(title ?? null),
-        JSON.stringify(metadata ?? {}),
-      ],
+  async popMessage(input: SessionKey): Promise<Message | null> {
+    const { userId, sessionId } = input;
+    return this.run(popMessageCall(this.settings(userId, sessionId)));
+  }
+
+  async clearMessages(input: SessionKey): Promise<Deleted> {
+    const { userId, sessionId } = input;
+    return this.run(clearMessagesCall(this.settings(userId, sessionId)));
+  }
+
+  async deleteMessages(input: DeleteMessagesInput): Promise<Deleted> {
+    const { userId, sessionId, messageIds } = input;
+    return this.run(deleteMessagesCall(this.settings(userId, sessionId), messageIds));
+  }
+
+  async transact(input: ResolvedTransactInput): Promise<TransactResult> {
+    const { userId, sessionId, operationId, agentId, bodyHash } = input;
+    return this.run(
+      transactCall(this.settings(userId, sessionId), {
+        operationId,
+        bodyHash,
+        agentId,
+        expected: input.replaceSuffix?.expected ?? [],
+        messages: input.replaceSuffix?.replacement ?? input.append,
+      }),
     );
-    if (!hash) throw new ConflictError('this user already has a session with that id');
-    return sessionFromHash(userId, sessionId, hashFromList(hash));
+  }
+
+  async beginMessage(input: ResolvedAppendInput): Promise<BeginMessageResult> {
+    const { userId, sessionId, agentId, messages } = input;
+    const [draft] = messages;
+    if (!draft?.lease || draft.leaseMs === null) throw new InternalError('a draft without lease');
+    const lease = { token: draft.lease, ms: draft.leaseMs };
+    return this.run(beginMessageCall(this.settings(userId, sessionId), agentId, lease, draft));
+  }
+
+  async checkpointMessage(input: ResolvedCheckpointInput): Promise<Message> {
+    const { userId, sessionId, messageId, lease, ...change } = input;
+    return this.run(
+      checkpointMessageCall(this.settings(userId, sessionId), messageId, lease, change),
+    );
+  }
+
+  async finalizeMessage(input: ResolvedFinalizeInput): Promise<Message> {
+    const { userId, sessionId, messageId, lease, status, ...change } = input;
+    return this.run(
+      finalizeMessageCall(this.settings(userId, sessionId), messageId, lease, status, change),
+    );
+  }
+
+  async createSession(input: CreateSessionInput & { sessionId: string }): Promise<Session> {
+    const { userId, sessionId, agentId, title, metadata } = input;
+    return this.run(
+      createSessionCall(
+        { ...this.settings(userId, sessionId), userId },
+        { agentId: agentId ?? null, title: title ?? null, metadata: metadata ?? {} },
+      ),
+    );
   }
 
   async getSession(input: SessionKey): Promise<Session | null> {
-    const { userId, sessionId } = this.validate.sessionKey(input);
-    const [meta] = this.keys.session(userId, sessionId);
-    const hash = await this.guard(() => this.redis.hgetall(meta));
-    return hash.l === undefined ? null : sessionFromHash(userId, sessionId, hash);
+    const { userId, sessionId } = input;
+    const [meta] = this.keys.store(userId, sessionId);
+    const hash = await this.guard(() => this.redis.hgetall(meta as string));
+    return isSessionHash(hash) ? sessionFromHash(userId, sessionId, hash) : null;
   }
 
   async updateSession(input: UpdateSessionInput): Promise<Session> {
-    const { userId, sessionId, agentId, title, metadata } = this.validate.updateSession(input);
-    const hash = await this.script<string[] | null>(
-      'updateSession',
-      this.keys.session(userId, sessionId),
-      [
-        sessionId,
-        this.ttlMs,
-        agentId === undefined ? '0' : '1',
-        agentId ?? '',
-        title === undefined ? '0' : '1',
-        JSON.stringify(title ?? null),
-        metadata === undefined ? '0' : '1',
-        JSON.stringify(metadata ?? {}),
-      ],
-    );
-    if (!hash) throw new NotFoundError('session not found');
-    return sessionFromHash(userId, sessionId, hashFromList(hash));
+    const { userId, sessionId, ...fields } = input;
+    return this.run(updateSessionCall({ ...this.settings(userId, sessionId), userId }, fields));
   }
 
   async deleteSession(input: SessionKey): Promise<boolean> {
-    const { userId, sessionId } = this.validate.sessionKey(input);
-    const deleted = await this.script<number>(
-      'deleteSession',
-      this.keys.session(userId, sessionId),
-      [sessionId],
+    const { userId, sessionId } = input;
+    return this.run(
+      deleteSessionCall(this.keys.store(userId, sessionId), sessionId, this.keys.user(userId)),
     );
-    return deleted === 1;
   }
 
-  async listSessions(input: ListSessionsInput): Promise<SessionPage> {
-    const { userId, limit, cursor } = this.validate.listSessions(input);
+  async listSessions(input: ListSessionsInput & { limit: number }): Promise<SessionPage> {
+    const { userId, limit, cursor } = input;
     const position = cursor === undefined ? null : decodeSessionCursor(cursor);
-    const flat = await this.script<Array<string | string[]>>(
-      'listSessions',
-      [this.keys.index(userId)],
-      [this.keys.user(userId), position?.updatedMicros ?? '', position?.sessionId ?? '', limit + 1],
+    const rows = await this.run(
+      listSessionsCall(userId, this.keys.user(userId), position, limit + 1),
     );
-    const rows: Array<{ micros: string; session: Session }> = [];
-    for (let i = 0; i + 2 < flat.length; i += 3) {
-      const sessionId = flat[i + 1] as string;
-      rows.push({
-        micros: flat[i] as string,
-        session: sessionFromHash(userId, sessionId, hashFromList(flat[i + 2] as string[])),
-      });
-    }
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     return {
@@ -179,23 +215,19 @@ export class RedisStore implements ConversationStore {
   }
 
   async deleteUser(input: UserKey): Promise<DeletedCounts> {
-    const { userId } = this.validate.userKey(input);
-    const [sessions, messages] = await this.script<[number, number]>(
-      'deleteUser',
-      [this.keys.index(userId), this.keys.counts(userId)],
-      [this.keys.user(userId)],
-    );
-    return { sessions, messages };
+    const { userId } = input;
+    return this.run(userSweepCall('deleteUser', this.keys.user(userId)));
   }
 
   async putAgent(input: PutAgentInput): Promise<Agent> {
-    const { agentId, name, model, settings } = this.validate.putAgent(input);
-    const json = await this.script<string>(
-      'putAgent',
-      [this.keys.agents],
-      [agentId, agentBody({ name: name ?? null, model: model ?? null, settings: settings ?? {} })],
+    const { agentId, name, model, settings } = input;
+    return this.run(
+      putAgentCall(this.keys.agents, agentId, {
+        name: name ?? null,
+        model: model ?? null,
+        settings: settings ?? {},
+      }),
     );
-    return agentFromJson(json);
   }
 
   async listAgents(): Promise<Agent[]> {
@@ -210,8 +242,8 @@ export class RedisStore implements ConversationStore {
    * (index and count entries), user by user, found with SCAN (never KEYS) on every master. One
    * runner at a time: a lock key with a token and an expiry, in case a runner dies holding it.
    */
-  async cleanupExpired(input?: CleanupInput): Promise<DeletedCounts> {
-    const { batchSize } = this.validate.cleanup(input);
+  async cleanupExpired(input: { batchSize: number }): Promise<DeletedCounts> {
+    const { batchSize } = input;
     const token = randomUUID();
     const locked = await this.guard(() =>
       this.redis.set(this.keys.cleanupLock, token, 'PX', CLEANUP_LOCK_MS, 'NX'),
@@ -223,18 +255,13 @@ export class RedisStore implements ConversationStore {
       // user found is pruned in one script (batchSize only bounds how much SCAN returns at once).
       const step = Math.max(batchSize, SCAN_STEP);
       await scanEveryNode(this.redis, this.keys.countsPattern, step, async (countsKey) => {
-        const base = countsKey.slice(0, -'counts'.length);
-        const [sessions, messages] = await this.script<[number, number]>(
-          'pruneUser',
-          [`${base}sessions`, countsKey],
-          [base],
-        );
-        total.sessions += sessions;
-        total.messages += messages;
+        const pruned = await this.run(pruneUserCall(countsKey.slice(0, -'counts'.length)));
+        total.sessions += pruned.sessions;
+        total.messages += pruned.messages;
       });
       return total;
     } finally {
-      await this.script('unlock', [this.keys.cleanupLock], [token]).catch(() => {});
+      await this.run(unlockCall(this.keys.cleanupLock, token)).catch(() => {});
     }
   }
 
@@ -246,12 +273,20 @@ export class RedisStore implements ConversationStore {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
-  private script<T>(
-    name: keyof typeof SCRIPTS,
-    keys: readonly string[],
-    args: ReadonlyArray<string | number>,
-  ): Promise<T> {
-    return this.guard(() => runScript<T>(this.redis, NS, name, keys, args));
+  private settings(userId: string, sessionId: string): WriteSettings {
+    return {
+      keys: this.keys.store(userId, sessionId),
+      sessionId,
+      ttlMs: this.ttlMs,
+      maxHistory: this.options.maxHistory ?? 0,
+    };
+  }
+
+  private async run<R>(call: ScriptCall<R>): Promise<R> {
+    const reply = await this.guard(() =>
+      runScript<unknown>(this.redis, NS, call.script, call.keys, call.args),
+    );
+    return call.decode(reply);
   }
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {

@@ -1,11 +1,13 @@
+import type { ResolvedMessage } from '../../contract/validation.js';
 import type { AppendJson } from './rows.js';
+import { currentOperation } from '../../telemetry/span-notes.js';
 
 /** One append as the SQL statements take it (validated, ids filled in). */
 export interface AppendRequest {
   userId: string;
   sessionId: string;
   agentId: string | null;
-  messages: Array<{ messageId: string; role: string; content: string; metadata: object }>;
+  messages: ResolvedMessage[];
 }
 
 export interface AppendBatcherOptions {
@@ -24,6 +26,7 @@ export interface AppendBatcherOptions {
 interface Waiting {
   key: string;
   request: AppendRequest;
+  operation: ReturnType<typeof currentOperation>;
   resolve(result: AppendJson): void;
   reject(error: unknown): void;
 }
@@ -43,8 +46,9 @@ export class AppendBatcher {
   constructor(private readonly options: AppendBatcherOptions) {}
 
   submit(request: AppendRequest): Promise<AppendJson> {
+    const operation = currentOperation();
     return new Promise((resolve, reject) => {
-      this.queue.push({ key: sessionKey(request), request, resolve, reject });
+      this.queue.push({ key: sessionKey(request), request, operation, resolve, reject });
       this.drain();
     });
   }
@@ -54,6 +58,7 @@ export class AppendBatcher {
       const batch = this.takeBatch();
       if (batch.length === 0) return;
       for (const waiting of batch) this.busySessions.add(waiting.key);
+      for (const w of batch) w.operation?.note({ 'db.operation.batch.size': batch.length });
       if (batch.length === 1) this.runAlone(batch[0]!, this.options.runOne);
       else this.runTogether(batch);
     }

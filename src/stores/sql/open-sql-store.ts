@@ -1,12 +1,10 @@
-import { v7 as uuidv7 } from 'uuid';
-import { InputValidator } from '../../contract/validation.js';
 import type { ResolvedStoreOptions } from '../../options.js';
 import { assertSchemaCurrent, migrate } from './migrator.js';
 import type { SqlDriver } from './sql-driver.js';
 import { toStoreError } from './sql-errors.js';
 import { SqlStore } from './sql-store.js';
 
-/** Brings the schema up to date (or checks it is), then opens the store on the driver. */
+/** Brings the schema up to date (or checks it is), then opens the backend on the driver. */
 export async function openSqlStore(
   driver: SqlDriver,
   options: ResolvedStoreOptions,
@@ -24,7 +22,6 @@ export async function openSqlStore(
     schema: options.schema,
     ttlSeconds: options.ttlSeconds,
     maxHistory: options.maxHistory,
-    validator: new InputValidator(options.limits, uuidv7),
     // PGlite runs one query at a time in this process: nothing queues for a connection there.
     batchAppendsBeyond: driver.kind === 'postgres' ? options.poolSize : null,
   });

@@ -1,4 +1,15 @@
-import type { Agent, Message, Metadata, Role, Session } from '../../contract/types.js';
+import { estimateTokens } from '../../contract/message-fingerprint.js';
+import type {
+  Agent,
+  Message,
+  MessageKind,
+  MessageStatus,
+  Metadata,
+  Role,
+  Session,
+  Usage,
+} from '../../contract/types.js';
+import type { ResolvedMessage } from '../../contract/validation.js';
 
 /** A session as the database's session_json() builds it (timestamps as ISO strings). */
 export interface SessionJson {
@@ -29,20 +40,21 @@ export function sessionFromJson(json: SessionJson): Session {
   };
 }
 
-/** A session row of the read queries (get, list). int8 arrives as a string from postgres.js. */
+/** int8 arrives as a string from postgres.js. */
 export interface SessionRow {
   user_id: string;
   session_id: string;
   agent_id: string | null;
   title: string | null;
   metadata: Metadata;
-  created_at: Date;
-  updated_at: Date;
-  expires_at: Date | null;
+  created_at: Date | string;
+  updated_at: Date | string;
+  expires_at: Date | string | null;
   last_seq: number | string;
   message_count: number;
 }
 
+/** A session row of the read queries, or a stored row as to_jsonb() writes it. */
 export function sessionFromRow(row: SessionRow): Session {
   return {
     userId: row.user_id,
@@ -50,74 +62,123 @@ export function sessionFromRow(row: SessionRow): Session {
     agentId: row.agent_id,
     title: row.title,
     metadata: row.metadata,
-    createdAt: row.created_at,
-    updatedAt: row.updated_at,
-    expiresAt: row.expires_at,
+    createdAt: new Date(row.created_at),
+    updatedAt: new Date(row.updated_at),
+    expiresAt: row.expires_at === null ? null : new Date(row.expires_at),
     lastSeq: Number(row.last_seq),
     messageCount: Number(row.message_count),
   };
 }
 
-/** A message as append_messages() returns it. */
-export interface MessageJson {
-  seq: number;
-  messageId: string;
-  role: Role;
-  content: string;
-  metadata: Metadata;
-  createdAt: string;
-}
-
 /**
- * What append_messages() returns per message: the whole stored row for a retry, and only what
- * the database assigned for a new one (the caller already has its role, content and metadata).
+ * A message row: the history queries' select list (sql/fragments/message-columns.sql) or a
+ * stored row as to_jsonb() writes it (timestamps as text; no derived columns). int8 arrives as
+ * a string from postgres.js.
  */
-export type AppendedJson =
-  | (MessageJson & { retry: true })
-  | { seq: number; messageId: string; createdAt: string; retry?: undefined };
-
-export interface AppendJson {
-  session: SessionJson;
-  messages: AppendedJson[];
-  inserted: number;
-}
-
-export function appendedMessage(
-  appended: AppendedJson,
-  sent: Pick<Message, 'role' | 'content' | 'metadata'>,
-): Message {
-  if (appended.retry) {
-    const { retry: _retry, ...stored } = appended;
-    return { ...stored, createdAt: new Date(stored.createdAt) };
-  }
-  return {
-    seq: appended.seq,
-    messageId: appended.messageId,
-    role: sent.role,
-    content: sent.content,
-    metadata: sent.metadata,
-    createdAt: new Date(appended.createdAt),
-  };
-}
-
-/** A message row of the history queries. int8 arrives as a string from postgres.js. */
 export interface MessageRow {
   seq: number | string | null;
   message_id: string;
   role: Role;
   content: string;
   metadata: Metadata;
-  created_at: Date;
+  created_at: Date | string;
+  data: string | null;
+  format: string | null;
+  kind: MessageKind;
+  tool_call_ids: string[];
+  tool_result_ids: string[];
+  status: MessageStatus;
+  version: number;
+  updated_at: Date | string | null;
+  model: string | null;
+  provider: string | null;
+  input_tokens: number | string | null;
+  output_tokens: number | string | null;
+  total_tokens: number | string | null;
+  reasoning_tokens: number | string | null;
+  cached_input_tokens: number | string | null;
+  latency_ms: number | string | null;
+  finish_reason: string | null;
+  token_count: number | null;
+  lease_expires_at?: string | null;
 }
 
 export function messageFromRow(row: MessageRow): Message {
+  const createdAt = new Date(row.created_at);
+  const leaseRanOut =
+    row.status === 'streaming' &&
+    row.lease_expires_at !== undefined &&
+    row.lease_expires_at !== null &&
+    new Date(row.lease_expires_at).getTime() <= Date.now();
   return {
     seq: Number(row.seq),
     messageId: row.message_id,
     role: row.role,
     content: row.content,
     metadata: row.metadata,
-    createdAt: row.created_at,
+    createdAt,
+    data: row.data,
+    format: row.format,
+    kind: row.kind,
+    toolCallIds: row.tool_call_ids,
+    toolResultIds: row.tool_result_ids,
+    status: leaseRanOut ? 'aborted' : row.status,
+    version: Number(row.version),
+    updatedAt: row.updated_at === null ? createdAt : new Date(row.updated_at),
+    usage: usageFromRow(row),
+    tokenCount: row.token_count ?? estimateTokens(row.content, row.data),
+  };
+}
+
+function usageFromRow(row: MessageRow): Usage | null {
+  const usage: Usage = {};
+  if (row.model !== null) usage.model = row.model;
+  if (row.provider !== null) usage.provider = row.provider;
+  if (row.finish_reason !== null) usage.finishReason = row.finish_reason;
+  const counts = {
+    inputTokens: row.input_tokens,
+    outputTokens: row.output_tokens,
+    totalTokens: row.total_tokens,
+    reasoningTokens: row.reasoning_tokens,
+    cachedInputTokens: row.cached_input_tokens,
+    latencyMs: row.latency_ms,
+  } as const;
+  for (const [field, value] of Object.entries(counts)) {
+    if (value !== null) usage[field as keyof typeof counts] = Number(value);
+  }
+  return Object.keys(usage).length > 0 ? usage : null;
+}
+
+/** What append_messages() answers per message (see sql/functions/03_append_messages.sql). */
+export type AppendedJson = { retry: MessageRow } | { seq: number; created_at: string };
+
+export interface AppendJson {
+  session: SessionRow;
+  messages: AppendedJson[];
+  inserted: number;
+}
+
+/** A stored message from what the append answered and what was sent. */
+export function appendedMessage(appended: AppendedJson, sent: ResolvedMessage): Message {
+  if ('retry' in appended) return messageFromRow(appended.retry);
+  const createdAt = new Date(appended.created_at);
+  return {
+    seq: Number(appended.seq),
+    messageId: sent.messageId,
+    role: sent.role,
+    content: sent.content,
+    metadata: sent.metadata,
+    createdAt,
+    data: sent.data,
+    format: sent.format,
+    kind: sent.kind,
+    toolCallIds: sent.toolCallIds,
+    toolResultIds: sent.toolResultIds,
+    status: sent.status,
+    version: 1,
+    updatedAt: createdAt,
+    usage: sent.usage,
+    tokenCount: sent.tokenCount,
   };
 }
 

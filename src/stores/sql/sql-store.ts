@@ -1,24 +1,42 @@
-import { BusyError, NotFoundError, ConflictError } from '../../contract/errors.js';
-import type { ConversationStore } from '../../contract/store.js';
+import {
+  BusyError,
+  ConflictError,
+  IdempotencyMismatchError,
+  LeaseConflictError,
+  NotFoundError,
+} from '../../contract/errors.js';
+import type { StoreBackend } from '../../contract/store-backend.js';
+import type { StoreCapabilities } from '../../contract/capabilities.js';
 import type {
   Agent,
-  AppendInput,
   AppendResult,
-  CleanupInput,
+  BeginMessageResult,
   CreateSessionInput,
+  Deleted,
   DeletedCounts,
-  HistoryInput,
+  DeleteMessagesInput,
   ListSessionsInput,
   Message,
   PutAgentInput,
   Session,
   SessionKey,
   SessionPage,
+  TransactResult,
   UpdateSessionInput,
   UserKey,
 } from '../../contract/types.js';
-import type { HistoryQuery, InputValidator } from '../../contract/validation.js';
+import type {
+  HistoryQuery,
+  ResolvedAppendInput,
+  ResolvedCheckpointInput,
+  ResolvedFinalizeInput,
+  ResolvedHistoryInput,
+  ResolvedTransactInput,
+  ResolvedTruncateInput,
+  ResolvedUpdateMessageInput,
+} from '../../contract/validation.js';
 import { AppendBatcher, type AppendRequest } from './append-batcher.js';
+import { messageChanges } from './message-changes.js';
 import { QUERIES } from './queries.generated.js';
 import {
   agentFromRow,
@@ -42,7 +60,6 @@ export interface SqlStoreOptions {
   schema: string;
   ttlSeconds: number | null;
   maxHistory: number | null;
-  validator: InputValidator;
   /** Connections that may run appends at once before they are batched; null: never batch. */
   batchAppendsBeyond: number | null;
 }
@@ -50,21 +67,21 @@ export interface SqlStoreOptions {
 type Queries = { [K in keyof typeof QUERIES]: string };
 
 /**
- * The store for PostgreSQL and PGlite: the same SQL on either driver. Every method validates
- * first, then makes one round trip (cleanup: one per batch).
+ * The backend for PostgreSQL and PGlite: the same SQL on either driver. Every operation is one
+ * round trip (cleanup: one per batch); the algorithms live in the stored functions
+ * (sql/functions/), the statements here only call them or read.
  */
-export class SqlStore implements ConversationStore {
+export class SqlStore implements StoreBackend {
   readonly kind: 'postgres' | 'pglite';
+  readonly capabilities: StoreCapabilities = {};
   private readonly sql: Queries;
   private readonly driver: SqlDriver;
-  private readonly validate: InputValidator;
   private cleanupRunning = false;
   private readonly batcher: AppendBatcher | null;
 
   constructor(private readonly options: SqlStoreOptions) {
     this.driver = options.driver;
     this.kind = options.driver.kind;
-    this.validate = options.validator;
     const quoted = quoteSchema(options.schema);
     this.sql = Object.fromEntries(
       Object.entries(QUERIES).map(([name, text]) => [name, renderSql(text, quoted)]),
@@ -77,87 +94,171 @@ export class SqlStore implements ConversationStore {
             maxBatch: 64,
             runOne: (request) => this.appendOne(request),
             runBatch: (requests) => this.appendBatch(requests),
-            runLocked: (request) => this.appendLocked(request),
+            runLocked: (request) => this.appendOne(request),
           });
   }
 
   /**
-   * One round trip: the single-statement append, or, when it stands aside (a concurrent writer
-   * on the same session, an expired session to reset, a batch larger than maxHistory), the
-   * locked append — a second round trip only in those cases.
+   * One round trip (append_messages). Under concurrency, appends that queue for a connection go
+   * together as one statement (see AppendBatcher).
    */
-  /**
-   * One round trip: the single-statement append, or, when it stands aside (a concurrent writer
-   * on the same session, an expired session to reset, a batch larger than maxHistory), the
-   * locked append — a second round trip only in those cases. Under concurrency, appends that
-   * queue for a connection go together as one statement (see AppendBatcher).
-   */
-  async append(input: AppendInput): Promise<AppendResult> {
-    const { userId, sessionId, agentId, messages } = this.validate.append(input);
+  async append(input: ResolvedAppendInput): Promise<AppendResult> {
+    const { userId, sessionId, agentId, messages } = input;
     const request: AppendRequest = { userId, sessionId, agentId: agentId ?? null, messages };
-    const { maxHistory } = this.options;
-    const batchable = maxHistory === null || messages.length <= maxHistory;
-    const result =
-      this.batcher && batchable
-        ? await this.batcher.submit(request)
-        : await this.appendOne(request);
+    const result = this.batcher
+      ? await this.batcher.submit(request)
+      : await this.appendOne(request);
     return {
-      session: sessionFromJson(result.session),
+      session: sessionFromRow(result.session),
       messages: result.messages.map((stored, index) => appendedMessage(stored, messages[index]!)),
       inserted: Number(result.inserted),
     };
   }
 
   private async appendOne(request: AppendRequest): Promise<AppendJson> {
-    const { maxHistory } = this.options;
-    if (maxHistory === null || request.messages.length <= maxHistory) {
-      const [row] = await this.run<AppendJson | { session: null }>(
-        this.sql.append,
-        this.appendParams(request),
-      );
-      if (row?.session) return row as AppendJson;
-    }
-    return this.appendLocked(request);
-  }
-
-  private async appendLocked(request: AppendRequest): Promise<AppendJson> {
-    const [row] = await this.run<{ result: AppendJson }>(
-      this.sql.appendLocked,
-      this.appendParams(request),
-    );
-    return row!.result;
-  }
-
-  private async appendBatch(requests: AppendRequest[]): Promise<Array<AppendJson | null>> {
-    const rows = await this.run<AppendJson | { session: null }>(this.sql.appendBatch, [
-      JSON.stringify(requests),
-      this.options.ttlSeconds,
-      this.options.maxHistory,
-    ]);
-    return rows.map((row) => (row.session ? (row as AppendJson) : null));
-  }
-
-  private appendParams(request: AppendRequest): unknown[] {
-    return [
+    const [row] = await this.run<{ result: AppendJson }>(this.sql.append, [
       request.userId,
       request.sessionId,
       request.agentId,
       this.options.ttlSeconds,
       this.options.maxHistory,
       JSON.stringify(request.messages),
-    ];
+    ]);
+    return row!.result;
   }
 
-  async history(input: HistoryInput): Promise<Message[]> {
-    const { userId, sessionId, query } = this.validate.history(input);
+  private async appendBatch(requests: AppendRequest[]): Promise<AppendJson[]> {
+    const rows = await this.run<{ result: AppendJson }>(this.sql.appendBatch, [
+      JSON.stringify(requests),
+      this.options.ttlSeconds,
+      this.options.maxHistory,
+    ]);
+    return rows.map((row) => row.result);
+  }
+
+  async history(input: ResolvedHistoryInput): Promise<Message[]> {
+    const { userId, sessionId, query } = input;
     const [text, params] = this.historyStatement(query);
     const rows = await this.run<MessageRow>(text, [userId, sessionId, ...params]);
     if (rows.length === 0) throw sessionNotFound();
     return rows.filter((row) => row.seq !== null).map(messageFromRow);
   }
 
-  async createSession(input: CreateSessionInput): Promise<Session> {
-    const { userId, sessionId, agentId, title, metadata } = this.validate.createSession(input);
+  async updateMessage(input: ResolvedUpdateMessageInput): Promise<Message> {
+    const [row] = await this.run<{ message: MessageRow }>(this.sql.updateMessage, [
+      input.userId,
+      input.sessionId,
+      input.messageId,
+      input.expectedVersion ?? null,
+      JSON.stringify(messageChanges(input)),
+      this.options.ttlSeconds,
+    ]);
+    return messageFromRow(row!.message);
+  }
+
+  async truncate(input: ResolvedTruncateInput): Promise<Deleted> {
+    const rows = await this.remove(input, 'after', {
+      seq: input.afterSeq,
+      afterMessageId: input.afterMessageId,
+      inclusive: input.inclusive,
+    });
+    return { deleted: rows.length };
+  }
+
+  async popMessage(input: SessionKey): Promise<Message | null> {
+    const [row] = await this.remove(input, 'newest', {});
+    return row ? messageFromRow(row) : null;
+  }
+
+  async clearMessages(input: SessionKey): Promise<Deleted> {
+    return { deleted: (await this.remove(input, 'all', {})).length };
+  }
+
+  async deleteMessages(input: DeleteMessagesInput): Promise<Deleted> {
+    return { deleted: (await this.remove(input, 'ids', { ids: input.messageIds })).length };
+  }
+
+  private remove(
+    key: SessionKey,
+    kind: 'after' | 'newest' | 'all' | 'ids',
+    which: {
+      seq?: number | null;
+      ids?: string[];
+      afterMessageId?: string | null;
+      inclusive?: boolean;
+    },
+  ): Promise<MessageRow[]> {
+    return this.run<MessageRow>(this.sql.removeMessages, [
+      key.userId,
+      key.sessionId,
+      kind,
+      which.seq ?? null,
+      which.ids ?? null,
+      this.options.ttlSeconds,
+      which.afterMessageId ?? null,
+      which.inclusive ?? false,
+    ]);
+  }
+
+  async transact(input: ResolvedTransactInput): Promise<TransactResult> {
+    const messages = input.replaceSuffix ? input.replaceSuffix.replacement : input.append;
+    const [row] = await this.run<{ outcome: { replayed: boolean; result: AppendJson } }>(
+      this.sql.transact,
+      [
+        input.userId,
+        input.sessionId,
+        input.agentId ?? null,
+        input.operationId,
+        input.bodyHash,
+        input.replaceSuffix ? input.replaceSuffix.expected : null,
+        JSON.stringify(messages),
+        this.options.ttlSeconds,
+        this.options.maxHistory,
+      ],
+    );
+    const { replayed, result } = row!.outcome;
+    return {
+      replayed,
+      messages: result.messages.map((stored, index) => appendedMessage(stored, messages[index]!)),
+    };
+  }
+
+  async beginMessage(input: ResolvedAppendInput): Promise<BeginMessageResult> {
+    const draft = input.messages[0]!;
+    const { messages, inserted } = await this.append(input).catch((error: unknown) => {
+      throw error instanceof IdempotencyMismatchError ? draftIdTaken() : error;
+    });
+    if (inserted === 0) throw draftIdTaken();
+    return { message: messages[0]!, lease: draft.lease! };
+  }
+
+  async checkpointMessage(input: ResolvedCheckpointInput): Promise<Message> {
+    const [row] = await this.run<{ message: MessageRow }>(this.sql.checkpointMessage, [
+      input.userId,
+      input.sessionId,
+      input.messageId,
+      input.lease,
+      JSON.stringify(messageChanges(input)),
+      this.options.ttlSeconds,
+    ]);
+    return messageFromRow(row!.message);
+  }
+
+  async finalizeMessage(input: ResolvedFinalizeInput): Promise<Message> {
+    const [row] = await this.run<{ message: MessageRow }>(this.sql.finalizeMessage, [
+      input.userId,
+      input.sessionId,
+      input.messageId,
+      input.lease ?? null,
+      input.status,
+      JSON.stringify(messageChanges(input)),
+      this.options.ttlSeconds,
+    ]);
+    return messageFromRow(row!.message);
+  }
+
+  async createSession(input: CreateSessionInput & { sessionId: string }): Promise<Session> {
+    const { userId, sessionId, agentId, title, metadata } = input;
     const [row] = await this.run<{ session: SessionJson | null }>(this.sql.createSession, [
       userId,
       sessionId,
@@ -171,13 +272,12 @@ export class SqlStore implements ConversationStore {
   }
 
   async getSession(input: SessionKey): Promise<Session | null> {
-    const { userId, sessionId } = this.validate.sessionKey(input);
-    const [row] = await this.run<SessionRow>(this.sql.getSession, [userId, sessionId]);
+    const [row] = await this.run<SessionRow>(this.sql.getSession, [input.userId, input.sessionId]);
     return row ? sessionFromRow(row) : null;
   }
 
   async updateSession(input: UpdateSessionInput): Promise<Session> {
-    const { userId, sessionId, agentId, title, metadata } = this.validate.updateSession(input);
+    const { userId, sessionId, agentId, title, metadata } = input;
     const [row] = await this.run<{ session: SessionJson }>(this.sql.updateSession, [
       userId,
       sessionId,
@@ -194,16 +294,15 @@ export class SqlStore implements ConversationStore {
   }
 
   async deleteSession(input: SessionKey): Promise<boolean> {
-    const { userId, sessionId } = this.validate.sessionKey(input);
     const rows = await this.run<{ message_count: number }>(this.sql.deleteSession, [
-      userId,
-      sessionId,
+      input.userId,
+      input.sessionId,
     ]);
     return rows.length > 0;
   }
 
-  async listSessions(input: ListSessionsInput): Promise<SessionPage> {
-    const { userId, limit, cursor } = this.validate.listSessions(input);
+  async listSessions(input: ListSessionsInput & { limit: number }): Promise<SessionPage> {
+    const { userId, limit, cursor } = input;
     const position = cursor === undefined ? null : decodeSessionCursor(cursor);
     const rows = await this.run<SessionRow & { updated_us: string }>(
       position ? this.sql.listSessionsAfter : this.sql.listSessions,
@@ -226,13 +325,12 @@ export class SqlStore implements ConversationStore {
   }
 
   async deleteUser(input: UserKey): Promise<DeletedCounts> {
-    const { userId } = this.validate.userKey(input);
-    const [row] = await this.run<DeletedCounts>(this.sql.deleteUser, [userId]);
+    const [row] = await this.run<DeletedCounts>(this.sql.deleteUser, [input.userId]);
     return { sessions: Number(row?.sessions ?? 0), messages: Number(row?.messages ?? 0) };
   }
 
   async putAgent(input: PutAgentInput): Promise<Agent> {
-    const { agentId, name, model, settings } = this.validate.putAgent(input);
+    const { agentId, name, model, settings } = input;
     const [row] = await this.run<AgentRow>(this.sql.putAgent, [
       agentId,
       name ?? null,
@@ -250,10 +348,11 @@ export class SqlStore implements ConversationStore {
   /**
    * One runner at a time: a session-level advisory lock held on one reserved connection for the
    * whole run (PGlite is a single connection where such locks re-enter, hence the flag too).
-   * Each batch is its own short transaction, so appends to live sessions never wait long.
+   * Each batch is its own short transaction, so appends to live sessions never wait long. Drafts
+   * whose lease ran out are marked aborted on the way.
    */
-  async cleanupExpired(input?: CleanupInput): Promise<DeletedCounts> {
-    const { batchSize } = this.validate.cleanup(input);
+  async cleanupExpired(input: { batchSize: number }): Promise<DeletedCounts> {
+    const { batchSize } = input;
     if (this.cleanupRunning) throw cleanupBusy();
     this.cleanupRunning = true;
     const lockName = `convstore:cleanup:${this.options.schema}`;
@@ -263,6 +362,7 @@ export class SqlStore implements ConversationStore {
           const [lock] = await connection.query<{ locked: boolean }>(this.sql.tryLock, [lockName]);
           if (!lock?.locked) throw cleanupBusy();
           try {
+            while ((await connection.query(this.sql.abortExpiredDrafts, [batchSize])).length > 0);
             const total: DeletedCounts = { sessions: 0, messages: 0 };
             for (;;) {
               const [batch] = await connection.query<DeletedCounts>(this.sql.cleanupBatch, [
@@ -298,6 +398,11 @@ export class SqlStore implements ConversationStore {
         return [this.sql.historyAfter, [query.afterSeq, query.beforeSeq, query.limit]];
       case 'before':
         return [this.sql.historyBefore, [query.beforeSeq, query.limit]];
+      case 'window':
+        return [
+          this.sql.historyWindow,
+          [query.last, query.tokenBudget, query.align, query.pinSystem, query.statuses],
+        ];
     }
   }
 
@@ -316,6 +421,10 @@ export class SqlStore implements ConversationStore {
 
 function sessionNotFound(): NotFoundError {
   return new NotFoundError('session not found');
+}
+
+function draftIdTaken(): LeaseConflictError {
+  return new LeaseConflictError('a message with this messageId exists: begin a new draft');
 }
 
 function cleanupBusy(): BusyError {

@@ -53,7 +53,7 @@ describe.skipIf(!available)('hybrid write-behind: unflushed sessions stay in Red
     expect(await redis.exists(sessionKeys[0]!)).toBe(1);
     expect(await redis.xlen(`${keyPrefix}flush-stream`)).toBe(1);
 
-    const flushed = await (store as ConversationStore & { flush(): Promise<number> }).flush();
+    const flushed = await store.capabilities.flush!();
     expect(flushed).toBe(1);
     const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
     const rows = await sql.unsafe(

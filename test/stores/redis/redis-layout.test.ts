@@ -90,10 +90,10 @@ describe.skipIf(!available)('redis store: keys, TTLs and round trips', () => {
     expect(keys).toEqual(
       [
         '{alice}:counts',
-        '{alice}:ids:s1',
+        '{alice}:log:s1',
         '{alice}:meta:s1',
         '{alice}:meta:s2',
-        '{alice}:msgs:s1',
+        '{alice}:mids:s1',
         '{alice}:sessions',
       ].map((key) => prefix + key),
     );
@@ -120,9 +120,46 @@ describe.skipIf(!available)('redis store: keys, TTLs and round trips', () => {
     await store.history(key);
     await store.listSessions({ userId: 'bob' });
     await store.updateSession({ ...key, title: 't' });
+    await store.append({ ...key, messages: [{ role: 'user', content: 'x', messageId: 'edit' }] });
+    const draft = await store.beginMessage(key);
     const calls: Array<[string, () => Promise<unknown>]> = [
       ['append', () => store.append({ ...key, messages: [{ role: 'user', content: 'again' }] })],
       ['history', () => store.history({ ...key, last: 10 })],
+      ['history tool-pairs', () => store.history({ ...key, last: 2, align: 'tool-pairs' })],
+      ['history turn', () => store.history({ ...key, last: 2, align: 'turn' })],
+      ['history budget', () => store.history({ ...key, tokenBudget: 10, pinSystem: true })],
+      ['history statuses', () => store.history({ ...key, last: 2, statuses: ['complete'] })],
+      ['updateMessage', () => store.updateMessage({ ...key, messageId: 'edit', content: 'y' })],
+      [
+        'checkpointMessage',
+        () =>
+          store.checkpointMessage({
+            ...key,
+            messageId: draft.message.messageId,
+            lease: draft.lease,
+            content: 'so far',
+          }),
+      ],
+      [
+        'finalizeMessage',
+        () =>
+          store.finalizeMessage({
+            ...key,
+            messageId: draft.message.messageId,
+            lease: draft.lease,
+            status: 'complete',
+          }),
+      ],
+      ['beginMessage', () => store.beginMessage(key)],
+      [
+        'transact',
+        () =>
+          store.transact({ ...key, operationId: 'op', append: [{ role: 'user', content: 't' }] }),
+      ],
+      ['popMessage', () => store.popMessage(key)],
+      ['truncate', () => store.truncate({ ...key, afterSeq: 3 })],
+      ['deleteMessages', () => store.deleteMessages({ ...key, messageIds: ['edit'] })],
+      ['clearMessages', () => store.clearMessages(key)],
       ['getSession', () => store.getSession(key)],
       ['updateSession', () => store.updateSession({ ...key, title: 'u' })],
       ['listSessions', () => store.listSessions({ userId: 'bob' })],

@@ -6,6 +6,7 @@ import { InputValidator } from '../../../src/contract/validation.js';
 import { openPostgresDriver } from '../../../src/stores/postgres/postgres-driver.js';
 import { migrate } from '../../../src/stores/sql/migrator.js';
 import type { SqlDriver } from '../../../src/stores/sql/sql-driver.js';
+import { StoreFacade } from '../../../src/facade/store-facade.js';
 import { SqlStore } from '../../../src/stores/sql/sql-store.js';
 import { TEST_DATABASE_URL } from '../../support/servers.js';
 
@@ -31,14 +32,16 @@ describe.skipIf(!inject('postgresAvailable'))('appends batched under concurrency
         return real.query(text, params);
       },
     };
-    const store = new SqlStore({
-      driver: counting,
-      schema,
-      ttlSeconds: 3600,
-      maxHistory: 5,
-      validator: new InputValidator(DEFAULT_LIMITS, uuidv7),
-      batchAppendsBeyond: 2,
-    });
+    const store = new StoreFacade(
+      new SqlStore({
+        driver: counting,
+        schema,
+        ttlSeconds: 3600,
+        maxHistory: 5,
+        batchAppendsBeyond: 2,
+      }),
+      new InputValidator(DEFAULT_LIMITS, uuidv7),
+    );
 
     const sessions = Array.from({ length: 30 }, (_, i) => `s${i}`);
     const calls: Array<Promise<AppendResult>> = [];
@@ -60,7 +63,7 @@ describe.skipIf(!inject('postgresAvailable'))('appends batched under concurrency
                 ? [
                     {
                       role: 'user' as const,
-                      content: 'retry',
+                      content: `${sessionId} r${round - 1}`,
                       messageId: `${sessionId}-${round - 1}`,
                     },
                   ]
@@ -91,14 +94,16 @@ describe.skipIf(!inject('postgresAvailable'))('appends batched under concurrency
   it('trims past maxHistory inside a batch exactly as alone', async () => {
     const real = await openPostgresDriver({ url: TEST_DATABASE_URL, poolSize: 1 });
     await migrate(real, schema);
-    const store = new SqlStore({
-      driver: real,
-      schema,
-      ttlSeconds: null,
-      maxHistory: 3,
-      validator: new InputValidator(DEFAULT_LIMITS, uuidv7),
-      batchAppendsBeyond: 1,
-    });
+    const store = new StoreFacade(
+      new SqlStore({
+        driver: real,
+        schema,
+        ttlSeconds: null,
+        maxHistory: 3,
+        batchAppendsBeyond: 1,
+      }),
+      new InputValidator(DEFAULT_LIMITS, uuidv7),
+    );
     const sessions = Array.from({ length: 10 }, (_, i) => `t${i}`);
     await Promise.all(
       Array.from({ length: 6 }, (_, round) =>

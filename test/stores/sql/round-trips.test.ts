@@ -6,6 +6,7 @@ import { InputValidator } from '../../../src/contract/validation.js';
 import { openPostgresDriver } from '../../../src/stores/postgres/postgres-driver.js';
 import { migrate } from '../../../src/stores/sql/migrator.js';
 import type { SqlDriver } from '../../../src/stores/sql/sql-driver.js';
+import { StoreFacade } from '../../../src/facade/store-facade.js';
 import { SqlStore } from '../../../src/stores/sql/sql-store.js';
 import { TEST_DATABASE_URL } from '../../support/servers.js';
 
@@ -30,14 +31,16 @@ describe.skipIf(!inject('postgresAvailable'))('round trips on PostgreSQL', () =>
         return real.query(text, params);
       },
     };
-    const store = new SqlStore({
-      driver: counting,
-      schema,
-      ttlSeconds: 3600,
-      maxHistory: 3,
-      validator: new InputValidator(DEFAULT_LIMITS, uuidv7),
-      batchAppendsBeyond: 2,
-    });
+    const store = new StoreFacade(
+      new SqlStore({
+        driver: counting,
+        schema,
+        ttlSeconds: 3600,
+        maxHistory: 3,
+        batchAppendsBeyond: 2,
+      }),
+      new InputValidator(DEFAULT_LIMITS, uuidv7),
+    );
     const key = { userId: 'alice', sessionId: 's' };
     const perCall = async (call: () => Promise<unknown>) => {
       const before = queries;

@@ -5,7 +5,8 @@
 -- acknowledged is ever dropped. Runs after flush-claim has locked the session row, so this
 -- statement's snapshot sees every committed message of the session.
 --   $1 user_id, $2 session_id,
---   $3 messages: JSON array of {seq, messageId, createdAt (epoch ms), role, content, metadata}
+--   $3 messages: JSON array of {seq, messageId, createdAt (epoch ms), and the fields of a
+--      resolved message: role, content, metadata, data, ... fingerprint}
 --   $4 agent_id (null keeps the session's), $5 updated at (epoch us), $6 expires at (epoch us;
 --   null never expires).
 -- A message skipped because its messageId is stored already under another seq (a retry older
@@ -15,9 +16,7 @@
 -- Returns how many messages had to be renumbered, how many were skipped (including those of a
 -- redelivered entry), and the lowest seq inserted (null: none), which bounds flush-trim.
 WITH input AS (
-  SELECT (m->>'seq')::bigint AS seq, m->>'messageId' AS message_id, m->>'role' AS role,
-         m->>'content' AS content, coalesce(m->'metadata', '{}') AS metadata,
-         to_timestamp((m->>'createdAt')::double precision / 1000) AS created_at, ord
+  SELECT (m->>'seq')::bigint AS seq, m->>'messageId' AS message_id, m AS v, ord
     FROM jsonb_array_elements($3::text::jsonb) WITH ORDINALITY AS x(m, ord)
 ),
 fresh AS (
@@ -45,13 +44,21 @@ base AS (
 ),
 inserted AS (
   INSERT INTO {{schema}}.messages
-         (user_id, session_id, seq, message_id, role, content, metadata, created_at)
-  SELECT $1, $2, seq, message_id, role, content, metadata, created_at FROM at_own_seq
+  -- @include message-insert-columns
+  SELECT $1, $2, seq,
+  -- @include message-insert-values
+    FROM at_own_seq
   UNION ALL
-  SELECT $1, $2, (SELECT last_seq FROM base) + n, message_id, role, content, metadata, created_at
+  SELECT $1, $2, (SELECT last_seq FROM base) + n,
+  -- @include message-insert-values
     FROM moved
   ON CONFLICT DO NOTHING
-  RETURNING seq
+  RETURNING seq, tool_call_ids
+),
+calls AS (
+  INSERT INTO {{schema}}.tool_calls (user_id, session_id, call_id, seq)
+  SELECT $1, $2, c, seq FROM inserted, unnest(tool_call_ids) AS c
+  ON CONFLICT DO NOTHING
 )
 UPDATE {{schema}}.sessions s
    SET last_seq = greatest(s.last_seq, coalesce((SELECT max(seq) FROM inserted), 0),

@@ -1,6 +1,5 @@
 import type { Message } from '../../../contract/types.js';
-import type { HistoryQuery } from '../../../contract/validation.js';
-import { historyArgs } from '../../redis/history-args.js';
+import { historyArgs, type RangeQuery } from '../../redis/history-args.js';
 import { messageFromItem } from '../../redis/session-codec.js';
 import type { SessionCacheKeys, WriteMarkKeys } from '../cache-keys.js';
 import type { ScriptCall } from './script-call.js';
@@ -15,7 +14,7 @@ export type WindowRead =
 export function readWindow(
   [meta, window, ids, lease]: SessionCacheKeys,
   marks: WriteMarkKeys,
-  query: HistoryQuery,
+  query: RangeQuery,
   refill: { token: string; ms: number },
   markAbandonedMs: number,
 ): ScriptCall<WindowRead> {

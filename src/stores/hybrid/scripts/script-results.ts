@@ -1,4 +1,9 @@
-import { InternalError, UnavailableError, type ConvstoreError } from '../../../contract/errors.js';
+import {
+  IdempotencyMismatchError,
+  InternalError,
+  UnavailableError,
+  type ConvstoreError,
+} from '../../../contract/errors.js';
 
 /**
  * Every result code the hybrid's Lua scripts return, one meaning per code across all of them
@@ -6,6 +11,8 @@ import { InternalError, UnavailableError, type ConvstoreError } from '../../../c
  * scriptError maps to the contract's errors; the others are outcomes the caller acts on.
  */
 export const SCRIPT_RESULT = {
+  /** write-behind-append: a retried messageId carries other fields than the stored message. */
+  idempotencyMismatch: -2,
   /** write-behind-append: the stream holds `maxPending` entries (PostgreSQL is away). */
   queueFull: -1,
   /** read-window, apply-append, write-behind-append: the session is not cached (or expired). */
@@ -32,6 +39,11 @@ export function scriptError(code: number): ConvstoreError | null {
   if (code === SCRIPT_RESULT.queueFull) {
     return new UnavailableError(
       'write-behind queue is full: PostgreSQL has not taken the queued writes; retry later',
+    );
+  }
+  if (code === SCRIPT_RESULT.idempotencyMismatch) {
+    return new IdempotencyMismatchError(
+      'a retried messageId carries other fields than the stored message; use a new messageId',
     );
   }
   return new InternalError(`a hybrid script refused with unknown code ${code}`);

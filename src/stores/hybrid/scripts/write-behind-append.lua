@@ -12,8 +12,9 @@
 --   missing or expired there)   ARGV[9] that row's created_at (epoch us; '' with no token)
 --   ARGV[10..] pairs: messageId, body (JSON members role/content/metadata, without braces)
 -- Returns { 1, session hash flat, inserted, items }; { 0 } not cached or expired (load it, or
--- create its row, first); { -1 } the stream is full (PostgreSQL has been away too long). The
--- codes: script-results.ts; arguments built and reply read by write-behind-append.ts.
+-- create its row, first); { -1 } the stream is full (PostgreSQL has been away too long);
+-- { -2 } a retried messageId carries other fields (nothing written). The codes:
+-- script-results.ts; arguments built and reply read by write-behind-append.ts.
 -- The stream entry: fields v (its version, 2; flush-entry.ts decodes it and refuses versions it
 -- does not know), u user id, s session id, d the cjson-encoded object {agentId (null: none),
 -- createdAt (the incarnation), updatedAt, expiresAt (null: never), as strings of epoch us;
@@ -51,6 +52,19 @@ else
 end
 local window_first = last - redis.call('LLEN', KEYS[2]) + 1
 
+-- A retried messageId must carry the fields it was stored with (its fingerprint): otherwise
+-- nothing is written and the caller is told (idempotency_mismatch). Checked before any write.
+local function fingerprint(json)
+  return string.match(json, '"fingerprint":"([^"]*)"')
+end
+for i = 10, #ARGV, 2 do
+  local stored = redis.call('HGET', KEYS[3], ARGV[i])
+  if stored then
+    local had = fingerprint(redis.call('LINDEX', KEYS[2], tonumber(stored) - window_first) or '')
+    if had and had ~= fingerprint(ARGV[i + 1]) then return { -2 } end
+  end
+end
+
 local items, fresh_items = {}, {}
 local inserted = 0
 for i = 10, #ARGV, 2 do
@@ -79,6 +93,9 @@ end
 count = count + inserted
 local max = tonumber(ARGV[4])
 if max > 0 and count > max then count = max end
+
+-- A pure retry (every message stored) changes nothing: not the activity time, not the expiry.
+if inserted == 0 and not fresh then return { 1, redis.call('HGETALL', KEYS[1]), 0, items } end
 
 local ttl = tonumber(ARGV[3])
 local expires = ''

@@ -27,7 +27,10 @@ export interface WriteBehindAppendSpec {
 }
 
 export type WriteBehindAppendReply =
-  { kind: 'appended'; result: AppendResult } | { kind: 'notCached' } | { kind: 'queueFull' };
+  | { kind: 'appended'; result: AppendResult }
+  | { kind: 'notCached' }
+  /** Nothing written: queueFull or idempotencyMismatch (scriptError names the error). */
+  | { kind: 'refused'; code: number };
 
 export function writeBehindAppend(
   keys: SessionCacheKeys,
@@ -53,7 +56,8 @@ export function writeBehindAppend(
     args,
     decode(reply) {
       const [code, hash, inserted, items] = reply as [number, string[]?, number?, string[]?];
-      switch (resultName('write-behind-append', code, ['done', 'notCached', 'queueFull'])) {
+      const expected = ['done', 'notCached', 'queueFull', 'idempotencyMismatch'] as const;
+      switch (resultName('write-behind-append', code, expected)) {
         case 'done':
           return {
             kind: 'appended',
@@ -66,7 +70,8 @@ export function writeBehindAppend(
         case 'notCached':
           return { kind: 'notCached' };
         case 'queueFull':
-          return { kind: 'queueFull' };
+        case 'idempotencyMismatch':
+          return { kind: 'refused', code };
       }
     },
   };

@@ -13,7 +13,7 @@ local function take(members)
   for i = 1, #members, 2 do
     if found >= want then return end
     local id, score = members[i], members[i + 1]
-    local session = redis.call('HGETALL', ARGV[1] .. 'meta:' .. id)
+    local session = redis.call('HGETALL', ARGV[1] .. SESSION_WORDS[1] .. ':' .. id)
     if #session == 0 then
       redis.call('ZREM', KEYS[1], id)
     else

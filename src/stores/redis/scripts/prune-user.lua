@@ -8,7 +8,7 @@ local counts = redis.call('HGETALL', KEYS[2])
 local sessions, messages = 0, 0
 for i = 1, #counts, 2 do
   local id = counts[i]
-  if redis.call('EXISTS', ARGV[1] .. 'meta:' .. id) == 0 then
+  if redis.call('EXISTS', ARGV[1] .. SESSION_WORDS[1] .. ':' .. id) == 0 then
     redis.call('HDEL', KEYS[2], id)
     redis.call('ZREM', KEYS[1], id)
     sessions = sessions + 1

@@ -1,0 +1,19 @@
+// `convstore/jobs`: the library functions the CLI (`convstore cleanup`, `db migrate`,
+// `migrate-redis`) wraps, for running them from code. Every export is named on purpose.
+export { runCleanup } from './cleanup.js';
+export type { CleanupOptions, CleanupReport } from './cleanup.js';
+export { scheduleCleanup } from './schedule-cleanup.js';
+export type { ScheduleCleanupOptions, StopCleanup } from './schedule-cleanup.js';
+export { databaseStatus, migrateDatabase } from './migrate-database.js';
+export type {
+  DatabaseStatus,
+  DatabaseTarget,
+  MigrateDatabaseOptions,
+  MigrationPlan,
+  MigrationStep,
+} from './migrate-database.js';
+export { migrateRedis } from './migrate-redis/migrate-redis.js';
+export type { MigrationSummary } from './migrate-redis/migrate-redis.js';
+export type { MigrateRedisOptions, SourceFormat } from './migrate-redis/options.js';
+export type { MigrationProgress } from './migrate-redis/types.js';
+export type { SessionDifference } from './migrate-redis/verify.js';

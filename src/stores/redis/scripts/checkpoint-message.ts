@@ -1,0 +1,19 @@
+import type { Message } from '../../../contract/types.js';
+import { changeArgs, type MessageChange } from '../message-codec.js';
+import type { ScriptCall, WriteSettings } from '../script-call.js';
+import { decodeOneMessage } from './update-message.js';
+
+/** checkpoint-message.lua: a draft's new content/data, by the holder of its lease. */
+export function checkpointMessageCall(
+  settings: WriteSettings,
+  messageId: string,
+  lease: string,
+  change: MessageChange,
+): ScriptCall<Message> {
+  return {
+    script: 'checkpointMessage',
+    keys: settings.keys,
+    args: [settings.sessionId, String(settings.ttlMs), messageId, lease, ...changeArgs(change)],
+    decode: decodeOneMessage,
+  };
+}

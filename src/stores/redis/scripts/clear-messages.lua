@@ -1,0 +1,11 @@
+-- clear-messages: deletes every message of the session and keeps the session (its lastSeq too,
+-- so seqs are not reused).
+--   KEYS: the session keys (layout.ts SESSION_KEYS)
+--   ARGV[1] session id   ARGV[2] ttl ms
+-- Returns { R.ok, deleted } or { R.sessionNotFound }.
+if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
+upgrade()
+local deleted = redis.call('ZCARD', K.log)
+redis.call('DEL', K.log, K.mids, K.calls, K.results)
+touch(now_us(), tonumber(ARGV[2]))
+return { R.ok, deleted }

@@ -1,0 +1,12 @@
+v->>'messageId', v->>'role', coalesce(v->>'content', ''),
+       coalesce(v->'metadata', '{}'), v->>'data', v->>'format', coalesce(v->>'kind', 'message'),
+       ARRAY(SELECT jsonb_array_elements_text(coalesce(v->'toolCallIds', '[]'))),
+       ARRAY(SELECT jsonb_array_elements_text(coalesce(v->'toolResultIds', '[]'))),
+       coalesce(v->>'status', 'complete'), v->'usage'->>'model', v->'usage'->>'provider',
+       (v->'usage'->>'inputTokens')::bigint, (v->'usage'->>'outputTokens')::bigint,
+       (v->'usage'->>'totalTokens')::bigint, (v->'usage'->>'reasoningTokens')::bigint,
+       (v->'usage'->>'cachedInputTokens')::bigint, (v->'usage'->>'latencyMs')::bigint,
+       v->'usage'->>'finishReason', (v->>'tokenCount')::integer, v->>'fingerprint',
+       v->>'lease', (v->>'leaseMs')::integer,
+       now() + make_interval(secs => (v->>'leaseMs')::double precision / 1000),
+       coalesce(to_timestamp((v->>'createdAt')::double precision / 1000), now())
