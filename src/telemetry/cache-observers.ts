@@ -5,17 +5,6 @@ import type { TelemetryAttributes } from './attributes.js';
 import { observableCounter, observableGauge } from './create-instruments.js';
 import { INSTRUMENTS } from './instruments.js';
 
-/** The few Redis commands the queue gauges send (the hybrid's own connection). */
-interface StreamReader {
-  xlen(key: string): Promise<number>;
-  xrange(key: string, start: string, end: string, count: 'COUNT', n: number): Promise<unknown[]>;
-}
-
-/** A hybrid store in write-behind mode says where its queue of writes is. */
-interface WriteBehindSource {
-  writeBehindStream(): { redis: StreamReader; key: string } | null;
-}
-
 /**
  * The hybrid's counters (hits, misses, fallbacks, flushes...) and its write-behind queue, read
  * when the metrics are collected: nothing is added to the store's calls. Returns the function
@@ -38,7 +27,8 @@ export function observeCache(
   const redisUp = observableGauge(meter, INSTRUMENTS.cacheRedisUp);
   const depth = observableGauge(meter, INSTRUMENTS.writeBehindQueueDepth);
   const lag = observableGauge(meter, INSTRUMENTS.writeBehindFlushLag);
-  const queue = writeBehindStream(store);
+  // A hybrid store in write-behind mode reports its queue of writes (capabilities).
+  const queue = store.capabilities.writeBehindQueue;
   const observables: Observable[] = [...Object.values(counters), redisUp];
   if (queue) observables.push(depth, lag);
 
@@ -51,12 +41,9 @@ export function observeCache(
     result.observe(redisUp, stats.redisAvailable ? 1 : 0, attributes);
     if (!queue || !stats.redisAvailable) return;
     try {
-      const [length, oldest] = await Promise.all([
-        queue.redis.xlen(queue.key),
-        queue.redis.xrange(queue.key, '-', '+', 'COUNT', 1),
-      ]);
+      const { depth: length, oldestQueuedAt } = await queue();
       result.observe(depth, length, attributes);
-      result.observe(lag, entryAgeSeconds(oldest), attributes);
+      result.observe(lag, ageSeconds(oldestQueuedAt), attributes);
     } catch {
       // Redis went away between the health check and this read: no queue figures this time.
     }
@@ -65,16 +52,7 @@ export function observeCache(
   return () => meter.removeBatchObservableCallback(callback, observables);
 }
 
-function writeBehindStream(
-  store: ConversationStore,
-): ReturnType<WriteBehindSource['writeBehindStream']> {
-  const source = store as ConversationStore & Partial<WriteBehindSource>;
-  return typeof source.writeBehindStream === 'function' ? source.writeBehindStream() : null;
-}
-
-/** A stream id is `<ms since the epoch>-<n>`: the oldest entry's age, 0 when none waits. */
-function entryAgeSeconds(oldest: unknown[]): number {
-  const first = oldest[0] as [string, unknown] | undefined;
-  const millis = first ? Number(first[0].split('-')[0]) : NaN;
-  return Number.isFinite(millis) ? Math.max(0, (Date.now() - millis) / 1000) : 0;
+/** The oldest waiting entry's age, 0 when none waits. */
+function ageSeconds(queuedAt: number | null): number {
+  return queuedAt === null ? 0 : Math.max(0, (Date.now() - queuedAt) / 1000);
 }

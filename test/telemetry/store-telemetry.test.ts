@@ -46,6 +46,30 @@ function body(kind: TelemetryStore): void {
       });
       await store.history(key);
       await expect(store.history({ userId: USER, sessionId: 'no-such-session' })).rejects.toThrow();
+      // The message operations (issue 11), each once.
+      const { messages } = await store.append({
+        ...key,
+        messages: [{ role: 'user', content: `${SECRET}-3` }],
+      });
+      await store.updateMessage({ ...key, messageId: messages[0]!.messageId, content: SECRET });
+      const draft = await store.beginMessage({ ...key, content: SECRET });
+      const draftId = draft.message.messageId;
+      await store.checkpointMessage({ ...key, messageId: draftId, lease: draft.lease });
+      await store.finalizeMessage({
+        ...key,
+        messageId: draftId,
+        lease: draft.lease,
+        status: 'complete',
+      });
+      await store.transact({
+        ...key,
+        operationId: 'op-1',
+        append: [{ role: 'user', content: SECRET }],
+      });
+      await store.popMessage(key);
+      await store.deleteMessages({ ...key, messageIds: [draftId] });
+      await store.truncate({ ...key, afterSeq: 2 });
+      await store.clearMessages(key);
       await store.getSession(key);
       await store.updateSession({ ...key, title: `${SECRET}-2` });
       await store.listSessions({ userId: USER });
@@ -190,8 +214,7 @@ describe.skipIf(!available('hybrid-write-behind'))('telemetry of the write-behin
     const waiting = await queue();
     expect(waiting.depth).toBe(3);
     expect(waiting.lag).toBeGreaterThanOrEqual(0);
-    const { flush } = store as typeof store & { flush(): Promise<number> };
-    expect(await flush()).toBe(3);
+    expect(await store.capabilities.flush!()).toBe(3);
     expect(await queue()).toEqual({ depth: 0, lag: 0 });
   });
 });

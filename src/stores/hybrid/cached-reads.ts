@@ -27,7 +27,6 @@ import type {
   ResolvedTruncateInput,
   ResolvedUpdateMessageInput,
 } from '../../contract/validation.js';
-import type { RedisConnection } from '../redis/redis-connection.js';
 import type { SqlStore } from '../sql/sql-store.js';
 import { noteOnSpan } from '../../telemetry/span-notes.js';
 import type { CacheHealth, CacheStats } from './cache-health.js';
@@ -69,10 +68,13 @@ export abstract class CachedReads implements StoreBackend {
     this.cache = base.cache;
     this.health = base.health;
     this.windowSize = base.windowSize;
+    const cache = base.cache;
     this.capabilities = {
       flush: () => this.flush(),
       cacheStats: () => this.cacheStats(),
       writeMode,
+      // The queue of writes waiting for PostgreSQL (queue depth and lag metrics).
+      ...(writeMode === 'write-behind' ? { writeBehindQueue: () => cache.queue() } : {}),
     };
   }
 
@@ -93,11 +95,6 @@ export abstract class CachedReads implements StoreBackend {
   /** Counters for metrics and whether Redis answers. */
   cacheStats(): CacheStats {
     return { ...this.health.stats };
-  }
-
-  /** write-behind: the stream of writes waiting for PostgreSQL (queue depth and lag metrics). */
-  writeBehindStream(): { redis: RedisConnection; key: string } | null {
-    return null;
   }
 
   /** write-behind: writes every queued entry this process can take to PostgreSQL now. */

@@ -19,6 +19,11 @@ export interface FlushData {
   messages: FlushMessage[];
 }
 
+/**
+ * A stored item as write-behind-append.lua built it: seq, messageId, createdAt (epoch ms), then
+ * the members of the resolved message (session-codec.ts messageBody); flush-insert.sql reads
+ * them. Items of earlier releases have only role, content and metadata: the SQL fills defaults.
+ */
 export interface FlushMessage {
   seq: number;
   messageId: string;
@@ -26,6 +31,15 @@ export interface FlushMessage {
   role: string;
   content: string;
   metadata: Record<string, unknown>;
+  data?: string | null;
+  format?: string | null;
+  kind?: string;
+  toolCallIds?: string[];
+  toolResultIds?: string[];
+  status?: string;
+  usage?: Record<string, unknown> | null;
+  tokenCount?: number;
+  fingerprint?: string;
 }
 
 /** An entry as XREADGROUP / XAUTOCLAIM return it: [id, [field, value, ...] | null]. */

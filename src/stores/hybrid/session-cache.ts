@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { WriteBehindQueue } from '../../contract/capabilities.js';
 import { UnavailableError } from '../../contract/errors.js';
 import type { AppendResult, Message, Session } from '../../contract/types.js';
 import type { RangeQuery } from '../redis/history-args.js';
@@ -257,11 +258,17 @@ export class SessionCache {
   }
 
   /**
-   * write-behind: the flush stream, for the queue-depth and lag gauges of telemetry (read-only
-   * commands on the store's own connection).
+   * write-behind: how many entries wait in the flush stream and when the oldest was queued (its
+   * stream id is `<ms>-<n>`), for the queue gauges; rejects when Redis does not answer.
    */
-  streamQueue(): { redis: RedisConnection; key: string } {
-    return { redis: this.options.redis, key: this.options.keys.stream };
+  async queue(): Promise<WriteBehindQueue> {
+    const key = this.options.keys.stream;
+    const [depth, oldest] = await Promise.all([
+      this.options.redis.xlen(key),
+      this.options.redis.xrange(key, '-', '+', 'COUNT', 1),
+    ]);
+    const millis = oldest[0] ? Number(oldest[0][0].split('-')[0]) : NaN;
+    return { depth, oldestQueuedAt: Number.isFinite(millis) ? millis : null };
   }
 
   /** Deletes what could not be kept in step (see resync); false while Redis is away. */

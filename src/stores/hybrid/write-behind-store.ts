@@ -10,7 +10,6 @@ import type {
 } from '../../contract/types.js';
 import type { ResolvedAppendInput } from '../../contract/validation.js';
 import { sessionFromHash } from '../redis/session-codec.js';
-import type { RedisConnection } from '../redis/redis-connection.js';
 import { noteOnSpan } from '../../telemetry/span-notes.js';
 import { CachedReads, newestOf, type CachedReadsOptions } from './cached-reads.js';
 import { DOWN } from './session-cache.js';
@@ -39,11 +38,6 @@ export class WriteBehindStore extends CachedReads {
 
   constructor(private readonly options: WriteBehindStoreOptions) {
     super(options, 'write-behind');
-  }
-
-  /** The stream of writes waiting for PostgreSQL (queue depth and lag metrics). */
-  override writeBehindStream(): { redis: RedisConnection; key: string } {
-    return this.cache.streamQueue();
   }
 
   /** Writes every queued entry this process can take to PostgreSQL now. */

@@ -132,7 +132,14 @@ describe.skipIf(!available)('hybrid write-behind: the stream entry', () => {
       agentId: 'helper',
       messages: [
         { role: 'user', content, metadata },
-        { role: 'assistant', content: 'second' },
+        {
+          role: 'assistant',
+          content: 'second',
+          data: '{"a":[1,2.50]}',
+          format: 'json',
+          toolCallIds: ['call-1'],
+          usage: { inputTokens: 3, outputTokens: 5 },
+        },
       ],
     });
     const entries = await redis.xrange(`${name}:flush-stream`, '-', '+');
@@ -145,14 +152,37 @@ describe.skipIf(!available)('hybrid write-behind: the stream entry', () => {
       [1, content, metadata],
       [2, 'second', {}],
     ]);
+    // Every field of the resolved message travels, the fingerprint included.
+    expect(entry.data?.messages[1]).toMatchObject({
+      data: '{"a":[1,2.50]}',
+      format: 'json',
+      toolCallIds: ['call-1'],
+      usage: { inputTokens: 3, outputTokens: 5 },
+    });
+    expect(entry.data?.messages.every((m) => typeof m.fingerprint === 'string')).toBe(true);
 
-    expect(await (store as ConversationStore & { flush(): Promise<number> }).flush()).toBe(1);
+    expect(await store.capabilities.flush!()).toBe(1);
     const rows = await sql.unsafe<
-      Array<{ seq: string; message_id: string; content: string; metadata: unknown }>
-    >(`SELECT seq, message_id, content, metadata FROM "${name}".messages ORDER BY seq`);
+      Array<{
+        seq: string;
+        message_id: string;
+        content: string;
+        metadata: unknown;
+        data: string | null;
+        tool_call_ids: string[];
+      }>
+    >(
+      `SELECT seq, message_id, content, metadata, data, tool_call_ids FROM "${name}".messages ORDER BY seq`,
+    );
     expect(rows.map((r) => [Number(r.seq), r.message_id, r.content, r.metadata])).toEqual(
       messages.map((m) => [m.seq, m.messageId, m.content, m.metadata]),
     );
+    expect(rows[1]!.data).toBe('{"a":[1,2.50]}');
+    expect(rows[1]!.tool_call_ids).toEqual(['call-1']);
+    const calls = await sql.unsafe<Array<{ call_id: string; seq: string }>>(
+      `SELECT call_id, seq FROM "${name}".tool_calls`,
+    );
+    expect(calls.map((c) => [c.call_id, Number(c.seq)])).toEqual([['call-1', 2]]);
     const [session] = await sql.unsafe<Array<{ agent_id: string; expires_at: Date }>>(
       `SELECT agent_id, expires_at FROM "${name}".sessions`,
     );
