@@ -88,12 +88,12 @@ describe.skipIf(!available)('hybrid write-through: a writer killed mid-append', 
 
   async function startWriter(
     sessionId: string,
-    op: 'append' | 'delete' = 'append',
+    op: 'append' | 'delete' | 'pop' = 'append',
   ): Promise<() => Promise<void>> {
     const writer = spawn(process.execPath, ['--import', 'tsx', WRITER], {
       env: {
         ...process.env,
-        ...(op === 'delete' ? { CONVSTORE_DELETE: '1' } : {}),
+        CONVSTORE_OP: op,
         CONVSTORE_STORE: JSON.stringify(options),
         CONVSTORE_APPEND: JSON.stringify({
           userId: 'alice',
@@ -243,6 +243,35 @@ describe.skipIf(!available)('hybrid write-through: a writer killed mid-append', 
     await abandonMarks(key.sessionId);
     await expect(store.history({ ...key, last: 10 })).rejects.toThrow(NotFoundError);
     expect(await cachedLastSeq(key.sessionId)).toBeNull();
+    expect(await marks(key.sessionId)).toBe(0);
+  });
+
+  it('killed after popping a message, before dropping its cached copy: reads show it gone', async () => {
+    // The message operations of issue 11 (here popMessage) take the write mark like appends.
+    const key = await cachedSession('popped');
+    const row = await holdRow(key.sessionId);
+    const kill = await startWriter(key.sessionId, 'pop');
+    await row.waiter();
+    expect(await marks(key.sessionId)).toBe(1);
+    await admin.client('PAUSE', 60_000, 'WRITE');
+    await row.release();
+    await expect.poll(() => committed(key.sessionId), { timeout: 20_000 }).toHaveLength(2);
+    await kill();
+    await admin.client('UNPAUSE');
+    expect(await cachedLastSeq(key.sessionId)).toBe('3');
+    const store = await open();
+    const read = async () =>
+      (await store.history({ ...key, last: 10 })).map((m) => [m.seq, m.content]);
+    expect(await read()).toEqual([
+      [1, 'm1'],
+      [2, 'm2'],
+    ]);
+    expect(cacheStats(store)!.hits).toBe(0);
+    await abandonMarks(key.sessionId);
+    expect(await read()).toEqual([
+      [1, 'm1'],
+      [2, 'm2'],
+    ]);
     expect(await marks(key.sessionId)).toBe(0);
   });
 
