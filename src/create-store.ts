@@ -18,6 +18,16 @@ import { instrumentStore } from './telemetry/instrument-store.js';
  * through OpenTelemetry when `@opentelemetry/api` is installed (src/telemetry/).
  */
 export async function createStore(options: StoreOptions = {}): Promise<ConversationStore> {
+  if (options.url !== undefined && /^https?:\/\//.test(options.url)) {
+    const { createStore: createClient } = await import('./client/index.js');
+    return createClient({
+      url: options.url,
+      ...(options.apiKey !== undefined && { apiKey: options.apiKey }),
+      ...(options.token !== undefined && { token: options.token }),
+      ...(options.adminToken !== undefined && { adminToken: options.adminToken }),
+      ...(options.limits !== undefined && { limits: options.limits }),
+    });
+  }
   const resolved = resolveStoreOptions(options);
   return facade(await openBackend(resolved), resolved, options);
 }

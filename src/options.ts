@@ -9,9 +9,16 @@ import type { TelemetryOptions } from './telemetry/telemetry-options.js';
 export interface StoreOptions {
   /**
    * Where the data lives: `postgres://...`, `pglite://<dir>` (data kept on disk) or
-   * `pglite://memory`. Default `pglite://./data`.
+   * `pglite://memory`, `redis://...`; or `http(s)://...`, a convstore service (the HTTP client:
+   * see ClientOptions for apiKey, token and adminToken). Default `pglite://./data`.
    */
   url?: string;
+  /** HTTP client: one user's API key. */
+  apiKey?: string;
+  /** HTTP client: the bearer token to use for a user id (an API key or a JWT). */
+  token?: (userId: string) => string | Promise<string>;
+  /** HTTP client: the admin token, for deleteUser, putAgent and cleanupExpired. */
+  adminToken?: string;
   /** PostgreSQL schema holding every table. Default `convstore`. */
   schema?: string;
   /** Sliding session TTL in seconds; null keeps sessions forever. Default null. */
@@ -71,7 +78,18 @@ export const DEFAULT_STORE_OPTIONS = {
 } as const;
 
 export type ResolvedStoreOptions = Required<
-  Omit<StoreOptions, 'pglite' | 'migrate' | 'limits' | 'keyPrefix' | 'cache' | 'telemetry'>
+  Omit<
+    StoreOptions,
+    | 'pglite'
+    | 'migrate'
+    | 'limits'
+    | 'keyPrefix'
+    | 'cache'
+    | 'telemetry'
+    | 'apiKey'
+    | 'token'
+    | 'adminToken'
+  >
 > & {
   migrate: boolean | undefined;
   limits: Limits;

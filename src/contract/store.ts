@@ -115,4 +115,4 @@ export interface ConversationStore {
   close(): Promise<void>;
 }
 
-export type StoreKind = 'postgres' | 'pglite' | 'redis' | 'hybrid';
+export type StoreKind = 'postgres' | 'pglite' | 'redis' | 'hybrid' | 'http';

@@ -23,7 +23,10 @@ export async function instrumentStore<S extends ConversationStore>(
   const traced = new StoreTelemetry(api, store, telemetry ?? {}, namespace);
   const methods = new Map<PropertyKey, unknown>();
   for (const operation of OPERATION_NAMES) {
-    const call = store[operation].bind(store) as (...args: unknown[]) => Promise<unknown>;
+    // Looked up at each call, so a method replaced on the store later (a test's spy) is the one
+    // that runs.
+    const call = (...args: unknown[]) =>
+      (store[operation] as (...given: unknown[]) => Promise<unknown>).apply(store, args);
     methods.set(operation, (...args: unknown[]) => traced.run(operation, call, args));
   }
   return new Proxy(store, {

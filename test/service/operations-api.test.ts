@@ -110,8 +110,22 @@ describeService('operations', (backend) => {
     };
     const forms = append.requestBody.content['application/json'].schema.oneOf;
     expect(forms.map((form) => Object.keys(form.properties))).toEqual([
-      ['role', 'content', 'metadata', 'message_id', 'agent_id'],
       ['agent_id', 'messages'],
+      [
+        'role',
+        'content',
+        'metadata',
+        'message_id',
+        'data',
+        'format',
+        'kind',
+        'tool_call_ids',
+        'tool_result_ids',
+        'status',
+        'usage',
+        'token_count',
+        'agent_id',
+      ],
     ]);
     const docs = await fetch(`${api.url}/docs/`);
     expect(docs.status).toBe(200);

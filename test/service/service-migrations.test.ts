@@ -51,10 +51,28 @@ async function versions(schema: string, table: string): Promise<number[]> {
   return rows.map((row) => Number(row.version));
 }
 
-/** Puts a schema back where the shipped code (migrations 1-3, no service series) left it. */
+/**
+ * Puts a schema back where the shipped code (migrations 1-3, no service series) left it: what
+ * the later store migrations added goes too, so that they apply again.
+ */
 async function asShippedBefore(schema: string): Promise<void> {
-  await sql.unsafe(`DELETE FROM "${schema}".schema_migrations WHERE version > 3`);
-  await sql.unsafe(`DROP TABLE IF EXISTS "${schema}".service_migrations`);
+  const q = `"${schema}"`;
+  await sql.unsafe(`DELETE FROM ${q}.schema_migrations WHERE version > 3`);
+  await sql.unsafe(`DROP TABLE IF EXISTS ${q}.service_migrations`);
+  await sql.unsafe(
+    `DROP TABLE IF EXISTS ${q}.tool_calls, ${q}.operations, ${q}.retention_policy,
+       ${q}.schema_migrations_functions`,
+  );
+  const added = await sql.unsafe(
+    `SELECT column_name FROM information_schema.columns
+      WHERE table_schema = $1 AND table_name = 'messages'
+        AND column_name NOT IN ('user_id', 'session_id', 'seq', 'message_id', 'role', 'content',
+                                'metadata', 'created_at')`,
+    [schema],
+  );
+  for (const { column_name } of added) {
+    await sql.unsafe(`ALTER TABLE ${q}.messages DROP COLUMN "${column_name as string}"`);
+  }
 }
 
 async function request(base: string, method: string, path: string, token: string, body?: unknown) {
@@ -79,7 +97,7 @@ describe.skipIf(!inject('postgresAvailable'))('the service has its own migration
     expect(names).not.toContain('api_keys');
     expect(names).not.toContain('service_admin');
     expect(names).not.toContain('service_migrations');
-    expect(await versions(schema, 'schema_migrations')).toEqual([1, 2, 3, 4]);
+    expect(await versions(schema, 'schema_migrations')).toEqual([1, 2, 3, 4, 5, 6]);
   });
 
   it('the service creates its tables in their own series, after the store', async () => {
@@ -118,7 +136,7 @@ describe.skipIf(!inject('postgresAvailable'))('the service has its own migration
     } finally {
       await upgraded.close();
     }
-    expect(await versions(schema, 'schema_migrations')).toEqual([1, 2, 3, 4]);
+    expect(await versions(schema, 'schema_migrations')).toEqual([1, 2, 3, 4, 5, 6]);
     expect(await versions(schema, 'service_migrations')).toEqual([1]);
   });
 
@@ -172,7 +190,7 @@ describe.skipIf(!inject('postgresAvailable'))('the service has its own migration
 
     const applied = await cli('db', 'migrate', '--service', ...target);
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toContain('is up to date at migration 4');
+    expect(applied.stdout).toContain('is up to date at migration 6');
     expect(applied.stdout).toContain('applied 1 service migration(s)');
     const after = await cli('db', 'status', '--service', ...target);
     expect(after.code).toBe(0);

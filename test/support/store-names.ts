@@ -6,6 +6,7 @@ export const STORE_NAMES = [
   'redis-cluster',
   'hybrid-write-through',
   'hybrid-write-behind',
+  'http',
 ] as const;
 
 export type StoreName = (typeof STORE_NAMES)[number];

@@ -4,6 +4,7 @@ import { afterAll, afterEach, describe, inject } from 'vitest';
 import { Redis, Cluster } from 'ioredis';
 import { createStore, type ConversationStore, type StoreOptions } from '../../src/index.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from './servers.js';
+import { startHttpStoreService } from './http-store-service.js';
 import { isStoreName, type StoreName } from './store-names.js';
 
 /** The store the contract suite runs against, chosen by CONVSTORE_TEST_STORE. */
@@ -24,9 +25,17 @@ export type TestStoreOptions = Omit<
 
 let counter = 0;
 let sharedPglite: Promise<PGlite> | undefined;
-const opened: Array<{ store: ConversationStore; schema: string; keyPrefix: string }> = [];
+const opened: Array<{
+  store: ConversationStore;
+  schema: string;
+  keyPrefix: string;
+  closeService?: () => Promise<void>;
+}> = [];
 
-const usesPostgres = STORE_UNDER_TEST === 'postgres' || STORE_UNDER_TEST.startsWith('hybrid');
+const usesPostgres =
+  STORE_UNDER_TEST === 'postgres' ||
+  STORE_UNDER_TEST.startsWith('hybrid') ||
+  STORE_UNDER_TEST === 'http';
 const usesRedis = STORE_UNDER_TEST.startsWith('redis') || STORE_UNDER_TEST.startsWith('hybrid');
 
 /** The Redis the store under test talks to: the shared one, or the cluster its project started. */
@@ -41,6 +50,13 @@ function redisUrl(): string {
 export async function openStore(options: TestStoreOptions = {}): Promise<ConversationStore> {
   const schema = `${inject('runPrefix')}_${process.pid}_${++counter}`;
   const keyPrefix = `${schema}:`;
+  if (STORE_UNDER_TEST === 'http') {
+    // The seventh store: the HTTP client, through a real service (on PostgreSQL) of its own.
+    const service = await startHttpStoreService(schema, options);
+    const store = await createStore({ ...options, ...service.clientOptions });
+    opened.push({ store, schema, keyPrefix, closeService: service.close });
+    return store;
+  }
   const store = await createStore({ ...options, ...(await locateFor(schema, keyPrefix)) });
   opened.push({ store, schema, keyPrefix });
   return store;
@@ -55,6 +71,8 @@ async function locateFor(schema: string, keyPrefix: string): Promise<StoreOption
     case 'redis':
     case 'redis-cluster':
       return { url: redisUrl(), keyPrefix };
+    case 'http':
+      throw new Error('the http store is opened by openStore');
     case 'hybrid-write-through':
     case 'hybrid-write-behind':
       return {
@@ -81,8 +99,9 @@ export function describeContract(name: string, body: () => void): void {
 
 afterEach(async () => {
   const stores = opened.splice(0);
-  for (const { store, schema, keyPrefix } of stores) {
+  for (const { store, schema, keyPrefix, closeService } of stores) {
     await store.close();
+    await closeService?.();
     if (usesRedis) await deleteKeys(keyPrefix);
     if (STORE_UNDER_TEST === 'pglite' || usesPostgres) await dropSchema(schema);
   }

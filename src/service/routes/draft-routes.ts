@@ -3,7 +3,7 @@ import { NotFoundError } from '../../contract/errors.js';
 import type { ConversationStore } from '../../contract/store.js';
 import type { FinalStatus, Message, MessageKind, Metadata, Role } from '../../contract/types.js';
 import { callerId, type RouteContext } from '../http/route-context.js';
-import { changesFromWire, messageJson, type WireNewMessage } from '../http/wire-message.js';
+import { changesFromWire, messageJson, type WireNewMessage } from '../../wire/messages.js';
 
 interface SessionParams {
   session_id: string;

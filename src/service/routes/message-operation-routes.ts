@@ -7,7 +7,7 @@ import {
   messageJson,
   newMessageFromWire,
   type WireNewMessage,
-} from '../http/wire-message.js';
+} from '../../wire/messages.js';
 
 interface SessionParams {
   session_id: string;

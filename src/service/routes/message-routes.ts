@@ -3,7 +3,7 @@ import { ValidationError } from '../../contract/errors.js';
 import type { HistoryAlign, MessageStatus, NewMessage } from '../../contract/types.js';
 import { callerId, type RouteContext } from '../http/route-context.js';
 import { sessionJson } from '../http/to-json.js';
-import { messageJson, newMessageFromWire, type WireNewMessage } from '../http/wire-message.js';
+import { messageJson, newMessageFromWire, type WireNewMessage } from '../../wire/messages.js';
 
 interface AppendBody extends WireNewMessage {
   agent_id?: string;
@@ -25,6 +25,7 @@ export function registerMessageRoutes(
     properties: {
       session: schemas.session,
       messages: { type: 'array', items: schemas.message },
+      inserted: { type: 'integer', description: 'how many this call stored (0: a pure retry)' },
     },
     required: ['session', 'messages'],
   };
@@ -63,6 +64,7 @@ export function registerMessageRoutes(
       return reply.code(result.inserted > 0 ? 201 : 200).send({
         session: sessionJson(result.session),
         messages: result.messages.map(messageJson),
+        inserted: result.inserted,
       });
     },
   );

@@ -275,6 +275,14 @@ describe.skipIf(!available)('redis store: structured messages', () => {
       const plan: NewMessage[] = [];
       for (let s = 0; s < Math.floor(next() * 3); s++)
         plan.push({ role: 'system', content: `sys ${s}` });
+      if (session % 2 === 1) {
+        // No user message before these: a turn reaching back here takes the whole session.
+        plan.push(
+          { role: 'assistant', content: 'greeting', tokenCount: 2 },
+          { role: 'assistant', kind: 'tool-call', content: 'c', toolCallIds: [`pre${session}`] },
+          { role: 'tool', kind: 'tool-result', content: 'r', toolResultIds: [`pre${session}`] },
+        );
+      }
       let call = 0;
       while (plan.length < 40) {
         plan.push({

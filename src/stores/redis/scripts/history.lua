@@ -123,10 +123,10 @@ if pin then
   end
 end
 
--- 'tool-pairs' without statuses or budget reads only what it must: the results the window holds
--- (K.results) and the message before a candidate cut, never every head. Nil hands the odd case
+-- 'tool-pairs' and 'turn' without statuses or budget read only what they must: the results the
+-- window holds (K.results) and the messages before candidate cuts, never every head. Nil hands the odd case
 -- (a tool result that also opens the call it is cut at) to the walk below.
-local function tool_pairs_window()
+local function tool_pairs_window(turn)
   local floor = '(' .. fmt(pinned_last)
   -- Results at or after seq s: which are orphans, and the lowest call seq the others answer.
   local function results_from(s)
@@ -166,28 +166,48 @@ local function tool_pairs_window()
     extra = count
   end
   local first = start
-  while start do
-    if orphan[start] or start <= pinned_last then return nil end
-    if low < start then
-      start = low
-    else
-      local before = redis.call('ZRANGE', K.log, '(' .. fmt(start), floor, 'BYSCORE', 'REV',
-        'LIMIT', 0, 1)[1]
-      if not before then break end
-      local h = scan_head(before)
-      if h[H.kind] ~= 'reasoning' then break end
-      start = h[H.seq]
+  -- Moves start back to the nearest safe cut; false hands the odd case to the walk.
+  local function settle()
+    while start do
+      if orphan[start] or start <= pinned_last then return false end
+      if low < start then
+        start = low
+      else
+        local before = redis.call('ZRANGE', K.log, '(' .. fmt(start), floor, 'BYSCORE', 'REV',
+          'LIMIT', 0, 1)[1]
+        if not before then return true end
+        local h = scan_head(before)
+        if h[H.kind] ~= 'reasoning' then return true end
+        start = h[H.seq]
+      end
+      orphan, low = results_from(start)
     end
-    orphan, low = results_from(start)
+    return true
   end
+  if not settle() then return nil end
+  -- A turn: further back, message by message, to a safe cut at a user message.
+  while turn and start do
+    if scan_head(head_at(start))[H.role] == 'user' then break end
+    local before = redis.call('ZRANGE', K.log, '(' .. fmt(start), floor, 'BYSCORE', 'REV',
+      'LIMIT', 0, 1)[1]
+    if not before then
+      start = nil
+    else
+      start = tonumber(head_seq(before))
+      orphan, low = results_from(start)
+      if not settle() then return nil end
+    end
+  end
+  if not start then orphan = results_from(floor) end
   local out = {}
   local function keep(member)
     if not orphan[tonumber(head_seq(member))] then out[#out + 1] = member end
   end
   for _, member in ipairs(pinned) do out[#out + 1] = member end
   -- What the cut added before the newest ones read above, then those (oldest first).
-  if start and start < first then
-    for _, member in ipairs(redis.call('ZRANGE', K.log, fmt(start), '(' .. fmt(first), 'BYSCORE')) do
+  if first and (not start or start < first) then
+    local from = start and fmt(start) or floor
+    for _, member in ipairs(redis.call('ZRANGE', K.log, from, '(' .. fmt(first), 'BYSCORE')) do
       keep(member)
     end
   end
@@ -195,8 +215,8 @@ local function tool_pairs_window()
   return out
 end
 
-if align == 'tool-pairs' and not budget and not wanted then
-  local out = tool_pairs_window()
+if align ~= 'exact' and not budget and not wanted then
+  local out = tool_pairs_window(align == 'turn')
   if out then return { R.ok, now_ms, out } end
 end
 

@@ -7,7 +7,7 @@ import type {
   NewMessage,
   Role,
   Usage,
-} from '../../contract/types.js';
+} from '../contract/types.js';
 
 /** A message as the API takes it (snake_case); every field but role is optional here. */
 export interface WireNewMessage {
@@ -112,5 +112,49 @@ export function messageJson(message: Message) {
     updated_at: message.updatedAt.toISOString(),
     usage: message.usage === null ? null : usageToWire(message.usage),
     token_count: message.tokenCount,
+  };
+}
+
+/** The inverse of newMessageFromWire: a message as a client sends it. */
+export function newMessageToWire(message: NewMessage | MessageChanges): WireNewMessage {
+  const m = message as NewMessage;
+  return {
+    ...(m.role !== undefined && { role: m.role }),
+    ...(m.content !== undefined && { content: m.content }),
+    ...(m.metadata !== undefined && { metadata: m.metadata }),
+    ...(m.messageId !== undefined && { message_id: m.messageId }),
+    ...(m.data !== undefined && { data: m.data }),
+    ...(m.format !== undefined && { format: m.format }),
+    ...(m.kind !== undefined && { kind: m.kind }),
+    ...(m.toolCallIds !== undefined && { tool_call_ids: m.toolCallIds }),
+    ...(m.toolResultIds !== undefined && { tool_result_ids: m.toolResultIds }),
+    ...(m.status !== undefined && { status: m.status }),
+    ...(m.usage !== undefined && { usage: m.usage === null ? null : usageToWire(m.usage) }),
+    ...(m.tokenCount !== undefined && { token_count: m.tokenCount }),
+  };
+}
+
+/** A message as the API answers it (messageJson's output). */
+export type WireMessage = ReturnType<typeof messageJson>;
+
+/** The inverse of messageJson. */
+export function messageFromWire(wire: WireMessage): Message {
+  return {
+    seq: wire.seq,
+    messageId: wire.message_id,
+    role: wire.role,
+    content: wire.content,
+    metadata: wire.metadata,
+    createdAt: new Date(wire.created_at),
+    data: wire.data ?? null,
+    format: wire.format ?? null,
+    kind: wire.kind ?? 'message',
+    toolCallIds: wire.tool_call_ids ?? [],
+    toolResultIds: wire.tool_result_ids ?? [],
+    status: wire.status ?? 'complete',
+    version: wire.version ?? 1,
+    updatedAt: new Date(wire.updated_at ?? wire.created_at),
+    usage: wire.usage ? usageFromWire(wire.usage) : null,
+    tokenCount: wire.token_count,
   };
 }
