@@ -8,13 +8,20 @@ export interface StoreCapabilities {
   flush?: () => Promise<number>;
   /** Hybrid: counters of the cache. */
   cacheStats?: () => CacheCounters;
-  /**
-   * Hybrid write-behind: the writes waiting for PostgreSQL, and when the oldest was queued
-   * (epoch ms; null when none waits). Rejects while Redis does not answer.
-   */
-  writeBehindQueue?: () => Promise<{ depth: number; oldestQueuedAt: number | null }>;
   /** Hybrid: how appends are acknowledged. */
   writeMode?: 'write-through' | 'write-behind';
+  /**
+   * Hybrid write-behind: the writes waiting for PostgreSQL, for queue metrics. Rejects while
+   * Redis does not answer.
+   */
+  writeBehindQueue?: () => Promise<WriteBehindQueue>;
+}
+
+/** The write-behind queue: entries waiting, and when the oldest was queued (null: none). */
+export interface WriteBehindQueue {
+  depth: number;
+  /** Epoch ms, from the oldest entry's stream id. */
+  oldestQueuedAt: number | null;
 }
 
 /** The hybrid's cache counters (see the README's hybrid section). */

@@ -27,6 +27,7 @@ export function observeCache(
   const redisUp = observableGauge(meter, INSTRUMENTS.cacheRedisUp);
   const depth = observableGauge(meter, INSTRUMENTS.writeBehindQueueDepth);
   const lag = observableGauge(meter, INSTRUMENTS.writeBehindFlushLag);
+  // A hybrid store in write-behind mode reports its queue of writes (capabilities).
   const queue = store.capabilities.writeBehindQueue;
   const observables: Observable[] = [...Object.values(counters), redisUp];
   if (queue) observables.push(depth, lag);
@@ -40,17 +41,18 @@ export function observeCache(
     result.observe(redisUp, stats.redisAvailable ? 1 : 0, attributes);
     if (!queue || !stats.redisAvailable) return;
     try {
-      const { depth: waiting, oldestQueuedAt } = await queue();
-      result.observe(depth, waiting, attributes);
-      result.observe(
-        lag,
-        oldestQueuedAt === null ? 0 : Math.max(0, (Date.now() - oldestQueuedAt) / 1000),
-        attributes,
-      );
+      const { depth: length, oldestQueuedAt } = await queue();
+      result.observe(depth, length, attributes);
+      result.observe(lag, ageSeconds(oldestQueuedAt), attributes);
     } catch {
       // Redis went away between the health check and this read: no queue figures this time.
     }
   };
   meter.addBatchObservableCallback(callback, observables);
   return () => meter.removeBatchObservableCallback(callback, observables);
+}
+
+/** The oldest waiting entry's age, 0 when none waits. */
+function ageSeconds(queuedAt: number | null): number {
+  return queuedAt === null ? 0 : Math.max(0, (Date.now() - queuedAt) / 1000);
 }

@@ -46,29 +46,29 @@ function body(kind: TelemetryStore): void {
       });
       await store.history(key);
       await expect(store.history({ userId: USER, sessionId: 'no-such-session' })).rejects.toThrow();
-      const [first] = await store.history(key);
-      await store.updateMessage({ ...key, messageId: first!.messageId, content: `${SECRET}-edit` });
-      const { message, lease } = await store.beginMessage({ ...key, content: SECRET });
-      await store.checkpointMessage({
+      // The message operations (issue 11), each once.
+      const { messages } = await store.append({
         ...key,
-        messageId: message.messageId,
-        lease,
-        content: SECRET,
+        messages: [{ role: 'user', content: `${SECRET}-3` }],
       });
+      await store.updateMessage({ ...key, messageId: messages[0]!.messageId, content: SECRET });
+      const draft = await store.beginMessage({ ...key, content: SECRET });
+      const draftId = draft.message.messageId;
+      await store.checkpointMessage({ ...key, messageId: draftId, lease: draft.lease });
       await store.finalizeMessage({
         ...key,
-        messageId: message.messageId,
-        lease,
+        messageId: draftId,
+        lease: draft.lease,
         status: 'complete',
       });
       await store.transact({
         ...key,
         operationId: 'op-1',
-        append: [{ role: 'user', content: SECRET, messageId: 'op-message' }],
+        append: [{ role: 'user', content: SECRET }],
       });
-      await store.deleteMessages({ ...key, messageIds: ['op-message'] });
       await store.popMessage(key);
-      await store.truncate({ ...key, afterSeq: 1 });
+      await store.deleteMessages({ ...key, messageIds: [draftId] });
+      await store.truncate({ ...key, afterSeq: 2 });
       await store.clearMessages(key);
       await store.getSession(key);
       await store.updateSession({ ...key, title: `${SECRET}-2` });

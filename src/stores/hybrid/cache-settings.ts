@@ -1,6 +1,8 @@
 import { ValidationError } from '../../contract/errors.js';
 import type { ResolvedStoreOptions } from '../../options.js';
-import type { WriteMode } from './hybrid-store.js';
+
+/** How the hybrid acknowledges writes: write-through-store.ts, write-behind-store.ts. */
+export type WriteMode = 'write-through' | 'write-behind';
 
 /** The hybrid's cache options with every default filled in (see CacheOptions in options.ts). */
 export interface CacheSettings {

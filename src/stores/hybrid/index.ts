@@ -2,19 +2,19 @@ import type { StoreBackend } from '../../contract/store-backend.js';
 import type { ResolvedStoreOptions } from '../../options.js';
 import { openPostgresDriver } from '../postgres/postgres-driver.js';
 import { DEFAULT_KEY_PREFIX } from '../redis/keys.js';
-import { openRedisConnection, type RedisConnection } from '../redis/redis-connection.js';
-import { defineScripts } from '../redis/scripts.js';
+import type { RedisConnection } from '../redis/redis-connection.js';
 import { openSqlStore } from '../sql/open-sql-store.js';
 import type { SqlDriver } from '../sql/sql-driver.js';
+import type { CachedReadsOptions } from './cached-reads.js';
 import { CacheHealth, type CacheLogger } from './cache-health.js';
 import { CacheKeys } from './cache-keys.js';
-import { FlushWriter } from './flush-writer.js';
-import { HybridStore } from './hybrid-store.js';
-import { HYBRID_SCRIPTS } from './scripts.generated.js';
-import { SCRIPT_NAMESPACE, SessionCache } from './session-cache.js';
-import { StreamFlusher } from './stream-flusher.js';
-import { WriteBehindCleanup } from './write-behind-cleanup.js';
 import { resolveCacheSettings } from './cache-settings.js';
+import { closeConnections, openHybridConnection } from './hybrid-connections.js';
+import { openFlusher } from './open-flusher.js';
+import { SessionCache } from './session-cache.js';
+import { WriteBehindCleanup } from './write-behind-cleanup.js';
+import { WriteBehindStore } from './write-behind-store.js';
+import { WriteThroughStore } from './write-through-store.js';
 
 /**
  * The hybrid: PostgreSQL at `url` keeps everything, the Redis at `cache.url` keeps each active
@@ -39,14 +39,11 @@ export async function openHybridStore(
     }));
   const sql = await openSqlStore(driver, options, false);
   const connections: RedisConnection[] = [];
+  const closers: Array<() => Promise<void>> = [];
   try {
-    const redis = await openRedisConnection({
-      url: settings.url,
-      failFast: true,
-      tolerateDown: true,
-    });
+    const redis = await openHybridConnection(settings.url, true);
     connections.push(redis);
-    defineScripts(redis, SCRIPT_NAMESPACE, HYBRID_SCRIPTS);
+    closers.push(() => closeConnections(connections));
     const health = new CacheHealth(log);
     if (redis.status !== 'ready') health.redisFailed(new Error('redis does not answer'));
     const cache = new SessionCache({
@@ -56,43 +53,36 @@ export async function openHybridStore(
       windowSize: settings.windowSize,
       cacheTtlMs: settings.cacheTtlMs,
     });
-    let flusher: StreamFlusher | undefined;
-    let cleanup: WriteBehindCleanup | undefined;
-    if (settings.writeMode === 'write-behind') {
-      cleanup = new WriteBehindCleanup(driver, options.schema, cache);
-      const waiter = await openRedisConnection({
-        url: settings.url,
-        failFast: true,
-        tolerateDown: true,
-      });
-      connections.push(waiter);
-      flusher = new StreamFlusher({
-        redis,
-        waiter,
-        keys,
-        writer: new FlushWriter(driver, options.schema, options.maxHistory),
-        health,
-        batchSize: settings.flushBatchSize,
-        claimIdleMs: settings.claimIdleMs,
-        cacheTtlMs: settings.cacheTtlMs,
-        log,
-      });
-      if (settings.runFlusher) flusher.start();
-    }
-    return new HybridStore({
+    const base: CachedReadsOptions = {
       sql,
       cache,
       health,
-      writeMode: settings.writeMode,
+      windowSize: settings.windowSize,
+      closeRedis: async () => {
+        await Promise.all(closers.map((close) => close()));
+      },
+    };
+    if (settings.writeMode === 'write-through') return new WriteThroughStore(base);
+    const { flusher, close } = await openFlusher({
+      settings,
+      keys,
+      driver,
+      schema: options.schema,
+      maxHistory: options.maxHistory,
+      health,
+      log,
+      redis,
+      tolerateDown: true,
+    });
+    closers.push(close);
+    if (settings.runFlusher) flusher.start();
+    return new WriteBehindStore({
+      ...base,
       ttlSeconds: options.ttlSeconds,
       maxHistory: options.maxHistory,
-      windowSize: settings.windowSize,
       maxPending: settings.maxPending,
       flusher,
-      cleanup,
-      closeRedis: async () => {
-        await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
-      },
+      cleanup: new WriteBehindCleanup(driver, options.schema, cache),
     });
   } catch (error) {
     for (const connection of connections) connection.disconnect();

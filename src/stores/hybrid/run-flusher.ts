@@ -2,17 +2,12 @@ import { resolveStoreOptions, type StoreOptions } from '../../options.js';
 import { ValidationError } from '../../contract/errors.js';
 import { openPostgresDriver } from '../postgres/postgres-driver.js';
 import { DEFAULT_KEY_PREFIX } from '../redis/keys.js';
-import { openRedisConnection, type RedisConnection } from '../redis/redis-connection.js';
-import { defineScripts } from '../redis/scripts.js';
 import { assertSchemaCurrent } from '../sql/migrator.js';
 import { toStoreError } from '../sql/sql-errors.js';
 import { CacheHealth } from './cache-health.js';
 import { CacheKeys } from './cache-keys.js';
 import { resolveCacheSettings } from './cache-settings.js';
-import { FlushWriter } from './flush-writer.js';
-import { HYBRID_SCRIPTS } from './scripts.generated.js';
-import { SCRIPT_NAMESPACE } from './session-cache.js';
-import { StreamFlusher } from './stream-flusher.js';
+import { openFlusher } from './open-flusher.js';
 
 export interface RunFlusherOptions extends StoreOptions {
   /** Stops the flusher (after its current batch) when aborted. */
@@ -55,30 +50,26 @@ export async function runFlusher(options: RunFlusherOptions): Promise<FlusherRep
   const settings = resolveCacheSettings(resolved);
   const keys = new CacheKeys(resolved.cache.keyPrefix ?? DEFAULT_KEY_PREFIX);
   const driver = await openPostgresDriver({ url: resolved.url, poolSize: 1 });
-  const connections: RedisConnection[] = [];
+  let close = async () => {};
   try {
     await assertSchemaCurrent(driver, resolved.schema).catch((error: unknown) => {
       throw toStoreError(error);
     });
-    const redis = await openRedisConnection({ url: settings.url, failFast: true });
-    connections.push(redis);
-    const waiter = await openRedisConnection({ url: settings.url, failFast: true });
-    connections.push(waiter);
-    defineScripts(redis, SCRIPT_NAMESPACE, HYBRID_SCRIPTS);
     const health = new CacheHealth(log);
-    const flusher = new StreamFlusher({
-      redis,
-      waiter,
+    const opened = await openFlusher({
+      settings,
       keys,
-      writer: new FlushWriter(driver, resolved.schema, resolved.maxHistory),
+      driver,
+      schema: resolved.schema,
+      maxHistory: resolved.maxHistory,
       health,
-      batchSize: settings.flushBatchSize,
-      claimIdleMs: settings.claimIdleMs,
-      cacheTtlMs: settings.cacheTtlMs,
+      log,
+      tolerateDown: false,
       beforeCommit: onWritten ? (entries) => onWritten(entries.length) : undefined,
       afterCommit: onCommitted ? (entries) => onCommitted(entries.length) : undefined,
-      log,
     });
+    close = opened.close;
+    const { flusher } = opened;
     if (once) {
       await flusher.flushNow();
     } else {
@@ -96,7 +87,7 @@ export async function runFlusher(options: RunFlusherOptions): Promise<FlusherRep
       discarded: health.stats.discarded,
     };
   } finally {
-    await Promise.all(connections.map((c) => c.quit().catch(() => c.disconnect())));
+    await close();
     await driver.close();
   }
 }

@@ -1,12 +1,12 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { RedisConnection } from '../redis/redis-connection.js';
-import { runScript } from '../redis/scripts.js';
 import type { CacheHealth } from './cache-health.js';
 import { FLUSH_GROUP, type CacheKeys } from './cache-keys.js';
 import { parseEntry, type FlushEntry, type RawStreamEntry } from './flush-entry.js';
 import { incarnationKey, type FlushWriter } from './flush-writer.js';
-import { SCRIPT_NAMESPACE } from './session-cache.js';
+import { flushAck } from './scripts/flush-ack.js';
+import { runScriptCall } from './scripts/script-call.js';
 
 export interface StreamFlusherOptions {
   /** For short commands (reads without BLOCK, claims, acknowledgements). */
@@ -109,18 +109,17 @@ export class StreamFlusher {
       beforeCommit ? () => beforeCommit(entries) : undefined,
     );
     await this.options.afterCommit?.(entries);
-    const keys = [this.options.keys.stream];
-    const args: Array<string | number> = [FLUSH_GROUP, this.options.cacheTtlMs];
-    for (const entry of entries) {
-      const [meta, window, ids] = this.options.keys.session(entry.userId, entry.sessionId);
-      keys.push(meta, window, ids);
-      args.push(
-        entry.id,
-        stale.has(incarnationKey(entry)) ? '1' : '0',
-        entry.data ? String(entry.data.createdAt) : '',
-      );
-    }
-    await runScript(this.options.redis, SCRIPT_NAMESPACE, 'flushAck', keys, args);
+    const { keys, cacheTtlMs } = this.options;
+    const acked = entries.map((entry) => {
+      const [meta, window, ids] = keys.session(entry.userId, entry.sessionId);
+      return {
+        id: entry.id,
+        keys: [meta, window, ids] as const,
+        drop: stale.has(incarnationKey(entry)),
+        incarnation: entry.data ? String(entry.data.createdAt) : '',
+      };
+    });
+    await runScriptCall(this.options.redis, flushAck(keys.stream, FLUSH_GROUP, cacheTtlMs, acked));
     this.options.health.stats.flushed += entries.length;
     this.options.health.stats.discarded += discarded;
   }

@@ -60,25 +60,18 @@ export class WriteBehindCleanup {
 
   /** One pipeline: Redis's clock and each candidate's queued-entry count and expiry. */
   private async notLiveInRedis(batch: Candidate[]): Promise<Candidate[]> {
-    const replies = await this.cache.attempt(async () => {
-      const pipeline = this.cache.redis.pipeline();
-      pipeline.time();
-      for (const c of batch) pipeline.hmget(this.cache.keys(c.user_id, c.session_id)[0], 'p', 'e');
-      const results = (await pipeline.exec()) ?? [];
-      for (const [error] of results) if (error) throw error;
-      return results.map(([, value]) => value);
-    });
-    if (replies === DOWN) {
+    const live = await this.cache.liveness(
+      batch.map((c) => ({ userId: c.user_id, sessionId: c.session_id })),
+    );
+    if (live === DOWN) {
       throw new UnavailableError(
         'write-behind cleanup needs Redis to tell live sessions from expired ones; retry later',
       );
     }
-    const [seconds, micros] = replies[0] as [string, string];
-    const now = Number(seconds) * 1_000_000 + Number(micros);
     return batch.filter((_, i) => {
-      const [pending, expires] = replies[i + 1] as [string | null, string | null];
-      if (Number(pending ?? 0) > 0) return false;
-      return !expires || Number(expires) <= now;
+      const { pending, expiresAtUs } = live.sessions[i]!;
+      if (pending > 0) return false;
+      return expiresAtUs === null || expiresAtUs <= live.nowUs;
     });
   }
 }

@@ -9,7 +9,8 @@ export interface PostgresDriverOptions {
   lockTimeoutMs?: number;
 }
 
-const STATEMENT_TIMEOUT_MS = 60_000;
+/** Longest a statement runs (the hybrid bounds its write marks by it, see hybrid/write-marks.ts). */
+export const STATEMENT_TIMEOUT_MS = 60_000;
 export const DEFAULT_LOCK_TIMEOUT_MS = 15_000;
 
 /** Opens a pool with prepared statements (each statement is parsed once per connection). */

@@ -1,8 +1,8 @@
 -- flush-claim: locks the session row a flush batch writes to, until the batch commits, so that
 -- flushers of one session (and a delete or cleanup of it) queue instead of racing. The row must
 -- be the incarnation the entries were queued for: write-behind creates a session's row in
--- PostgreSQL before Redis takes its first message (hybrid-store.ts load), and every entry carries
--- that row's created_at. No row (deleted, erased, reclaimed) or another created_at (deleted and
+-- PostgreSQL before Redis takes its first message (write-behind-store.ts load), and every entry
+-- carries that row's created_at. No row (deleted, erased, reclaimed) or another created_at (deleted and
 -- created again, or restarted after it expired) means the entries are of an incarnation that is
 -- gone: the caller discards them rather than bring it back. Compared at millisecond precision,
 -- the precision Redis was given it in. UPDATE (not SELECT FOR UPDATE) takes the lock because the

@@ -11,7 +11,7 @@
 --   (session field c when it was queued)
 -- A session that cannot be dropped yet (more of its entries wait) is marked stale (field x):
 -- reads go to PostgreSQL (read-window.lua) until the last entry drops it.
--- Returns how many entries were acknowledged by this call.
+-- Returns how many entries were acknowledged by this call. Arguments built by flush-ack.ts.
 local acked = 0
 local e = 0
 for i = 3, #ARGV, 3 do

@@ -1,12 +1,37 @@
 -- read-window: a history read served from the cached window when the window holds the whole
 -- answer; otherwise it says so and the caller reads PostgreSQL. On a miss it takes the refill
 -- lease (when free), so that a refill racing a write can be voided by that write (see fill.lua).
+-- While a write mark stands (write-through: a write that may have committed without the cache
+-- showing it, see mark-write.lua) it asks PostgreSQL; a session mark older than any write can
+-- last is repaired here: the cached session is dropped, and the read misses and refills it.
 --   KEYS[1] session hash   KEYS[2] cached window (list, oldest first)   KEYS[3] refill lease
+--   KEYS[4] messageId -> seq   KEYS[5] the session's write marks   KEYS[6] the user's write marks
 --   ARGV[1] kind: 'newest' | 'after' | 'before'   ARGV[2] after seq   ARGV[3] before seq
 --   ('' when not given)   ARGV[4] page size   ARGV[5] lease token   ARGV[6] lease ms
+--   ARGV[7] age (ms) past which a write mark is abandoned
 -- Returns { 1, items } served; { 0, token or '' } not cached (token: this caller holds the
 -- lease); { 2, pending } ask PostgreSQL (older than the window, expired, or marked stale), with
--- the count of entries still waiting for the flusher.
+-- the count of entries still waiting for the flusher (the codes: script-results.ts). Arguments
+-- built and reply read by read-window.ts.
+local now_parts = nil
+local function now_us()
+  now_parts = now_parts or redis.call('TIME')
+  return tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
+end
+local function marked(marks, repairable)
+  local oldest = redis.call('ZRANGE', marks, 0, 0, 'WITHSCORES')
+  if #oldest == 0 then return false end
+  local stale_before = math.floor(now_us() / 1000) - tonumber(ARGV[7])
+  if tonumber(oldest[2]) > stale_before then return true end
+  -- Abandoned: its writer is gone and whatever it sent PostgreSQL has ended. A user's mark
+  -- (deleteUser) stays until its TTL, since only some of the user's sessions are dropped here.
+  redis.call('DEL', KEYS[1], KEYS[2], KEYS[4], KEYS[3])
+  if not repairable then return true end
+  redis.call('ZREMRANGEBYSCORE', marks, '-inf', stale_before)
+  return redis.call('EXISTS', marks) == 1
+end
+local any_mark = redis.call('EXISTS', KEYS[5], KEYS[6]) > 0
+if any_mark and (marked(KEYS[5], true) or marked(KEYS[6], false)) then return { 2, 0 } end
 local last = redis.call('HGET', KEYS[1], 'l')
 if not last then
   if redis.call('SET', KEYS[3], ARGV[5], 'NX', 'PX', ARGV[6]) then return { 0, ARGV[5] } end
@@ -17,8 +42,7 @@ local pending = tonumber(redis.call('HGET', KEYS[1], 'p') or '0')
 if redis.call('HEXISTS', KEYS[1], 'x') == 1 then return { 2, pending } end
 local expires = redis.call('HGET', KEYS[1], 'e')
 if expires and expires ~= '' then
-  local now_parts = redis.call('TIME')
-  if tonumber(expires) <= tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2]) then
+  if tonumber(expires) <= now_us() then
     return { 2, pending }
   end
 end

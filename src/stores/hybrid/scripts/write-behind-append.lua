@@ -13,7 +13,12 @@
 --   ARGV[10..] pairs: messageId, body (JSON members role/content/metadata, without braces)
 -- Returns { 1, session hash flat, inserted, items }; { 0 } not cached or expired (load it, or
 -- create its row, first); { -1 } the stream is full (PostgreSQL has been away too long);
--- { -2 } a retried messageId carries other fields (nothing written).
+-- { -2 } a retried messageId carries other fields (nothing written). The codes:
+-- script-results.ts; arguments built and reply read by write-behind-append.ts.
+-- The stream entry: fields v (its version, 2; flush-entry.ts decodes it and refuses versions it
+-- does not know), u user id, s session id, d the cjson-encoded object {agentId (null: none),
+-- createdAt (the incarnation), updatedAt, expiresAt (null: never), as strings of epoch us;
+-- messages: the stored items as strings, so that their JSON reaches PostgreSQL byte for byte}.
 -- Incarnations: a session is only ever started here from a PostgreSQL row that exists (its
 -- created_at becomes field c, and every stream entry carries it), so the flusher writes an
 -- entry only into the row of the same incarnation and discards entries of a session deleted or
@@ -101,12 +106,16 @@ if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'a', ARGV[6]) end
 
 if inserted > 0 then
   local agent = redis.call('HGET', KEYS[1], 'a')
-  if agent == '' then agent = 'null' else agent = '"' .. agent .. '"' end
-  if expires == '' then expires = 'null' end
-  redis.call('XADD', KEYS[5], '*', 'u', ARGV[1], 's', ARGV[2], 'd',
-    '{"agentId":' .. agent .. ',"createdAt":' .. redis.call('HGET', KEYS[1], 'c') ..
-    ',"updatedAt":' .. now_us .. ',"expiresAt":' .. expires .. ',"messages":[' ..
-    table.concat(fresh_items, ',') .. ']}')
+  local entry = {
+    agentId = cjson.null,
+    createdAt = redis.call('HGET', KEYS[1], 'c'),
+    updatedAt = now_us,
+    expiresAt = cjson.null,
+    messages = fresh_items,
+  }
+  if agent ~= '' then entry.agentId = agent end
+  if expires ~= '' then entry.expiresAt = expires end
+  redis.call('XADD', KEYS[5], '*', 'v', '2', 'u', ARGV[1], 's', ARGV[2], 'd', cjson.encode(entry))
   redis.call('HINCRBY', KEYS[1], 'p', 1)
 end
 if tonumber(redis.call('HGET', KEYS[1], 'p') or '0') > 0 then
