@@ -419,6 +419,15 @@ export const SETTINGS = [
     use: { serve: true },
   }),
   setting({
+    key: 'revocationWaitMs',
+    env: 'REVOCATION_WAIT_MS',
+    default: '2000',
+    doc: 'with REDIS_URL: how long erasing a user waits for every instance to drop its cached keys',
+    schema: count(0, 60_000),
+    arg: '<ms>',
+    use: { serve: true },
+  }),
+  setting({
     key: 'readyTimeoutMs',
     env: 'READY_TIMEOUT_MS',
     default: '2000',

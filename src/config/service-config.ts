@@ -51,6 +51,11 @@ export interface ServiceConfig {
   cleanupIntervalSeconds: number;
   /** How long a verified API key is remembered in memory. */
   authCacheSeconds: number;
+  /**
+   * With a Redis: how long erasing a user waits for every other instance to confirm it dropped
+   * the user's cached keys, in ms.
+   */
+  revocationWaitMs: number;
   readyTimeoutMs: number;
   shutdownTimeoutMs: number;
   docs: boolean;

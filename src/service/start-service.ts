@@ -10,6 +10,12 @@ import { UnknownKeyCache } from './auth/unknown-key-cache.js';
 import { buildApp } from './http/build-app.js';
 import { createLogger } from './http/logger.js';
 import { apiSchemas } from './http/schemas.js';
+import { openInstanceRedis, type InstanceRedis } from './instances/instance-redis.js';
+import {
+  localRevocations,
+  sharedRevocations,
+  type UserRevocations,
+} from './instances/user-revocations.js';
 import { ServiceMetrics } from './metrics/service-metrics.js';
 import { openBackend, type BackendDeps } from './open-backend.js';
 import type { FastifyInstance } from 'fastify';
@@ -82,19 +88,32 @@ async function serve(
     new UnknownKeyCache(config.authCacheSeconds * 1000),
   );
   const logger = createLogger(config, deps.logStream);
-  const app = await buildApp(
-    {
-      config,
-      store,
-      authStore,
-      authenticator,
-      metrics,
-      schemas: apiSchemas(config.limits),
-      newId: uuidv7,
-    },
-    logger,
-  );
-  await app.listen({ port: config.port, host: config.host });
+  const instanceRedis = config.redisUrl ? await openInstanceRedis(config.redisUrl) : null;
+  let revocations: UserRevocations;
+  try {
+    revocations = instanceRedis
+      ? await sharedRevocations(authenticator, instanceRedis, {
+          keyPrefix: config.redisKeyPrefix,
+          waitMs: config.revocationWaitMs,
+          onError: (error) =>
+            logger.warn({ code: (error as { code?: unknown }).code }, 'revocation channel failed'),
+        })
+      : localRevocations(authenticator);
+  } catch (error) {
+    await instanceRedis?.close();
+    throw error;
+  }
+  const app = await listening(config, logger, instanceRedis, {
+    config,
+    store,
+    authStore,
+    authenticator,
+    revocations,
+    instanceRedis,
+    metrics,
+    schemas: apiSchemas(config.limits),
+    newId: uuidv7,
+  });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -119,11 +138,30 @@ async function serve(
     (closing ??= (async () => {
       await stopCleanup?.();
       await closeWithin(app, config.shutdownTimeoutMs);
+      await revocations.close();
+      await instanceRedis?.close();
       await backend.close();
       await metrics.shutdown();
     })());
 
   return { url, port, host: config.host, createdAdminToken: adminToken.created, app, close };
+}
+
+/** Builds the app and listens; a failure closes the instances' Redis before it is thrown. */
+async function listening(
+  config: ServiceConfig,
+  logger: ReturnType<typeof createLogger>,
+  instanceRedis: InstanceRedis | null,
+  context: Parameters<typeof buildApp>[0],
+): Promise<FastifyInstance> {
+  try {
+    const app = await buildApp(context, logger);
+    await app.listen({ port: config.port, host: config.host });
+    return app;
+  } catch (error) {
+    await instanceRedis?.close();
+    throw error;
+  }
 }
 
 /** Fastify's close waits for requests in flight; past the deadline, connections are cut. */

@@ -16,6 +16,12 @@ export type Principal = { kind: 'user'; userId: string } | { kind: 'admin' };
  * tried only when configured.
  */
 export class Authenticator {
+  /**
+   * Counts forgetUser calls: a lookup that started before one is not cached, so a key found just
+   * before its user was erased cannot come back into the cache after the eviction.
+   */
+  private forgets = 0;
+
   constructor(
     private readonly store: AuthStore,
     private readonly cache: KeyCache,
@@ -48,16 +54,18 @@ export class Authenticator {
     const cached = this.cache.get(hash);
     if (cached) return { kind: 'user', userId: cached };
     if (this.unknown.has(hash)) throw unauthorized('unknown API key');
+    const forgets = this.forgets;
     const owner = await this.store.findKeyOwner(hash);
     if (!owner) {
       this.unknown.add(hash);
       throw unauthorized('unknown API key');
     }
-    this.cache.set(hash, owner);
+    if (forgets === this.forgets) this.cache.set(hash, owner);
     return { kind: 'user', userId: owner };
   }
 
   forgetUser(userId: string): void {
+    this.forgets++;
     this.cache.forgetUser(userId);
   }
 }

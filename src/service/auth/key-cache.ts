@@ -1,7 +1,8 @@
 /**
  * Remembers which user a key hash belongs to for a few seconds, so that an authenticated request
  * costs no extra database round trip. Erasing a user drops their entries here at once; other
- * instances forget them within `ttlMs`.
+ * instances drop theirs when told through Redis (instances/user-revocations.ts), or without a
+ * Redis forget them within `ttlMs`.
  */
 export class KeyCache {
   private readonly entries = new Map<string, { userId: string; until: number }>();

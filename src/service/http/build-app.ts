@@ -89,10 +89,19 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
   if (config.rateLimitMax > 0) {
     // Not global: the access hook charges the address before authenticating and the principal
     // after (see createRateLimits), which a single key chosen up front cannot do.
+    // With a Redis, every instance counts in the same keys (under the key prefix), so a budget is
+    // one budget however requests are spread. A Redis that does not answer lets requests through
+    // (skipOnError): the limit protects the service, it must not take it down with Redis.
+    const shared = context.instanceRedis;
     await app.register(rateLimit, {
       global: false,
       max: config.rateLimitMax,
       timeWindow: config.rateLimitWindowSeconds * 1000,
+      ...(shared && {
+        redis: shared.commands,
+        nameSpace: `${config.redisKeyPrefix}service:rate:`,
+        skipOnError: true,
+      }),
     });
     limits = createRateLimits(app);
   }

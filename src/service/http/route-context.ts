@@ -3,6 +3,8 @@ import type { ServiceConfig } from '../../config/service-config.js';
 import type { ConversationStore } from '../../contract/store.js';
 import type { AuthStore } from '../auth/auth-store.js';
 import type { Authenticator, Principal } from '../auth/authenticator.js';
+import type { InstanceRedis } from '../instances/instance-redis.js';
+import type { UserRevocations } from '../instances/user-revocations.js';
 import type { ServiceMetrics } from '../metrics/service-metrics.js';
 import type { ApiSchemas } from './schemas.js';
 import { forbidden, unauthorized } from './http-error.js';
@@ -25,6 +27,10 @@ export interface RouteContext {
   store: ConversationStore;
   authStore: AuthStore;
   authenticator: Authenticator;
+  /** Drops an erased user's cached keys here, and on every instance when Redis links them. */
+  revocations: UserRevocations;
+  /** The Redis several instances share (REDIS_URL), or null: rate limits then count per process. */
+  instanceRedis: InstanceRedis | null;
   metrics: ServiceMetrics;
   schemas: ApiSchemas;
   newId: () => string;

@@ -8,7 +8,7 @@ import { InputValidator } from '../../contract/validation.js';
 
 /** /v1/admin/*: users and their keys, the agent catalogue, cleanup. All need the admin token. */
 export function registerAdminRoutes(app: FastifyInstance, context: RouteContext): void {
-  const { store, schemas, authStore, authenticator, newId, config } = context;
+  const { store, schemas, authStore, revocations, newId, config } = context;
   const validate = new InputValidator(config.limits, newId);
   const { errors } = schemas;
   const counts = {
@@ -74,7 +74,7 @@ export function registerAdminRoutes(app: FastifyInstance, context: RouteContext)
       const userId = request.params.user_id;
       const deleted = await store.deleteUser({ userId });
       await authStore.deleteUserKeys(userId);
-      authenticator.forgetUser(userId);
+      await revocations.forgetUser(userId);
       return { deleted };
     },
   );
