@@ -1,19 +1,30 @@
 import type { PGlite } from '@electric-sql/pglite';
 import postgres from 'postgres';
+import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, inject } from 'vitest';
-import { createStore, type ConversationStore, type StoreOptions } from '../../../src/index.js';
-import { TEST_DATABASE_URL } from '../../support/servers.js';
+import {
+  createStore,
+  pgliteExtensions,
+  type ConversationStore,
+  type StoreOptions,
+} from '../../../src/index.js';
+import { startHttpStoreService } from '../../support/http-store-service.js';
+import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
 
 /**
- * The stores every adapter test runs on. Redis and hybrid join once they implement the
- * operations of the messages issue (update, truncate, pop, transactions, drafts).
+ * The stores every adapter test runs on: each store, and the HTTP client through a real service.
  */
-export const ADAPTER_STORES = ['pglite', 'postgres'] as const;
+export const ADAPTER_STORES = ['pglite', 'postgres', 'redis', 'hybrid', 'http'] as const;
 export type AdapterStoreName = (typeof ADAPTER_STORES)[number];
 
 let counter = 0;
 let sharedPglite: Promise<PGlite> | undefined;
-const opened: Array<{ store: ConversationStore; name: AdapterStoreName; schema: string }> = [];
+const opened: Array<{
+  store: ConversationStore;
+  name: AdapterStoreName;
+  schema: string;
+  closeService?: () => Promise<void>;
+}> = [];
 
 /**
  * One describe block per store; `open()` gives a store in a schema of its own, dropped after
@@ -25,7 +36,10 @@ export function describeStores(
   body: (open: () => Promise<ConversationStore>, name: AdapterStoreName) => void,
 ): void {
   for (const name of ADAPTER_STORES) {
-    const available = name === 'pglite' || inject('postgresAvailable');
+    const available =
+      name === 'pglite' ||
+      ((name === 'redis' ? inject('redisAvailable') : inject('postgresAvailable')) &&
+        (name !== 'hybrid' || inject('redisAvailable')));
     describe.skipIf(!available)(`${title} [${name}]`, () => {
       // Starting PGlite takes seconds (tens on a busy machine): once per file, before the tests.
       if (name === 'pglite') beforeAll(() => pglite().then(() => {}), 120_000);
@@ -36,33 +50,67 @@ export function describeStores(
 
 export async function openStore(name: AdapterStoreName): Promise<ConversationStore> {
   const schema = `${inject('runPrefix')}_a${process.pid}_${++counter}`;
+  if (name === 'http') {
+    const service = await startHttpStoreService(schema, {});
+    const store = await createStore(service.clientOptions);
+    opened.push({ store, name, schema, closeService: service.close });
+    return store;
+  }
   const options: StoreOptions =
     name === 'pglite'
       ? { schema, pglite: await pglite() }
-      : { schema, url: TEST_DATABASE_URL, migrate: true };
+      : name === 'redis'
+        ? { url: TEST_REDIS_URL, keyPrefix: `${schema}:` }
+        : name === 'hybrid'
+          ? {
+              schema,
+              url: TEST_DATABASE_URL,
+              migrate: true,
+              cache: { url: TEST_REDIS_URL, keyPrefix: `${schema}:` },
+            }
+          : { schema, url: TEST_DATABASE_URL, migrate: true };
   const store = await createStore(options);
   opened.push({ store, name, schema });
   return store;
 }
 
 afterEach(async () => {
-  for (const { store, name, schema } of opened.splice(0)) {
+  for (const { store, name, schema, closeService } of opened.splice(0)) {
     await store.close();
-    await dropSchema(name, schema);
+    await closeService?.();
+    if (name === 'redis' || name === 'hybrid') await deleteKeys(`${schema}:`);
+    if (name !== 'redis') await dropSchema(name, schema);
   }
 });
 
 afterAll(async () => {
   if (sharedPglite) await (await sharedPglite).close();
   await admin?.end({ timeout: 1 });
+  redisAdmin?.disconnect();
 });
 
 function pglite(): Promise<PGlite> {
-  sharedPglite ??= import('@electric-sql/pglite').then(({ PGlite }) => PGlite.create('memory://'));
+  sharedPglite ??= import('@electric-sql/pglite').then(async ({ PGlite }) =>
+    PGlite.create('memory://', { extensions: await pgliteExtensions() }),
+  );
   return sharedPglite;
 }
 
 let admin: postgres.Sql | undefined;
+
+let redisAdmin: Redis | undefined;
+
+/** SCAN + DEL of the test's own key prefix (never anything else of the shared Redis). */
+async function deleteKeys(prefix: string): Promise<void> {
+  if (prefix.length < 8) throw new Error('refusing to delete keys of a short prefix');
+  redisAdmin ??= new Redis(TEST_REDIS_URL);
+  let cursor = '0';
+  do {
+    const [next, keys] = await redisAdmin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
+    cursor = next;
+    for (const key of keys) await redisAdmin.del(key);
+  } while (cursor !== '0');
+}
 
 async function dropSchema(name: AdapterStoreName, schema: string): Promise<void> {
   if (name === 'pglite') {
