@@ -1,4 +1,5 @@
 import type { StoreCapabilities } from './capabilities.js';
+import type { ResolvedUsageInput, UsageReport } from './usage.js';
 import type { ConversationStore, StoreKind } from './store.js';
 import type {
   Agent,
@@ -56,6 +57,7 @@ export interface StoreBackend {
   beginMessage(input: ResolvedAppendInput): Promise<BeginMessageResult>;
   checkpointMessage(input: ResolvedCheckpointInput): Promise<Message>;
   finalizeMessage(input: ResolvedFinalizeInput): Promise<Message>;
+  usage(input: ResolvedUsageInput): Promise<UsageReport>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** Store-specific extras, typed (see capabilities.ts). */

@@ -29,6 +29,7 @@ import type {
   UserKey,
 } from '../contract/types.js';
 import type { InputValidator } from '../contract/validation.js';
+import { resolveUsageInput, type UsageInput, type UsageReport } from '../contract/usage.js';
 
 /**
  * The store every caller gets from createStore: validates each call once, then hands the
@@ -124,6 +125,10 @@ export class StoreFacade implements ConversationStore {
 
   cleanupExpired(input?: CleanupInput): Promise<DeletedCounts> {
     return this.call(() => this.backend.cleanupExpired(this.validate.cleanup(input)));
+  }
+
+  usage(input: UsageInput): Promise<UsageReport> {
+    return this.call(() => this.backend.usage(resolveUsageInput(input)));
   }
 
   ping(): Promise<void> {

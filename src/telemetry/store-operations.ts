@@ -56,6 +56,7 @@ export const STORE_OPERATIONS = {
   putAgent: {},
   listAgents: { result: (agents) => rows(agents.length) },
   cleanupExpired: { result: deleted },
+  usage: { result: (report) => rows(report.rows.length) },
   ping: {},
   close: {},
 } as const satisfies OperationTable;

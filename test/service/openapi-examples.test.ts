@@ -42,6 +42,8 @@ const ORDER = [
   'POST /v1/sessions/{session_id}/truncate',
   'POST /v1/sessions/{session_id}/messages/delete',
   'DELETE /v1/sessions/{session_id}/messages',
+  'GET /v1/usage',
+  'GET /v1/admin/usage',
   'DELETE /v1/sessions/{session_id}',
   'POST /v1/admin/cleanup',
   'DELETE /v1/admin/users/{user_id}',

@@ -1,3 +1,4 @@
+import type { UsageReport } from '../../contract/usage.js';
 import type { ConversationStore } from '../../contract/store.js';
 import type {
   Agent,
@@ -63,6 +64,9 @@ export class NoWorkStore implements ConversationStore {
       createdAt: SESSION.createdAt,
       updatedAt: SESSION.updatedAt,
     };
+  }
+  async usage(): Promise<UsageReport> {
+    return { rows: [] };
   }
   async listAgents(): Promise<Agent[]> {
     return [];

@@ -10,6 +10,7 @@ import { registerDraftRoutes } from '../routes/draft-routes.js';
 import { registerMessageOperationRoutes } from '../routes/message-operation-routes.js';
 import { registerMessageRoutes } from '../routes/message-routes.js';
 import { registerSessionRoutes } from '../routes/session-routes.js';
+import { registerUsageRoutes } from '../routes/usage-routes.js';
 import { accessHook } from './access-hook.js';
 import { clientErrorHandler } from './client-errors.js';
 import { frameworkErrorHandler, handleErrors } from './error-handling.js';
@@ -103,6 +104,7 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
   registerMessageRoutes(app, context);
   registerMessageOperationRoutes(app, context);
   registerDraftRoutes(app, context);
+  registerUsageRoutes(app, context);
   if (config.docs) {
     app.get(
       '/openapi.json',

@@ -4,6 +4,7 @@ import {
   IdempotencyMismatchError,
   UnavailableError,
 } from '../../contract/errors.js';
+import type { ResolvedUsageInput, UsageReport } from '../../contract/usage.js';
 import type {
   BeginMessageResult,
   Deleted,
@@ -292,6 +293,12 @@ export class HybridStore implements StoreBackend {
 
   putAgent(input: PutAgentInput): Promise<Agent> {
     return this.sql.putAgent(input);
+  }
+
+  /** Reports from PostgreSQL, after write-behind has flushed what Redis acknowledged. */
+  async usage(input: ResolvedUsageInput): Promise<UsageReport> {
+    await this.flushFirst();
+    return this.sql.usage(input);
   }
 
   async listAgents(): Promise<Agent[]> {

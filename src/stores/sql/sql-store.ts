@@ -38,6 +38,8 @@ import type {
 import { AppendBatcher, type AppendRequest } from './append-batcher.js';
 import { messageChanges } from './message-changes.js';
 import { QUERIES } from './queries.generated.js';
+import { usageParams, usageRowFromSql, type UsageSqlRow } from './usage-rows.js';
+import type { ResolvedUsageInput, UsageReport } from '../../contract/usage.js';
 import {
   agentFromRow,
   appendedMessage,
@@ -338,6 +340,12 @@ export class SqlStore implements StoreBackend {
       JSON.stringify(settings ?? {}),
     ]);
     return agentFromRow(row!);
+  }
+
+  /** A live report over messages (see usage.sql and the views of migration 0008). */
+  async usage(input: ResolvedUsageInput): Promise<UsageReport> {
+    const rows = await this.run<UsageSqlRow>(this.sql.usage, usageParams(input));
+    return { rows: rows.map((row) => usageRowFromSql(row, input)) };
   }
 
   async listAgents(): Promise<Agent[]> {
