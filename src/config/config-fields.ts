@@ -18,7 +18,14 @@ import {
 } from './setting-schemas.js';
 
 /** The commands that take settings (`db migrate` and `db status` share `db`). */
-export const SETTING_COMMANDS = ['serve', 'db', 'cleanup', 'flush', 'migrate-redis'] as const;
+export const SETTING_COMMANDS = [
+  'serve',
+  'db',
+  'cleanup',
+  'flush',
+  'migrate-redis',
+  'report',
+] as const;
 export type SettingCommand = (typeof SETTING_COMMANDS)[number];
 
 /**
@@ -86,7 +93,7 @@ export const SETTINGS = [
     doc: 'PGlite data directory, used when DATABASE_URL is unset',
     schema: text(),
     arg: '<dir>',
-    use: { serve: true, db: true, cleanup: true },
+    use: { serve: true, db: true, cleanup: true, report: true },
   }),
   setting({
     key: 'databaseUrl',
@@ -104,6 +111,11 @@ export const SETTINGS = [
         doc: 'the store: postgres://..., pglite://<dir> or redis://... (the Redis store); unset: PGlite in DATA_DIR',
       },
       flush: { flag: 'url', required: true, doc: 'the PostgreSQL that keeps everything' },
+      report: {
+        flag: 'url',
+        schema: STORE_URL,
+        doc: 'the store to report on: postgres://... or pglite://<dir> (redis://: unsupported); unset: PGlite in DATA_DIR',
+      },
       'migrate-redis': {
         flag: 'to',
         required: true,
@@ -165,7 +177,7 @@ export const SETTINGS = [
     doc: 'PostgreSQL schema holding every table',
     schema: schemaName(),
     arg: '<name>',
-    use: { serve: true, db: true, cleanup: true, flush: true, 'migrate-redis': true },
+    use: { serve: true, db: true, cleanup: true, flush: true, 'migrate-redis': true, report: true },
   }),
   setting({
     key: 'conversationTtl',

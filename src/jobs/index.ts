@@ -17,3 +17,5 @@ export type { MigrationSummary } from './migrate-redis/migrate-redis.js';
 export type { MigrateRedisOptions, SourceFormat } from './migrate-redis/options.js';
 export type { MigrationProgress } from './migrate-redis/types.js';
 export type { SessionDifference } from './migrate-redis/verify.js';
+export { formatUsage, usageReport, USAGE_FORMATS } from './usage-report.js';
+export type { UsageFormat } from './usage-report.js';

@@ -22,6 +22,7 @@ const HELP: Record<(typeof SETTING_COMMANDS)[number], string[]> = {
   cleanup: ['cleanup'],
   flush: ['flush'],
   'migrate-redis': ['migrate-redis'],
+  report: ['report'],
 };
 
 /** The help of one option: from its flag to the next option. */
