@@ -17,6 +17,22 @@ async function main(): Promise<void> {
     process.exitCode = help ? 0 : 2;
     return;
   }
+  if (options.usage !== undefined) {
+    const { runUsageBench } = await import('./usage-bench.js');
+    const url =
+      options.databaseUrl ??
+      process.env.CONVSTORE_BENCH_DATABASE_URL ??
+      'postgres://127.0.0.1:5432/test';
+    const usage = await runUsageBench(url, options.usage, (line) =>
+      process.stderr.write(`${line}\n`),
+    );
+    for (const report of usage.reports) {
+      process.stdout.write(
+        `usage over ${usage.messages} messages: ${report.name}: ${report.medianMs} ms (${report.rows} rows)\n`,
+      );
+    }
+    return;
+  }
   const result = await runBench(options);
   process.stdout.write(`${renderTable(result)}\n`);
 }
