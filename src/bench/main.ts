@@ -18,19 +18,11 @@ async function main(): Promise<void> {
     return;
   }
   if (options.usage !== undefined) {
-    const { runUsageBench } = await import('./usage-bench.js');
-    const url =
-      options.databaseUrl ??
-      process.env.CONVSTORE_BENCH_DATABASE_URL ??
-      'postgres://127.0.0.1:5432/test';
-    const usage = await runUsageBench(url, options.usage, (line) =>
+    const { usageBenchText } = await import('./usage-bench.js');
+    const { text } = await usageBenchText(options.databaseUrl, options.usage, (line) =>
       process.stderr.write(`${line}\n`),
     );
-    for (const report of usage.reports) {
-      process.stdout.write(
-        `usage over ${usage.messages} messages: ${report.name}: ${report.medianMs} ms (${report.rows} rows)\n`,
-      );
-    }
+    process.stdout.write(`${text}\n`);
     return;
   }
   const result = await runBench(options);

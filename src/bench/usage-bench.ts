@@ -70,3 +70,20 @@ export async function runUsageBench(
     await admin.end();
   }
 }
+
+/** The --usage run as both entry points (npm run bench, convstore bench) print it. */
+export async function usageBenchText(
+  databaseUrl: string | undefined,
+  messages: number,
+  log: (line: string) => void,
+): Promise<{ result: UsageBenchResult; text: string }> {
+  const url =
+    databaseUrl ?? process.env.CONVSTORE_BENCH_DATABASE_URL ?? 'postgres://127.0.0.1:5432/test';
+  const result = await runUsageBench(url, messages, log);
+  const text = result.reports
+    .map(
+      (r) => `usage over ${result.messages} messages: ${r.name}: ${r.medianMs} ms (${r.rows} rows)`,
+    )
+    .join('\n');
+  return { result, text };
+}
