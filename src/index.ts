@@ -6,6 +6,8 @@ export type { StoreOptions } from './options.js';
 export type { TelemetryOptions } from './telemetry/telemetry-options.js';
 export type { ConversationStore, StoreKind } from './contract/store.js';
 export type { CacheCounters, StoreCapabilities } from './contract/capabilities.js';
+export { USAGE_GROUPS } from './contract/usage.js';
+export type { UsageGroup, UsageInput, UsageReport, UsageRow } from './contract/usage.js';
 export {
   FINAL_STATUSES,
   HISTORY_ALIGNS,

@@ -14,6 +14,8 @@ export interface BenchOptions {
   databaseUrl?: string;
   /** Redis for the redis and hybrid stores, the references and the floors. */
   redisUrl?: string;
+  /** Only the usage-report measurement, over this many messages (see usage-bench.ts). */
+  usage?: number;
   /** Only these stores/references (default: all; the floors are always measured). */
   stores?: StoreName[];
   /** Concurrent callers. Default [1, 32]. */

@@ -17,6 +17,14 @@ async function main(): Promise<void> {
     process.exitCode = help ? 0 : 2;
     return;
   }
+  if (options.usage !== undefined) {
+    const { usageBenchText } = await import('./usage-bench.js');
+    const { text } = await usageBenchText(options.databaseUrl, options.usage, (line) =>
+      process.stderr.write(`${line}\n`),
+    );
+    process.stdout.write(`${text}\n`);
+    return;
+  }
   const result = await runBench(options);
   process.stdout.write(`${renderTable(result)}\n`);
 }

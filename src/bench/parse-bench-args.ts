@@ -16,7 +16,8 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --seed <n>              seed of the data and target sequences (default 42)
   --pool-size <n>         PostgreSQL connections per subject (default 4)
   --database-url <url>    default $CONVSTORE_BENCH_DATABASE_URL or postgres://127.0.0.1:5432/test
-  --redis-url <url>       default $CONVSTORE_BENCH_REDIS_URL or redis://127.0.0.1:6379`;
+  --redis-url <url>       default $CONVSTORE_BENCH_REDIS_URL or redis://127.0.0.1:6379
+  --usage <n>             only the usage-report measurement, over n messages (200k, 10m)`;
 
 /** Turns command-line flags into BenchOptions; throws a plain message on a bad flag. */
 export function parseBenchArgs(argv: string[]): BenchOptions {
@@ -38,6 +39,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'pool-size': { type: 'string' },
       'database-url': { type: 'string' },
       'redis-url': { type: 'string' },
+      usage: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -70,6 +72,12 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     options.poolSize = positiveInt('pool-size', values['pool-size']);
   if (values['database-url']) options.databaseUrl = values['database-url'];
   if (values['redis-url']) options.redisUrl = values['redis-url'];
+  if (values.usage !== undefined) {
+    const match = /^(\d+)(k|m)?$/i.exec(values.usage.trim());
+    if (!match) throw new Error('--usage must be a message count: 200000, 200k or 10m');
+    const scale = { k: 1_000, m: 1_000_000 }[match[2]?.toLowerCase() as 'k' | 'm'] ?? 1;
+    options.usage = Number(match[1]) * scale;
+  }
   if (values.stores !== undefined) {
     const stores = list(values.stores);
     const unknown = stores.filter((s) => !(STORE_NAMES as readonly string[]).includes(s));

@@ -9,6 +9,7 @@ import { cleanupCommand } from './commands/cleanup.js';
 import { dbCommand } from './commands/db.js';
 import { flushCommand } from './commands/flush.js';
 import { migrateRedisCommand } from './commands/migrate-redis.js';
+import { reportCommand } from './commands/report.js';
 import { serveCommand } from './commands/serve.js';
 import { exitCodeLines } from '../contract/outcomes.js';
 import { EXIT } from './exit-codes.js';
@@ -97,6 +98,7 @@ function buildProgram(
     cleanupCommand(context),
     migrateRedisCommand(context),
     flushCommand(context),
+    reportCommand(context),
     benchCommand(context),
     exportCommand(context),
     importCommand(context),

@@ -1,3 +1,5 @@
+import type { ResolvedUsageInput, UsageReport } from '../contract/usage.js';
+import { usageRowFromWire, type WireUsageRow } from '../wire/usage.js';
 import type { StoreCapabilities } from '../contract/capabilities.js';
 import type { StoreBackend } from '../contract/store-backend.js';
 import type {
@@ -319,6 +321,21 @@ export class HttpBackend implements StoreBackend {
       retrySafe: true,
     });
     return agentFromWire(body.agent);
+  }
+
+  async usage(input: ResolvedUsageInput): Promise<UsageReport> {
+    const query = {
+      from: input.from.toISOString(),
+      to: input.to.toISOString(),
+      ...(input.groupBy.length > 0 && { group_by: input.groupBy.join(',') }),
+      time_zone: input.timeZone,
+    };
+    const { body } = await this.http.send<{ rows: WireUsageRow[] }>(
+      input.userId === null
+        ? { method: 'GET', path: '/v1/admin/usage', as: 'admin', query, retrySafe: true }
+        : { method: 'GET', path: '/v1/usage', as: { user: input.userId }, query, retrySafe: true },
+    );
+    return { rows: body.rows.map(usageRowFromWire) };
   }
 
   async listAgents(): Promise<Agent[]> {

@@ -27,6 +27,7 @@ export const SETTING_COMMANDS = [
   'export',
   'import',
   'copy',
+  'report',
 ] as const;
 export type SettingCommand = (typeof SETTING_COMMANDS)[number];
 
@@ -95,7 +96,7 @@ export const SETTINGS = [
     doc: 'PGlite data directory, used when DATABASE_URL is unset',
     schema: text(),
     arg: '<dir>',
-    use: { serve: true, db: true, cleanup: true, export: true, import: true },
+    use: { serve: true, db: true, cleanup: true, export: true, import: true, report: true },
   }),
   setting({
     key: 'databaseUrl',
@@ -113,6 +114,11 @@ export const SETTINGS = [
         doc: 'the store: postgres://..., pglite://<dir> or redis://... (the Redis store); unset: PGlite in DATA_DIR',
       },
       flush: { flag: 'url', required: true, doc: 'the PostgreSQL that keeps everything' },
+      report: {
+        flag: 'url',
+        schema: STORE_URL,
+        doc: 'the store to report on: postgres://... or pglite://<dir> (redis://: unsupported); unset: PGlite in DATA_DIR',
+      },
       'migrate-redis': {
         flag: 'to',
         required: true,
@@ -195,6 +201,7 @@ export const SETTINGS = [
       export: true,
       import: true,
       copy: true,
+      report: true,
     },
   }),
   setting({

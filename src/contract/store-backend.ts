@@ -1,5 +1,6 @@
 import type { StoreCapabilities } from './capabilities.js';
 import type { SearchPage } from './search.js';
+import type { ResolvedUsageInput, UsageReport } from './usage.js';
 import type { ConversationStore, StoreKind } from './store.js';
 import type {
   Agent,
@@ -60,6 +61,7 @@ export interface StoreBackend {
   finalizeMessage(input: ResolvedFinalizeInput): Promise<Message>;
   /** UnsupportedError on a store that keeps no index to search (redis). */
   search(input: ResolvedSearchInput): Promise<SearchPage>;
+  usage(input: ResolvedUsageInput): Promise<UsageReport>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /** Store-specific extras, typed (see capabilities.ts). */

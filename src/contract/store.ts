@@ -27,6 +27,7 @@ import type {
 } from './types.js';
 import type { StoreCapabilities } from './capabilities.js';
 import type { SearchInput, SearchPage } from './search.js';
+import type { UsageInput, UsageReport } from './usage.js';
 
 /**
  * The one contract every store keeps (postgres, pglite, redis, hybrid). Every call is made as one
@@ -70,6 +71,12 @@ export interface ConversationStore {
 
   /** An atomic append or suffix replacement, idempotent per operationId (see TransactInput). */
   transact(input: TransactInput): Promise<TransactResult>;
+
+  /**
+   * Usage over a time range, grouped by day (in timeZone), agent, model and/or user; one user's
+   * when userId is given, everyone's otherwise. UnsupportedError on Redis (it keeps no history).
+   */
+  usage(input: UsageInput): Promise<UsageReport>;
 
   /** Starts a streaming draft (status 'streaming') under a lease; creates the session if missing. */
   beginMessage(input: BeginMessageInput): Promise<BeginMessageResult>;

@@ -30,6 +30,7 @@ import type {
   UserKey,
 } from '../contract/types.js';
 import type { InputValidator } from '../contract/validation.js';
+import { resolveUsageInput, type UsageInput, type UsageReport } from '../contract/usage.js';
 
 /**
  * The store every caller gets from createStore: validates each call once, then hands the
@@ -129,6 +130,10 @@ export class StoreFacade implements ConversationStore {
 
   search(input: SearchInput): Promise<SearchPage> {
     return this.call(() => this.backend.search(this.validate.search(input)));
+  }
+
+  usage(input: UsageInput): Promise<UsageReport> {
+    return this.call(() => this.backend.usage(resolveUsageInput(input)));
   }
 
   ping(): Promise<void> {

@@ -24,3 +24,5 @@ export { importData } from './portability/import-data.js';
 export type { ImportOptions, ImportSummary } from './portability/import-data.js';
 export { copyStore } from './portability/copy-store.js';
 export type { CopyOptions, CopyProgress, CopySummary } from './portability/copy-store.js';
+export { formatUsage, usageReport, USAGE_FORMATS } from './usage-report.js';
+export type { UsageFormat } from './usage-report.js';

@@ -57,6 +57,7 @@ export const STORE_OPERATIONS = {
   listAgents: { result: (agents) => rows(agents.length) },
   cleanupExpired: { result: deleted },
   search: { result: (page) => rows(page.hits.length) },
+  usage: { result: (report) => rows(report.rows.length) },
   ping: {},
   close: {},
 } as const satisfies OperationTable;

@@ -25,6 +25,7 @@ const HELP: Record<(typeof SETTING_COMMANDS)[number], string[]> = {
   export: ['export'],
   import: ['import'],
   copy: ['copy'],
+  report: ['report'],
 };
 
 /** The help of one option: from its flag to the next option. */

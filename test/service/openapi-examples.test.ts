@@ -44,6 +44,8 @@ const ORDER = [
   'DELETE /v1/sessions/{session_id}/messages',
   'GET /v1/search',
   'GET /v1/export',
+  'GET /v1/usage',
+  'GET /v1/admin/usage',
   'DELETE /v1/sessions/{session_id}',
   'POST /v1/admin/cleanup',
   'GET /v1/admin/users/{user_id}/export',

@@ -63,6 +63,10 @@ async function asShippedBefore(schema: string): Promise<void> {
     `DROP TABLE IF EXISTS ${q}.tool_calls, ${q}.operations, ${q}.retention_policy,
        ${q}.schema_migrations_functions`,
   );
+  await sql.unsafe(
+    `DROP VIEW IF EXISTS ${q}.usage_active_users_daily, ${q}.usage_daily, ${q}.usage_messages`,
+  );
+  await sql.unsafe(`DROP INDEX IF EXISTS ${q}.messages_by_user_time`);
   const added = await sql.unsafe(
     `SELECT column_name FROM information_schema.columns
       WHERE table_schema = $1 AND table_name = 'messages'
@@ -97,7 +101,7 @@ describe.skipIf(!inject('postgresAvailable'))('the service has its own migration
     expect(names).not.toContain('api_keys');
     expect(names).not.toContain('service_admin');
     expect(names).not.toContain('service_migrations');
-    expect(await versions(schema, 'schema_migrations')).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await versions(schema, 'schema_migrations')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
   it('the service creates its tables in their own series, after the store', async () => {
@@ -136,7 +140,7 @@ describe.skipIf(!inject('postgresAvailable'))('the service has its own migration
     } finally {
       await upgraded.close();
     }
-    expect(await versions(schema, 'schema_migrations')).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await versions(schema, 'schema_migrations')).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
     expect(await versions(schema, 'service_migrations')).toEqual([1]);
   });
 
@@ -190,7 +194,7 @@ describe.skipIf(!inject('postgresAvailable'))('the service has its own migration
 
     const applied = await cli('db', 'migrate', '--service', ...target);
     expect(applied.code).toBe(0);
-    expect(applied.stdout).toContain('is up to date at migration 6');
+    expect(applied.stdout).toContain('is up to date at migration 8');
     expect(applied.stdout).toContain('applied 1 service migration(s)');
     const after = await cli('db', 'status', '--service', ...target);
     expect(after.code).toBe(0);

@@ -47,6 +47,9 @@ describe('bench flags', () => {
       seed: 7,
     });
     expect(parseBenchArgs(['--growth', 'none'])).toEqual({ growth: [] });
+    expect(parseBenchArgs(['--usage', '200k'])).toEqual({ usage: 200_000 });
+    expect(parseBenchArgs(['--usage', '10m'])).toEqual({ usage: 10_000_000 });
+    expect(() => parseBenchArgs(['--usage', 'lots'])).toThrow(/--usage must be a message count/);
   });
 
   it('refuses what it does not know, naming the flag', () => {

@@ -1,4 +1,5 @@
 import type { SearchPage } from '../../contract/search.js';
+import type { UsageReport } from '../../contract/usage.js';
 import type { ConversationStore } from '../../contract/store.js';
 import type {
   Agent,
@@ -64,6 +65,9 @@ export class NoWorkStore implements ConversationStore {
       createdAt: SESSION.createdAt,
       updatedAt: SESSION.updatedAt,
     };
+  }
+  async usage(): Promise<UsageReport> {
+    return { rows: [] };
   }
   async listAgents(): Promise<Agent[]> {
     return [];

@@ -31,6 +31,16 @@ export function benchCommand(context: CommandContext): Command {
           output.note(usage);
           throw ValidationError.field('bench', (error as Error).message);
         }
+        if (options.usage !== undefined) {
+          const { usageBenchText } = await import('../../bench/usage-bench.js');
+          const { result, text } = await usageBenchText(
+            options.databaseUrl,
+            options.usage,
+            (line) => output.note(line),
+          );
+          output.result(result, text);
+          return;
+        }
         const [{ runBench }, { renderTable }] = await Promise.all([
           import('../../bench/run-bench.js'),
           import('../../bench/report/terminal-table.js'),

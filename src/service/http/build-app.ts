@@ -12,6 +12,7 @@ import { registerMessageRoutes } from '../routes/message-routes.js';
 import { registerExportRoutes } from '../routes/export-routes.js';
 import { registerSearchRoutes } from '../routes/search-routes.js';
 import { registerSessionRoutes } from '../routes/session-routes.js';
+import { registerUsageRoutes } from '../routes/usage-routes.js';
 import { accessHook } from './access-hook.js';
 import { clientErrorHandler } from './client-errors.js';
 import { frameworkErrorHandler, handleErrors } from './error-handling.js';
@@ -116,6 +117,7 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
   registerDraftRoutes(app, context);
   registerSearchRoutes(app, context);
   registerExportRoutes(app, context);
+  registerUsageRoutes(app, context);
   if (config.docs) {
     app.get(
       '/openapi.json',

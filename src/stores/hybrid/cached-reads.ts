@@ -1,5 +1,6 @@
 import type { StoreCapabilities } from '../../contract/capabilities.js';
 import type { SearchPage } from '../../contract/search.js';
+import type { ResolvedUsageInput, UsageReport } from '../../contract/usage.js';
 import { hybridPortability } from './hybrid-portability.js';
 import type { StoreBackend } from '../../contract/store-backend.js';
 import type {
@@ -188,6 +189,12 @@ export abstract class CachedReads implements StoreBackend {
   async listAgents(): Promise<Agent[]> {
     await this.flushFirst();
     return this.sql.listAgents();
+  }
+
+  /** Reports from PostgreSQL, after write-behind has flushed what Redis acknowledged. */
+  async usage(input: ResolvedUsageInput): Promise<UsageReport> {
+    await this.flushFirst();
+    return this.sql.usage(input);
   }
 
   /** From PostgreSQL, after writing what waits for the flusher (write-behind). */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { BusyError, InternalError, UnsupportedError } from '../../contract/errors.js';
+import type { UsageReport } from '../../contract/usage.js';
 import type { StoreCapabilities } from '../../contract/capabilities.js';
 import type { StoreBackend } from '../../contract/store-backend.js';
 import type { SearchPage } from '../../contract/search.js';
@@ -239,6 +240,15 @@ export class RedisStore implements StoreBackend {
         model: model ?? null,
         settings: settings ?? {},
       }),
+    );
+  }
+
+  /** Redis keeps no history to report on (messages expire and are trimmed). */
+  usage(): Promise<UsageReport> {
+    return Promise.reject(
+      new UnsupportedError(
+        'usage reports need PostgreSQL or PGlite: the redis store keeps no history',
+      ),
     );
   }
 

@@ -40,6 +40,8 @@ import type { SearchPage } from '../../contract/search.js';
 import { AppendBatcher, type AppendRequest } from './append-batcher.js';
 import { messageChanges } from './message-changes.js';
 import { QUERIES } from './queries.generated.js';
+import { usageParams, usageRowFromSql, type UsageSqlRow } from './usage-rows.js';
+import type { ResolvedUsageInput, UsageReport } from '../../contract/usage.js';
 import {
   agentFromRow,
   appendedMessage,
@@ -352,6 +354,12 @@ export class SqlStore implements StoreBackend {
       JSON.stringify(settings ?? {}),
     ]);
     return agentFromRow(row!);
+  }
+
+  /** A live report over messages (see usage.sql and the views of migration 0008). */
+  async usage(input: ResolvedUsageInput): Promise<UsageReport> {
+    const rows = await this.run<UsageSqlRow>(this.sql.usage, usageParams(input));
+    return { rows: rows.map((row) => usageRowFromSql(row, input)) };
   }
 
   async listAgents(): Promise<Agent[]> {

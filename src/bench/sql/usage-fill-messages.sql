@@ -1,0 +1,12 @@
+-- usage-fill-messages: the messages of usage-fill's sessions $1..$2 (20 each, a minute apart).
+INSERT INTO {{schema}}.messages (user_id, session_id, seq, message_id, role, content, created_at,
+                                 model, input_tokens, output_tokens, latency_ms)
+SELECT 'u' || (n / 100), 's' || n, s, 'm' || s,
+       CASE WHEN s % 2 = 1 THEN 'user' ELSE 'assistant' END,
+       'x',
+       now() - (n % 720) * interval '1 hour' + s * interval '1 minute',
+       CASE WHEN s % 2 = 0 THEN 'model-' || (n % 4) END,
+       CASE WHEN s % 2 = 0 THEN 100 + s END,
+       CASE WHEN s % 2 = 0 THEN 50 + n % 17 END,
+       CASE WHEN s % 2 = 0 THEN 200 + (n * s) % 800 END
+  FROM generate_series($1::bigint, $2::bigint) AS n, generate_series(1, 20) AS s
