@@ -99,7 +99,10 @@ describe.skipIf(!available())('export, import and copy', () => {
     expect(summary).toMatchObject({ sessions: 5, messages: 3 * 3 + 700, agents: 1 });
     expect(JSON.parse(out.at(-1)!)).toEqual({ type: 'end', sessions: 5, messages: 709 });
 
-    for (const target of [await postgresStore(), await redisStore()]) {
+    const redis = await redisStore();
+    await expect(importData(redis, iterate(out))).rejects.toMatchObject({ code: 'unsupported' });
+    expect(await redis.getSession({ userId: 'alice', sessionId: 'chat' })).toBeNull();
+    for (const target of [await postgresStore(), await postgresStore()]) {
       const first = await importData(target, iterate(out));
       expect(first).toMatchObject({ sessions: 5, messages: 709, inserted: 709, differences: 0 });
       expect(first.verified).toBe(5);
@@ -130,7 +133,7 @@ describe.skipIf(!available())('export, import and copy', () => {
   it('keeps seq and messageIds of a trimmed session, so appends after a copy go on from them', async () => {
     const source = await postgresStore({ maxHistory: 250 });
     await seed(source);
-    const target = await redisStore();
+    const target = await postgresStore();
     const summary = await copyStore(source, target, { verify: true });
     expect(summary.verification).toEqual({ sessions: 5, differences: 0 });
     const kept = await target.history({ userId: 'bob', sessionId: 'long', afterSeq: 0, limit: 5 });

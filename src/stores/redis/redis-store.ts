@@ -93,8 +93,6 @@ export class RedisStore implements StoreBackend {
         connection: this.redis,
         keys: this.keys,
         getSession: (key) => this.getSession(key),
-        importScript: (keys, args) =>
-          this.guard(() => runScript<number>(this.redis, NS, 'importSession', keys, args)),
       }),
     };
   }

@@ -49,6 +49,10 @@ const CROSS_USER_QUERIES: Record<string, string> = {
   cleanupBatch: 'the expiry sweep: reclaims expired sessions of every user',
   abortExpiredDrafts: 'the draft sweep: aborts expired drafts of every user',
   appendBatch: 'a batch of appends of many users; each runs append_messages for its own user',
+  exportSessions: "the admin's export of every user's sessions (keyset by user, then session)",
+  importMessages:
+    'rows of one exported session, user_id carried in each JSON row (jsonb_populate_record)',
+  importSession: 'one exported session, its user_id carried in the JSON row',
 };
 const CROSS_USER_FUNCTIONS: Record<string, string> = {
   append_batch: 'the loop of the batch above; every iteration calls append_messages(user, ...)',
