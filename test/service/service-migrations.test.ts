@@ -66,7 +66,10 @@ async function asShippedBefore(schema: string): Promise<void> {
   await sql.unsafe(
     `DROP VIEW IF EXISTS ${q}.usage_active_users_daily, ${q}.usage_daily, ${q}.usage_messages`,
   );
-  await sql.unsafe(`DROP INDEX IF EXISTS ${q}.messages_by_user_time`);
+  await sql.unsafe(
+    `DROP INDEX IF EXISTS ${q}.messages_by_user_time, ${q}.messages_search, ${q}.messages_search_cjk`,
+  );
+  await sql.unsafe(`DROP TEXT SEARCH CONFIGURATION IF EXISTS ${q}.search CASCADE`);
   const added = await sql.unsafe(
     `SELECT column_name FROM information_schema.columns
       WHERE table_schema = $1 AND table_name = 'messages'
