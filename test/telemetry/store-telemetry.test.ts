@@ -77,6 +77,14 @@ function body(kind: TelemetryStore): void {
       await store.listAgents();
       // Traced on every store, the redis store's UnsupportedError included.
       await store.search({ userId: USER, query: 'hello' }).catch(() => undefined);
+      await store
+        .usage({
+          userId: USER,
+          from: new Date(Date.now() - 86_400_000),
+          to: new Date(Date.now() + 86_400_000),
+          groupBy: ['day'],
+        })
+        .catch(() => undefined);
       await store.deleteSession(key);
       await store.deleteUser({ userId: USER });
       await store.cleanupExpired();
