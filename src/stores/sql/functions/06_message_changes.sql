@@ -5,12 +5,11 @@
 -- sliding expiry move (touch_session), as on every write. Errors are raised with convstore's
 -- SQLSTATEs: CV404 not found, CV002 version conflict, CV003 lease conflict.
 
--- update_message: only the fields named in p_changes change (a JSON object whose keys are
--- NewMessage's names); version + 1. Returns the stored row as JSON.
-CREATE OR REPLACE FUNCTION {{schema}}.update_message(
-  p_user_id text, p_session_id text, p_message_id text, p_expected_version integer,
-  p_changes jsonb, p_ttl_seconds integer
-) RETURNS jsonb LANGUAGE plpgsql AS $$
+-- locked_message: one message of a live session, after locking the session row (CV404 when
+-- either is not there).
+CREATE OR REPLACE FUNCTION {{schema}}.locked_message(
+  p_user_id text, p_session_id text, p_message_id text
+) RETURNS {{schema}}.messages LANGUAGE plpgsql AS $$
 DECLARE
   m {{schema}}.messages;
 BEGIN
@@ -20,6 +19,20 @@ BEGIN
   IF NOT FOUND THEN
     RAISE EXCEPTION 'message not found' USING ERRCODE = 'CV404';
   END IF;
+  RETURN m;
+END;
+$$;
+
+-- update_message: only the fields named in p_changes change (a JSON object whose keys are
+-- NewMessage's names); version + 1. Returns the stored row as JSON.
+CREATE OR REPLACE FUNCTION {{schema}}.update_message(
+  p_user_id text, p_session_id text, p_message_id text, p_expected_version integer,
+  p_changes jsonb, p_ttl_seconds integer
+) RETURNS jsonb LANGUAGE plpgsql AS $$
+DECLARE
+  m {{schema}}.messages;
+BEGIN
+  m := {{schema}}.locked_message(p_user_id, p_session_id, p_message_id);
   IF p_expected_version IS NOT NULL AND m.version <> p_expected_version THEN
     RAISE EXCEPTION 'the message has changed since that version' USING ERRCODE = 'CV002';
   END IF;
@@ -94,12 +107,7 @@ CREATE OR REPLACE FUNCTION {{schema}}.checkpoint_message(
 DECLARE
   m {{schema}}.messages;
 BEGIN
-  PERFORM {{schema}}.lock_live_session(p_user_id, p_session_id);
-  SELECT * INTO m FROM {{schema}}.messages
-   WHERE user_id = p_user_id AND session_id = p_session_id AND message_id = p_message_id;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'message not found' USING ERRCODE = 'CV404';
-  END IF;
+  m := {{schema}}.locked_message(p_user_id, p_session_id, p_message_id);
   IF m.status <> 'streaming' OR m.lease_token IS DISTINCT FROM p_lease
      OR m.lease_expires_at <= now() THEN
     RAISE EXCEPTION 'the draft is not streaming under this lease' USING ERRCODE = 'CV003';
@@ -121,12 +129,7 @@ DECLARE
   m {{schema}}.messages;
   current_status text;
 BEGIN
-  PERFORM {{schema}}.lock_live_session(p_user_id, p_session_id);
-  SELECT * INTO m FROM {{schema}}.messages
-   WHERE user_id = p_user_id AND session_id = p_session_id AND message_id = p_message_id;
-  IF NOT FOUND THEN
-    RAISE EXCEPTION 'message not found' USING ERRCODE = 'CV404';
-  END IF;
+  m := {{schema}}.locked_message(p_user_id, p_session_id, p_message_id);
   current_status := CASE WHEN m.status = 'streaming' AND m.lease_expires_at <= now()
                          THEN 'aborted' ELSE m.status END;
   IF current_status = p_status AND m.status <> 'streaming' THEN
