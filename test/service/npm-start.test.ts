@@ -79,7 +79,7 @@ function alive(pid: number): boolean {
 
 /** Resolves when `pid` has exited (it is not our child, so there is no exit event to wait on). */
 async function gone(pid: number): Promise<void> {
-  while (alive(pid)) await new Promise((resolve) => setTimeout(resolve, 50));
+  await expect.poll(() => alive(pid), { timeout: 30_000, interval: 50 }).toBe(false);
 }
 
 async function post(base: string, path: string, token: string, body: unknown) {

@@ -33,15 +33,6 @@ async function threeInstances(): Promise<TestService[]> {
   return [first, ...rest];
 }
 
-/** Waits for a condition (polling), failing after 30 s. */
-async function until(condition: () => Promise<boolean>): Promise<void> {
-  const deadline = Date.now() + 30_000;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('condition not reached within 30 s');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
 const available = inject('postgresAvailable') && inject('redisAvailable');
 
 describe.skipIf(!available)('several service instances on one PostgreSQL and one Redis', () => {
@@ -187,7 +178,9 @@ describe.skipIf(!available)('several service instances on one PostgreSQL and one
         expect(new Set(all).size).toBe(count);
         // And PostgreSQL ends up with every one, once (write-behind: once the live instances'
         // flushers have drained the stream, the killed one's share included).
-        await until(async () => (await countRows('hybrid', schema, 'messages')) === count);
+        await expect
+          .poll(() => countRows('hybrid', schema, 'messages'), { timeout: 30_000, interval: 50 })
+          .toBe(count);
       } finally {
         if (doomed.child.exitCode === null && doomed.child.signalCode === null) {
           doomed.child.kill('SIGKILL');
