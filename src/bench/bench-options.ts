@@ -16,6 +16,10 @@ export interface BenchOptions {
   redisUrl?: string;
   /** Only the usage-report measurement, over this many messages (see usage-bench.ts). */
   usage?: number;
+  /** Only the append explained (see explain/run-explain.ts). */
+  explain?: boolean;
+  /** Appends the explain mode measures on each side. Default 500. */
+  appends?: number;
   /** Only these stores/references (default: all; the floors are always measured). */
   stores?: StoreName[];
   /** Concurrent callers. Default [1, 32]. */

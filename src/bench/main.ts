@@ -2,7 +2,7 @@
 // `npm run bench`: parses the flags, runs the benchmark and prints the table. `convstore bench`
 // calls runBench (run-bench.ts) with the options parseBenchArgs makes.
 import { BENCH_USAGE, parseBenchArgs, UsageRequest } from './parse-bench-args.js';
-import type { BenchOptions } from './bench-options.js';
+import { DEFAULT_DATABASE_URL, type BenchOptions } from './bench-options.js';
 import { renderTable } from './report/terminal-table.js';
 import { BenchInterrupted, runBench } from './run-bench.js';
 
@@ -23,6 +23,16 @@ async function main(): Promise<void> {
       process.stderr.write(`${line}\n`),
     );
     process.stdout.write(`${text}\n`);
+    return;
+  }
+  if (options.explain) {
+    const { renderExplain, runExplain } = await import('./explain/run-explain.js');
+    const report = await runExplain({
+      databaseUrl: options.databaseUrl ?? DEFAULT_DATABASE_URL,
+      appends: options.appends ?? 500,
+      log: (line) => process.stderr.write(`${line}\n`),
+    });
+    process.stdout.write(`${renderExplain(report)}\n`);
     return;
   }
   const result = await runBench(options);

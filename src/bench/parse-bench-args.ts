@@ -17,7 +17,10 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --pool-size <n>         PostgreSQL connections per subject (default 4)
   --database-url <url>    default $CONVSTORE_BENCH_DATABASE_URL or postgres://127.0.0.1:5432/test
   --redis-url <url>       default $CONVSTORE_BENCH_REDIS_URL or redis://127.0.0.1:6379
-  --usage <n>             only the usage-report measurement, over n messages (200k, 10m)`;
+  --usage <n>             only the usage-report measurement, over n messages (200k, 10m)
+  --explain               only the append explained: server figures per statement (execution,
+                          WAL records and bytes, index entries, HOT share) and a CPU profile of
+                          the client side (with --appends <n>, default 500)`;
 
 /** Turns command-line flags into BenchOptions; throws a plain message on a bad flag. */
 export function parseBenchArgs(argv: string[]): BenchOptions {
@@ -40,6 +43,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'database-url': { type: 'string' },
       'redis-url': { type: 'string' },
       usage: { type: 'string' },
+      explain: { type: 'boolean' },
+      appends: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -60,6 +65,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   if (values.json) options.json = values.json;
   if (values.svg) options.svg = values.svg;
   if (values.markdown) options.markdown = values.markdown;
+  if (values.explain) options.explain = true;
+  if (values.appends !== undefined) options.appends = positiveInt('appends', values.appends);
   if (values.http) options.http = true;
   if (values['no-http']) options.http = false;
   if (values.seconds !== undefined) {

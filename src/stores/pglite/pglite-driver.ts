@@ -2,9 +2,10 @@ import type { PGlite, Transaction } from '@electric-sql/pglite';
 import type { SqlDriver, SqlRunner } from '../sql/sql-driver.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { pgliteExtensions } from './pglite-extensions.js';
+import { PreparedStatements, type PGliteProtocol } from './prepared-statements.js';
 
 /** The PGlite methods the store calls, so a caller's own instance fits without a cast. */
-export type PGliteLike = Pick<PGlite, 'query' | 'exec' | 'transaction' | 'close'>;
+export type PGliteLike = Pick<PGlite, 'query' | 'exec' | 'transaction' | 'close'> & PGliteProtocol;
 
 /** `pglite://memory` -> in memory; `pglite://./data` -> ./data; `pglite:///abs` -> /abs. */
 export function pgliteDataDir(url: string): string | null {
@@ -48,9 +49,11 @@ export async function openPgliteDriver(dataDir: string | null): Promise<SqlDrive
  */
 export function pgliteDriver(db: PGliteLike, owned: boolean): SqlDriver {
   const self = runner(db);
+  const prepared = PreparedStatements.of(db);
   return {
     kind: 'pglite',
-    ...self,
+    query: (text, params) => prepared.query(text, params),
+    exec: self.exec,
     transaction: (work) => db.transaction((tx: Transaction) => work(runner(tx))),
     reserved: (work) => work(self),
     close: async () => {
