@@ -72,7 +72,6 @@ export class FloorRedisSubject implements Subject {
   }
 }
 
-
 function decodeItem(item: string): unknown {
   const message = JSON.parse(item) as { createdAt: string };
   return { ...message, createdAt: new Date(message.createdAt) };
