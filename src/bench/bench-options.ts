@@ -30,6 +30,8 @@ export interface BenchOptions {
   search?: number;
   /** The HTTP service under load (when the service is available). Default true (quick: false). */
   http?: boolean;
+  /** An earlier run's --json file, compared row by row (each against its own floors). */
+  baseline?: string;
   /** Write the rows as JSON here. */
   json?: string;
   /** Write the SVG chart here. */

@@ -5,6 +5,7 @@ import { STORE_NAMES, type StoreName } from './names.js';
 export const BENCH_USAGE = `usage: npm run bench -- [options]
   --quick                 a whole run in under a minute (small data, short runs, no growth)
   --json <file>           one row per (store, operation, concurrency)
+  --baseline <file>       an earlier run's --json, shown beside this run (each against its floors)
   --svg <file>            the chart
   --markdown <file>       the results as Markdown tables (for docs/BENCHMARKS.md)
   --stores <a,b,...>      only these (${STORE_NAMES.join(', ')}); floors always run
@@ -29,6 +30,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     options: {
       quick: { type: 'boolean' },
       json: { type: 'string' },
+      baseline: { type: 'string' },
       svg: { type: 'string' },
       markdown: { type: 'string' },
       stores: { type: 'string' },
@@ -63,6 +65,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   const options: BenchOptions = {};
   if (values.quick) options.quick = true;
   if (values.json) options.json = values.json;
+  if (values.baseline) options.baseline = values.baseline;
   if (values.svg) options.svg = values.svg;
   if (values.markdown) options.markdown = values.markdown;
   if (values.explain) options.explain = true;

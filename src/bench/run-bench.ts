@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import {
   DEFAULT_DATABASE_URL,
   DEFAULT_REDIS_URL,
@@ -97,6 +97,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     seed,
     workload,
     rows: [],
+    ...(options.baseline !== undefined && {
+      baseline: JSON.parse(await readFile(options.baseline, 'utf8')) as BenchRow[],
+    }),
     skipped: [],
     loads: [],
     seconds: 0,

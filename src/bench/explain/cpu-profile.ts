@@ -2,7 +2,10 @@ import { Session } from 'node:inspector/promises';
 
 /** Where a profile's self time went: by package or source folder, and the busiest functions. */
 export interface ProfileSummary {
+  /** Busy time sampled (idle excluded: a c=1 append mostly waits for the server). */
   totalMs: number;
+  /** Share of the wall time the process was idle. */
+  idleShare: number;
   byPlace: Array<{ place: string; share: number }>;
   topFunctions: Array<{ name: string; place: string; share: number }>;
 }
@@ -46,9 +49,14 @@ function summarize(profile: Profile): ProfileSummary {
   const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
   const byFunction = new Map<string, { name: string; place: string; us: number }>();
   let total = 0;
+  let idle = 0;
   profile.samples.forEach((id, i) => {
     const frame = nodes.get(id)!.callFrame;
     const us = profile.timeDeltas[i] ?? 0;
+    if (frame.functionName === '(idle)') {
+      idle += us;
+      return;
+    }
     total += us;
     const place = placeOf(frame.url, frame.functionName);
     const key = `${frame.functionName}@${frame.url}:${frame.lineNumber}`;
@@ -66,6 +74,7 @@ function summarize(profile: Profile): ProfileSummary {
   const share = (us: number) => (total > 0 ? us / total : 0);
   return {
     totalMs: total / 1000,
+    idleShare: total + idle > 0 ? idle / (total + idle) : 0,
     byPlace: [...byPlace]
       .map(([place, us]) => ({ place, share: share(us) }))
       .sort((a, b) => b.share - a.share),

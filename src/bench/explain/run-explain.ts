@@ -211,7 +211,10 @@ export function renderExplain(report: ExplainReport): string {
   lines.push(
     `client: ${client.appendMs.toFixed(3)} ms per append through the store (c=1, profiled)`,
   );
-  lines.push('  self time by place:');
+  lines.push(
+    `  idle (waiting for the server) ${(100 * client.profile.idleShare).toFixed(0)}% of the ` +
+      `time; of the busy ${client.profile.totalMs.toFixed(0)} ms, self time by place:`,
+  );
   for (const p of client.profile.byPlace.slice(0, 10)) {
     lines.push(`    ${(100 * p.share).toFixed(1).padStart(5)}%  ${p.place}`);
   }
