@@ -5,7 +5,8 @@ import { pgliteExtensions } from './pglite-extensions.js';
 import { PreparedStatements, type PGliteProtocol } from './prepared-statements.js';
 
 /** The PGlite methods the store calls, so a caller's own instance fits without a cast. */
-export type PGliteLike = Pick<PGlite, 'query' | 'exec' | 'transaction' | 'close'> & PGliteProtocol;
+export type PGliteLike = Pick<PGlite, 'query' | 'exec' | 'transaction' | 'close' | 'listen'> &
+  PGliteProtocol;
 
 /** `pglite://memory` -> in memory; `pglite://./data` -> ./data; `pglite:///abs` -> /abs. */
 export function pgliteDataDir(url: string): string | null {
@@ -56,6 +57,7 @@ export function pgliteDriver(db: PGliteLike, owned: boolean): SqlDriver {
     exec: self.exec,
     transaction: (work) => db.transaction((tx: Transaction) => work(runner(tx))),
     reserved: (work) => work(self),
+    listen: (channel, onPayload) => db.listen(channel, onPayload),
     close: async () => {
       if (owned) await db.close();
     },

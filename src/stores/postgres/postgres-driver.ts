@@ -53,6 +53,10 @@ export function postgresDriver(sql: Sql, owned: boolean): SqlDriver {
         connection.release();
       }
     },
+    listen: async (channel, onPayload) => {
+      const { unlisten } = await sql.listen(channel, onPayload);
+      return unlisten;
+    },
     close: async () => {
       if (owned) await sql.end({ timeout: 5 });
     },

@@ -15,6 +15,11 @@ export interface SqlDriver extends SqlRunner {
   transaction<T>(work: (tx: SqlRunner) => Promise<T>): Promise<T>;
   /** Runs `work` on one connection held throughout (session-level advisory locks need that). */
   reserved<T>(work: (connection: SqlRunner) => Promise<T>): Promise<T>;
+  /**
+   * LISTENs on a channel (PostgreSQL: on a connection of its own, re-established by the driver;
+   * PGlite: in process). Resolves once listening, to the function that stops.
+   */
+  listen(channel: string, onPayload: (payload: string) => void): Promise<() => Promise<void>>;
   /** Closes what the driver opened; a client handed in by the caller stays open. */
   close(): Promise<void>;
 }

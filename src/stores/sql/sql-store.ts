@@ -55,6 +55,7 @@ import {
   type SessionRow,
 } from './rows.js';
 import { quoteSchema, renderSql } from './schema-name.js';
+import { SessionChangeFeed } from '../change-feed/session-change-feed.js';
 import { decodeSearchCursor, encodeSearchCursor, MAX_SEARCH_OFFSET } from './search-cursor.js';
 import { type SearchRow, searchHitFromRow } from './search-rows.js';
 import { cjkTerms } from './search-terms.js';
@@ -62,6 +63,9 @@ import { decodeSessionCursor, encodeSessionCursor } from './session-cursor.js';
 import { SqlPortability } from './sql-portability.js';
 import type { SqlDriver } from './sql-driver.js';
 import { toStoreError } from './sql-errors.js';
+
+/** The channel draft changes are signalled on (sql/functions/10_signal_change.sql). */
+const CHANGES_CHANNEL = 'convstore_changes';
 
 export interface SqlStoreOptions {
   driver: SqlDriver;
@@ -81,7 +85,10 @@ type Queries = { [K in keyof typeof QUERIES]: string };
  */
 export class SqlStore implements StoreBackend {
   readonly kind: 'postgres' | 'pglite';
-  readonly capabilities: StoreCapabilities & { portability: SqlPortability };
+  readonly capabilities: StoreCapabilities & {
+    portability: SqlPortability;
+    changes: SessionChangeFeed;
+  };
   private readonly sql: Queries;
   private readonly driver: SqlDriver;
   private cleanupRunning = false;
@@ -111,6 +118,8 @@ export class SqlStore implements StoreBackend {
         (text, params) => this.run(text, params),
         (work) => this.guard(() => this.driver.transaction(work)),
       ),
+      // Draft checkpoints and finalizes NOTIFY (sql/functions/10_signal_change.sql).
+      changes: new SessionChangeFeed(quoted, (onKey) => this.driver.listen(CHANGES_CHANNEL, onKey)),
     };
   }
 
@@ -444,6 +453,7 @@ export class SqlStore implements StoreBackend {
   }
 
   async close(): Promise<void> {
+    await this.capabilities.changes.close().catch(() => {});
     await this.driver.close();
   }
 
