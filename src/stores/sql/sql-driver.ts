@@ -5,6 +5,12 @@
 export interface SqlRunner {
   /** One statement with parameters, as one round trip. */
   query<Row extends object>(text: string, params: readonly unknown[]): Promise<Row[]>;
+  /**
+   * A read of many rows (a history page, a list), the driver's fastest way. The rows' values are
+   * what query() gives or their JSON forms (timestamps as ISO text, int8 as numbers): callers
+   * convert either.
+   */
+  queryMany<Row extends object>(text: string, params: readonly unknown[]): Promise<Row[]>;
   /** A script of several statements without parameters (migrations). */
   exec(script: string): Promise<void>;
 }

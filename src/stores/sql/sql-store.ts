@@ -164,7 +164,7 @@ export class SqlStore implements StoreBackend {
   async history(input: ResolvedHistoryInput): Promise<Message[]> {
     const { userId, sessionId, query } = input;
     const [text, params] = this.historyStatement(query);
-    const rows = await this.run<MessageRow>(text, [userId, sessionId, ...params]);
+    const rows = await this.runMany<MessageRow>(text, [userId, sessionId, ...params]);
     if (rows.length === 0) throw sessionNotFound();
     return rows.filter((row) => row.seq !== null).map(messageFromRow);
   }
@@ -329,7 +329,7 @@ export class SqlStore implements StoreBackend {
   async listSessions(input: ListSessionsInput & { limit: number }): Promise<SessionPage> {
     const { userId, limit, cursor } = input;
     const position = cursor === undefined ? null : decodeSessionCursor(cursor);
-    const rows = await this.run<SessionRow & { updated_us: string }>(
+    const rows = await this.runMany<SessionRow & { updated_us: string }>(
       position ? this.sql.listSessionsAfter : this.sql.listSessions,
       position
         ? [userId, position.updatedMicros, position.sessionId, limit + 1]
@@ -475,6 +475,11 @@ export class SqlStore implements StoreBackend {
 
   private run<Row extends object>(text: string, params: readonly unknown[]): Promise<Row[]> {
     return this.guard(() => this.driver.query<Row>(text, params));
+  }
+
+  /** A read of many rows (see SqlDriver.queryMany). */
+  private runMany<Row extends object>(text: string, params: readonly unknown[]): Promise<Row[]> {
+    return this.guard(() => this.driver.queryMany<Row>(text, params));
   }
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {
