@@ -120,7 +120,9 @@ async function serve(
   const url = `http://${hostForUrl}:${port}`;
 
   if (adminToken.created) showAdminTokenUse(adminToken.created, url, say);
-  say(`convstore: serving ${backend.description} at ${url} (docs: ${url}/docs)`);
+  const links = [config.console && `console: ${url}/console`, config.docs && `docs: ${url}/docs`];
+  const shown = links.filter(Boolean).join(', ');
+  say(`convstore: serving ${backend.description} at ${url}${shown ? ` (${shown})` : ''}`);
 
   const stopCleanup: StopCleanup | null =
     config.cleanupIntervalSeconds > 0

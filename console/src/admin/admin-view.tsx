@@ -1,0 +1,368 @@
+import { useEffect, useState } from 'preact/hooks';
+import { api, ApiError, authHeaders, describeError, query } from '../api.js';
+import { ConfirmDialog } from '../confirm-dialog.js';
+import { addDays, formatNumber, formatTime, isoDay } from '../format.js';
+import type { Agent, UsageRow } from '../types.js';
+import { HEALTH_LABELS, parseStoreHealth, type StoreHealth } from './store-health.js';
+
+/** The admin token's view: users and their keys, the agent catalogue, cleanup, store health. */
+export function AdminView() {
+  return (
+    <>
+      <h1 tabIndex={-1}>Administration</h1>
+      <div class="admin-grid">
+        <Users />
+        <StoreHealthPanel />
+        <Agents />
+        <Cleanup />
+      </div>
+    </>
+  );
+}
+
+function Users() {
+  const [rows, setRows] = useState<UsageRow[] | null>(null);
+  const [error, setError] = useState('');
+  const [created, setCreated] = useState<{ user_id: string; api_key: string } | null>(null);
+  const [newId, setNewId] = useState('');
+  const [otherId, setOtherId] = useState('');
+  const [erasing, setErasing] = useState<string | null>(null);
+  const [notice, setNotice] = useState('');
+  const load = async () => {
+    try {
+      const today = isoDay(new Date());
+      const answer = await api<{ rows: UsageRow[] }>(
+        `/v1/admin/usage${query({ from: addDays(today, -3650), to: addDays(today, 2), group_by: 'user' })}`,
+      );
+      setRows(answer.rows.sort((a, b) => b.messages - a.messages));
+      setError('');
+    } catch (failure) {
+      setRows([]);
+      setError(
+        failure instanceof ApiError && failure.status === 501
+          ? 'This store (redis) keeps no history: users are listed from usage, so none are shown.'
+          : describeError(failure),
+      );
+    }
+  };
+  useEffect(() => void load(), []);
+  const create = async (event: Event) => {
+    event.preventDefault();
+    try {
+      const answer = await api<{ user: { user_id: string }; api_key: string }>('/v1/admin/users', {
+        method: 'POST',
+        body: newId.trim() ? { user_id: newId.trim() } : {},
+      });
+      setCreated({ user_id: answer.user.user_id, api_key: answer.api_key });
+      setNewId('');
+    } catch (failure) {
+      setError(describeError(failure));
+    }
+  };
+  const erase = async (userId: string) => {
+    setErasing(null);
+    try {
+      const { deleted } = await api<{ deleted: { sessions: number; messages: number } }>(
+        `/v1/admin/users/${encodeURIComponent(userId)}`,
+        { method: 'DELETE' },
+      );
+      setNotice(
+        `Erased ${userId}: ${formatNumber(deleted.sessions)} sessions, ${formatNumber(deleted.messages)} messages, and their keys.`,
+      );
+      setOtherId('');
+      await load();
+    } catch (failure) {
+      setError(describeError(failure));
+    }
+  };
+  return (
+    <section class="panel wide" aria-labelledby="users-heading">
+      <h2 id="users-heading">Users</h2>
+      <form class="row wrap" onSubmit={create} aria-label="Create a user">
+        <label class="inline">
+          <span>New user id</span>
+          <input
+            value={newId}
+            placeholder="(generated when empty)"
+            onInput={(event) => setNewId(event.currentTarget.value)}
+          />
+        </label>
+        <button type="submit">Create user and key</button>
+      </form>
+      {created && (
+        <div class="key-once" role="status" data-testid="new-key">
+          <p>
+            API key of <strong>{created.user_id}</strong>, shown <strong>once</strong> (only its
+            hash is kept): copy it now.
+          </p>
+          <div class="row">
+            <input readOnly aria-label={`API key of ${created.user_id}`} value={created.api_key} />
+            <button
+              type="button"
+              onClick={() => void navigator.clipboard?.writeText(created.api_key)}
+            >
+              Copy
+            </button>
+            <button type="button" class="quiet" onClick={() => setCreated(null)}>
+              Done
+            </button>
+          </div>
+        </div>
+      )}
+      {notice && (
+        <p class="notice" role="status">
+          {notice}
+        </p>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <p class="help">Users with messages in the last ten years, most messages first.</p>
+      <div class="table-scroll">
+        <table data-testid="users-table">
+          <thead>
+            <tr>
+              <th scope="col">User</th>
+              <th scope="col">Sessions</th>
+              <th scope="col">Messages</th>
+              <th scope="col">Tokens in / out</th>
+              <th scope="col">
+                <span class="sr-only">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows?.map((row) => (
+              <tr key={row.user_id} data-user={row.user_id}>
+                <th scope="row">
+                  <code>{row.user_id}</code>
+                </th>
+                <td>{formatNumber(row.sessions)}</td>
+                <td>{formatNumber(row.messages)}</td>
+                <td>
+                  {formatNumber(row.input_tokens)} / {formatNumber(row.output_tokens)}
+                </td>
+                <td class="actions">
+                  <button type="button" class="quiet" onClick={() => exportUser(row.user_id!)}>
+                    Export<span class="sr-only"> {row.user_id}</span>
+                  </button>
+                  <button type="button" class="danger" onClick={() => setErasing(row.user_id!)}>
+                    Erase<span class="sr-only"> {row.user_id}</span>
+                  </button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {rows?.length === 0 && !error && <p class="empty">No user has messages yet.</p>}
+      <form
+        class="row wrap"
+        aria-label="Erase a user by id"
+        onSubmit={(event) => {
+          event.preventDefault();
+          if (otherId.trim()) setErasing(otherId.trim());
+        }}
+      >
+        <label class="inline">
+          <span>Erase a user by id</span>
+          <input value={otherId} onInput={(event) => setOtherId(event.currentTarget.value)} />
+        </label>
+        <button type="submit" class="danger">
+          Erase…
+        </button>
+      </form>
+      {erasing && (
+        <ConfirmDialog
+          title={`Erase ${erasing}?`}
+          confirm="Erase for good"
+          onConfirm={() => erase(erasing)}
+          onCancel={() => setErasing(null)}
+        >
+          <p>
+            Every session, message and API key of <code>{erasing}</code> is deleted, on every
+            instance. This cannot be undone: export first if a copy is needed.
+          </p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+async function exportUser(userId: string) {
+  const response = await fetch(`/v1/admin/users/${encodeURIComponent(userId)}/export`, {
+    headers: authHeaders(),
+  });
+  if (!response.ok) return;
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = `convstore-${userId}.ndjson`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}
+
+function Agents() {
+  const [agents, setAgents] = useState<Agent[] | null>(null);
+  const [form, setForm] = useState({ agent_id: '', name: '', model: '' });
+  const [error, setError] = useState('');
+  const load = () =>
+    api<{ agents: Agent[] }>('/v1/agents')
+      .then((answer) => setAgents(answer.agents))
+      .catch((failure) => setError(describeError(failure)));
+  useEffect(() => void load(), []);
+  const save = async (event: Event) => {
+    event.preventDefault();
+    try {
+      await api('/v1/admin/agents', {
+        method: 'POST',
+        body: {
+          agent_id: form.agent_id.trim(),
+          ...(form.name.trim() && { name: form.name.trim() }),
+          ...(form.model.trim() && { model: form.model.trim() }),
+        },
+      });
+      setForm({ agent_id: '', name: '', model: '' });
+      setError('');
+      await load();
+    } catch (failure) {
+      setError(describeError(failure));
+    }
+  };
+  const field = (key: keyof typeof form, label: string, required = false) => (
+    <label class="inline">
+      <span>{label}</span>
+      <input
+        value={form[key]}
+        required={required}
+        onInput={(event) => setForm({ ...form, [key]: event.currentTarget.value })}
+      />
+    </label>
+  );
+  return (
+    <section class="panel" aria-labelledby="agents-heading">
+      <h2 id="agents-heading">Agents</h2>
+      {agents?.length === 0 && <p class="empty">The catalogue is empty.</p>}
+      <ul class="plain" data-testid="agents">
+        {agents?.map((agent) => (
+          <li key={agent.agent_id}>
+            <code>{agent.agent_id}</code> {agent.name && <span>{agent.name}</span>}{' '}
+            {agent.model && <span class="tag">{agent.model}</span>}{' '}
+            <span class="help">updated {formatTime(agent.updated_at)}</span>
+          </li>
+        ))}
+      </ul>
+      <form class="stack" onSubmit={save} aria-label="Create or replace an agent">
+        {field('agent_id', 'Agent id', true)}
+        {field('name', 'Name')}
+        {field('model', 'Model')}
+        <button type="submit">Save agent</button>
+      </form>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function Cleanup() {
+  const [result, setResult] = useState('');
+  const [busy, setBusy] = useState(false);
+  const run = async () => {
+    setBusy(true);
+    try {
+      const counts = await api<{ sessions: number; messages: number }>('/v1/admin/cleanup', {
+        method: 'POST',
+        body: {},
+      });
+      setResult(
+        `Reclaimed ${formatNumber(counts.sessions)} expired sessions and ${formatNumber(counts.messages)} messages.`,
+      );
+    } catch (failure) {
+      setResult(
+        failure instanceof ApiError && failure.status === 409
+          ? 'Another cleanup is running; try again when it is done.'
+          : describeError(failure),
+      );
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <section class="panel" aria-labelledby="cleanup-heading">
+      <h2 id="cleanup-heading">Cleanup</h2>
+      <p class="help">
+        Reclaims the space of sessions past their time to live (the service also runs it every
+        CLEANUP_INTERVAL seconds).
+      </p>
+      <button type="button" disabled={busy} onClick={run}>
+        {busy ? 'Cleaning up…' : 'Run cleanup now'}
+      </button>
+      {result && (
+        <p role="status" data-testid="cleanup-result">
+          {result}
+        </p>
+      )}
+    </section>
+  );
+}
+
+function StoreHealthPanel() {
+  const [ready, setReady] = useState<{ status: string; store?: string } | null>(null);
+  const [health, setHealth] = useState<StoreHealth | null>(null);
+  const [checked, setChecked] = useState<Date | null>(null);
+  const check = async () => {
+    const answer = await fetch('/readyz');
+    const body = (await answer.json().catch(() => ({}))) as {
+      status?: string;
+      store?: string;
+      error?: { message?: string };
+    };
+    setReady({
+      status: answer.ok ? (body.status ?? 'ready') : (body.error?.message ?? 'not ready'),
+      ...(body.store && { store: body.store }),
+    });
+    const metrics = await fetch('/metrics');
+    setHealth(metrics.ok ? parseStoreHealth(await metrics.text()) : null);
+    setChecked(new Date());
+  };
+  useEffect(() => {
+    void check();
+    const timer = setInterval(() => void check(), 5000);
+    return () => clearInterval(timer);
+  }, []);
+  const entries = [...(health?.values ?? new Map<string, number>()).entries()].filter(
+    ([key]) => HEALTH_LABELS[key],
+  );
+  return (
+    <section class="panel" aria-labelledby="health-heading">
+      <h2 id="health-heading">Store health</h2>
+      {ready && (
+        <p data-testid="readiness">
+          <span class={ready.status === 'ready' ? 'tag ok' : 'tag warn'}>{ready.status}</span>{' '}
+          {ready.store && (
+            <>
+              store <strong>{ready.store}</strong>
+            </>
+          )}
+        </p>
+      )}
+      {entries.length > 0 ? (
+        <dl class="health" data-testid="store-health">
+          {entries.map(([key, value]) => (
+            <div key={key}>
+              <dt>{HEALTH_LABELS[key]}</dt>
+              <dd>{formatNumber(value)}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : (
+        <p class="help">No cache and no write-behind queue: only the hybrid store has them.</p>
+      )}
+      {checked && <p class="help">Checked {checked.toLocaleTimeString()}, every 5 seconds.</p>}
+    </section>
+  );
+}

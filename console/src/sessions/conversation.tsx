@@ -1,0 +1,308 @@
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { api, ApiError, authHeaders, describeError, query } from '../api.js';
+import { formatNumber, formatTime } from '../format.js';
+import { href, navigate } from '../route.js';
+import type { Message, Session } from '../types.js';
+import { ConfirmDialog } from '../confirm-dialog.js';
+import { followMessage } from './follow-message.js';
+import { MessageView, toolLinks } from './message-view.js';
+
+/** Messages per request, either way. */
+const PAGE = 50;
+/** Messages kept on the page at once: a 10,000-message session is read a window at a time. */
+const WINDOW = 300;
+/** How often the newest end asks for messages written since (new turns, new drafts). */
+const POLL_MS = 2000;
+
+interface Window {
+  messages: Message[];
+  hasOlder: boolean;
+  hasNewer: boolean;
+}
+
+/** One conversation as people read it, paged both ways by seq, drafts followed live. */
+export function ConversationView(props: { sessionId: string; seq: number | null }) {
+  const { sessionId } = props;
+  const [session, setSession] = useState<Session | null>(null);
+  const [view, setView] = useState<Window | null>(null);
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [announcement, setAnnouncement] = useState('');
+  const base = `/v1/sessions/${encodeURIComponent(sessionId)}`;
+  const anchor = useRef<{ seq: number; top: number } | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    (async () => {
+      try {
+        const { session: found } = await api<{ session: Session }>(base);
+        const around = props.seq;
+        const messages = around
+          ? await page({ after_seq: Math.max(0, around - 10), limit: PAGE })
+          : await page({ last: PAGE });
+        if (cancelled) return;
+        setSession(found);
+        setView({
+          messages,
+          hasOlder: (messages[0]?.seq ?? 1) > 1,
+          hasNewer: around !== null && messages.length === PAGE,
+        });
+      } catch (failure) {
+        if (!cancelled) {
+          setError(
+            failure instanceof ApiError && failure.status === 404
+              ? 'No such conversation for this key.'
+              : describeError(failure),
+          );
+        }
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [sessionId, props.seq]);
+
+  const page = async (params: Record<string, number>) =>
+    (await api<{ messages: Message[] }>(`${base}/messages${query(params)}`)).messages;
+
+  const replace = (changed: Message) =>
+    setView(
+      (current) =>
+        current && {
+          ...current,
+          messages: current.messages.map((message) =>
+            message.seq === changed.seq && changed.version >= message.version ? changed : message,
+          ),
+        },
+    );
+
+  // Drafts still streaming are followed until final, each once.
+  const followed = useRef(new Map<string, AbortController>());
+  useEffect(() => {
+    for (const message of view?.messages ?? []) {
+      if (message.status !== 'streaming' || followed.current.has(message.message_id)) continue;
+      const controller = new AbortController();
+      followed.current.set(message.message_id, controller);
+      void followMessage(sessionId, message, replace, controller.signal).then(() => {
+        if (!controller.signal.aborted) announceEnd(message.message_id);
+      });
+    }
+  }, [view]);
+  useEffect(
+    () => () => {
+      for (const controller of followed.current.values()) controller.abort();
+    },
+    [],
+  );
+  const announceEnd = (messageId: string) =>
+    setView((current) => {
+      const ended = current?.messages.find((message) => message.message_id === messageId);
+      if (ended) setAnnouncement(`Message #${ended.seq} ended: ${ended.status}.`);
+      return current;
+    });
+
+  // At the newest end, new messages appear as they are written.
+  const atNewest = view !== null && !view.hasNewer;
+  useEffect(() => {
+    if (!atNewest) return;
+    const timer = setInterval(async () => {
+      const last = view?.messages.at(-1)?.seq ?? 0;
+      try {
+        const newer = await page({ after_seq: last, limit: PAGE });
+        if (newer.length === 0) return;
+        setView((current) => current && appendNewer(current, newer, newer.length === PAGE));
+        setAnnouncement(`${newer.length} new message${newer.length === 1 ? '' : 's'}.`);
+      } catch {
+        // The next tick tries again; an erased key signs out through the API module.
+      }
+    }, POLL_MS);
+    return () => clearInterval(timer);
+  }, [atNewest, view?.messages.at(-1)?.seq]);
+
+  // Older messages go above: the message that was on top stays where it was on screen.
+  useLayoutEffect(() => {
+    const kept = anchor.current;
+    if (!kept) return;
+    anchor.current = null;
+    const element = document.getElementById(`m-${kept.seq}`);
+    if (element) window.scrollBy(0, element.getBoundingClientRect().top - kept.top);
+  }, [view]);
+
+  // Opened at a message (a search hit): bring it into view.
+  useEffect(() => {
+    if (props.seq && view) {
+      const element = document.getElementById(`m-${props.seq}`);
+      element?.scrollIntoView({ block: 'center' });
+      element?.focus({ preventScroll: true });
+    }
+  }, [props.seq, view !== null]);
+
+  const loadOlder = async () => {
+    if (!view) return;
+    const first = view.messages[0];
+    if (!first) return;
+    setBusy(true);
+    try {
+      const older = await page({ before_seq: first.seq, limit: PAGE });
+      anchor.current = {
+        seq: first.seq,
+        top: document.getElementById(`m-${first.seq}`)?.getBoundingClientRect().top ?? 0,
+      };
+      setView((current) => current && prependOlder(current, older, older.length === PAGE));
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const loadNewer = async () => {
+    const last = view?.messages.at(-1);
+    if (!last) return;
+    setBusy(true);
+    try {
+      const newer = await page({ after_seq: last.seq, limit: PAGE });
+      setView((current) => current && appendNewer(current, newer, newer.length === PAGE));
+    } catch (failure) {
+      setError(describeError(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const remove = async () => {
+    setConfirming(false);
+    try {
+      await api(base, { method: 'DELETE' });
+      navigate(['sessions']);
+    } catch (failure) {
+      setError(describeError(failure));
+    }
+  };
+
+  const links = useMemo(() => toolLinks(view?.messages ?? []), [view?.messages]);
+
+  if (error && !session) {
+    return (
+      <>
+        <h1 tabIndex={-1}>Conversation</h1>
+        <p class="error" role="alert">
+          {error}
+        </p>
+        <a href={href(['sessions'])}>Back to the conversations</a>
+      </>
+    );
+  }
+  if (!session || !view) return <p role="status">Loading…</p>;
+  return (
+    <>
+      <nav aria-label="Breadcrumb" class="crumbs">
+        <a href={href(['sessions'])}>Conversations</a> ›
+      </nav>
+      <h1 tabIndex={-1}>{session.title ?? session.session_id}</h1>
+      <div class="row between wrap">
+        <p class="meta">
+          <code>{session.session_id}</code>
+          {session.agent_id && <span class="tag">agent {session.agent_id}</span>}
+          <span>{formatNumber(session.message_count)} messages</span>
+          <span>started {formatTime(session.created_at)}</span>
+          {session.expires_at && <span>expires {formatTime(session.expires_at)}</span>}
+        </p>
+        <div class="actions">
+          <button type="button" onClick={() => exportSession(base, session)}>
+            Export
+          </button>
+          <button type="button" class="danger" onClick={() => setConfirming(true)}>
+            Delete
+          </button>
+        </div>
+      </div>
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+      <p class="sr-only" role="status" aria-live="polite">
+        {announcement}
+      </p>
+      {view.hasOlder && (
+        <button type="button" class="pager" disabled={busy} onClick={loadOlder}>
+          Older messages (before #{view.messages[0]?.seq})
+        </button>
+      )}
+      <div class="messages" data-testid="messages">
+        {view.messages.length === 0 && <p class="empty">This conversation has no messages.</p>}
+        {view.messages.map((message) => (
+          <MessageView
+            key={message.seq}
+            message={message}
+            links={links}
+            highlighted={message.seq === props.seq}
+          />
+        ))}
+      </div>
+      {view.hasNewer && (
+        <button type="button" class="pager" disabled={busy} onClick={loadNewer}>
+          Newer messages (after #{view.messages.at(-1)?.seq})
+        </button>
+      )}
+      {confirming && (
+        <ConfirmDialog
+          title="Delete this conversation?"
+          confirm="Delete"
+          onConfirm={remove}
+          onCancel={() => setConfirming(false)}
+        >
+          <p>
+            <code>{session.session_id}</code> and its {formatNumber(session.message_count)} messages
+            are deleted for good.
+          </p>
+        </ConfirmDialog>
+      )}
+    </>
+  );
+}
+
+function prependOlder(view: Window, older: Message[], more: boolean): Window {
+  const messages = [...older, ...view.messages];
+  const dropped = messages.length > WINDOW;
+  return {
+    messages: dropped ? messages.slice(0, WINDOW) : messages,
+    hasOlder: more,
+    hasNewer: view.hasNewer || dropped,
+  };
+}
+
+function appendNewer(view: Window, newer: Message[], more: boolean): Window {
+  const known = new Set(view.messages.map((message) => message.seq));
+  const messages = [...view.messages, ...newer.filter((message) => !known.has(message.seq))];
+  const dropped = messages.length > WINDOW;
+  return {
+    messages: dropped ? messages.slice(-WINDOW) : messages,
+    hasOlder: view.hasOlder || dropped,
+    hasNewer: more,
+  };
+}
+
+/** The session and every message of it, as JSON (the API's own shapes), a page at a time. */
+async function exportSession(base: string, session: Session) {
+  const messages: Message[] = [];
+  for (let after = 0; ;) {
+    const response = await fetch(`${base}/messages${query({ after_seq: after, limit: 500 })}`, {
+      headers: authHeaders(),
+    });
+    if (!response.ok) return;
+    const page = ((await response.json()) as { messages: Message[] }).messages;
+    messages.push(...page);
+    if (page.length < 500) break;
+    after = page.at(-1)!.seq;
+  }
+  const blob = new Blob([JSON.stringify({ session, messages }, null, 2)], {
+    type: 'application/json',
+  });
+  const link = document.createElement('a');
+  link.href = URL.createObjectURL(blob);
+  link.download = `${session.session_id}.json`;
+  link.click();
+  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
+}

@@ -1,0 +1,365 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { ADMIN_TOKEN } from '../service/support/service-under-test.js';
+import { BROWSER_TESTS, ensureConsoleBuilt, launchBrowser } from './support/browser.js';
+import { startConsoleService, type ConsoleService } from './support/console-service.js';
+import {
+  apiCaller,
+  PRIVATE_WORD,
+  seedConversations,
+  seedUsers,
+  type Caller,
+} from './support/seed-console.js';
+
+/**
+ * The web console in a real browser (Debian's Chromium through playwright-core) against the real
+ * service on the real PostgreSQL: one browser for the file, one page reused by the steps of a
+ * person's visit, which run in order.
+ */
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!BROWSER_TESTS) return;
+  ensureConsoleBuilt();
+  browser = await launchBrowser();
+}, 180_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+/** Today in UTC, and the day after (the pages run in UTC: see newContext). */
+const today = new Date().toISOString().slice(0, 10);
+const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+
+async function signIn(page: Page, url: string, token: string) {
+  await page.goto(`${url}/console/`);
+  await page.getByLabel('API key or admin token').fill(token);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+async function signOut(page: Page) {
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await page.getByLabel('API key or admin token').waitFor();
+}
+
+describe.skipIf(!BROWSER_TESTS || !inject('postgresAvailable'))('web console [postgres]', () => {
+  let service: ConsoleService;
+  let call: Caller;
+  let alice: string;
+  let bob: string;
+  let context: BrowserContext;
+  let page: Page;
+  /** Every API answer the page received while signed in as alice. */
+  const seenByAlice: string[] = [];
+  let recording = false;
+
+  beforeAll(async () => {
+    service = await startConsoleService('postgres');
+    call = apiCaller(service.url);
+    [alice, bob] = await seedUsers(call, ADMIN_TOKEN, ['alice', 'bob']);
+    await seedConversations(call, ADMIN_TOKEN, alice, bob);
+    context = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      timezoneId: 'UTC',
+    });
+    page = await context.newPage();
+    page.on('response', async (response) => {
+      if (!recording || !response.url().includes('/v1/')) return;
+      seenByAlice.push(await response.text().catch(() => ''));
+    });
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await service?.stop();
+  });
+
+  it('serves the built page at /console with its types, caching and a small first load', async () => {
+    const root = await fetch(`${service.url}/console`, { redirect: 'manual' });
+    expect(root.status).toBe(302);
+    expect(root.headers.get('location')).toBe('/console/');
+    const page = await fetch(`${service.url}/console/`);
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(page.headers.get('cache-control')).toBe('no-cache');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    const scripts = [...html.matchAll(/src="(\/console\/assets\/[^"]+\.js)"/g)].map((m) => m[1]!);
+    expect(scripts.length).toBeGreaterThan(0);
+    let gzipped = 0;
+    for (const script of scripts) {
+      const asset = await fetch(`${service.url}${script}`, {
+        headers: { 'accept-encoding': 'gzip' },
+      });
+      expect(asset.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(asset.headers.get('content-encoding')).toBe('gzip');
+      expect(asset.headers.get('cache-control')).toContain('immutable');
+      gzipped += Number(asset.headers.get('content-length'));
+    }
+    expect(gzipped).toBeGreaterThan(0);
+    expect(gzipped).toBeLessThan(200 * 1024);
+    expect((await fetch(`${service.url}/console/assets/nothing.js`)).status).toBe(404);
+    const openapi = (await (await fetch(`${service.url}/openapi.json`)).json()) as {
+      paths: Record<string, unknown>;
+    };
+    expect(Object.keys(openapi.paths).filter((path) => path.startsWith('/console'))).toEqual([]);
+  });
+
+  it('refuses a wrong key on the sign-in screen', async () => {
+    await page.goto(`${service.url}/console/`);
+    await page.getByLabel('API key or admin token').fill('csk_not-a-key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('401');
+  });
+
+  it("signs in with a user's key and lists that user's sessions, newest first", async () => {
+    recording = true;
+    await signIn(page, service.url, alice);
+    const list = page.getByTestId('session-list');
+    await list.getByRole('link').first().waitFor();
+    const titles = await list.locator('.title').allTextContents();
+    expect(titles).toEqual(['A birthday gift for Ana', 'Trip to Lisbon']);
+    expect(await page.getByTestId('who').textContent()).toBe('User key');
+  });
+
+  it('finds a conversation by search, opens it, and shows a tool call with its result', async () => {
+    await page.getByLabel('Search messages').fill('hotel lisbon');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const hit = page.getByTestId('search-results').getByRole('link').first();
+    await hit.waitFor();
+    expect(await hit.innerHTML()).toContain('<mark>');
+    await hit.click();
+    await page.getByRole('heading', { level: 1, name: 'Trip to Lisbon' }).waitFor();
+    expect(page.url()).toContain('#/sessions/trip-to-lisbon?seq=2');
+
+    // The Markdown is rendered, and what it tried to run is not.
+    const answer = page.getByRole('article', { name: 'Assistant message 6' });
+    expect(await answer.locator('table td').first().textContent()).toBe('Hotel Ribeira');
+    expect(await answer.locator('script').count()).toBe(0);
+    expect(await answer.getByTestId('usage').textContent()).toContain('openai/gpt-x');
+    // Reasoning collapsed; the picture shown from its data.
+    expect(await page.locator('details.reasoning').first().getAttribute('open')).toBeNull();
+    expect(await page.locator('.attachments img').getAttribute('alt')).toBe('ribeira-map.svg');
+
+    const call = page.locator('[data-tool-call="call_hotels"]');
+    expect(await call.locator('summary').textContent()).toContain('searchHotels');
+    expect(await call.getByTestId('tool-output').isVisible()).toBe(false);
+    await call.locator('summary').click();
+    expect(JSON.parse((await call.getByTestId('tool-input').textContent())!)).toEqual({
+      city: 'Lisbon',
+      near: 'river',
+      nights: 3,
+    });
+    expect(await call.getByTestId('tool-output').textContent()).toContain('Hotel Ribeira');
+    await call.getByRole('button', { name: /Go to the result \(message #5\)/ }).click();
+    await expect
+      .poll(() => page.locator('article:focus').getAttribute('aria-label'))
+      .toBe('Tool message 5');
+    expect(await page.locator('[data-tool-result="call_hotels"]').getAttribute('open')).toBe('');
+  });
+
+  it('follows a draft as it is checkpointed until it is finalized, and marks an aborted one', async () => {
+    const begun = await call('POST', '/v1/sessions/live-answer/drafts', alice, {
+      content: 'Let me think',
+      lease_ms: 60_000,
+    });
+    expect(begun.status).toBe(201);
+    const { message, lease } = begun.body as { message: { message_id: string }; lease: string };
+    const draft = `/v1/sessions/live-answer/drafts/${message.message_id}`;
+    await page.goto(`${service.url}/console/#/sessions/live-answer`);
+    const article = page.getByRole('article', { name: 'Assistant message 1' });
+    await article.waitFor();
+    expect(await article.getAttribute('data-status')).toBe('streaming');
+    expect(await article.getByTestId('status').textContent()).toBe('streaming…');
+
+    for (const text of ['The answer', 'The answer is', 'The answer is **42**']) {
+      expect((await call('PUT', draft, alice, { lease, content: text })).status).toBe(200);
+      await expect
+        .poll(() => article.locator('.markdown').innerText())
+        .toBe(text.replace(/\*/g, ''));
+    }
+    const finalized = await call('POST', `${draft}/finalize`, alice, {
+      lease,
+      status: 'complete',
+      usage: { model: 'gpt-x', output_tokens: 7, latency_ms: 400 },
+    });
+    expect(finalized.status).toBe(200);
+    await expect.poll(() => article.getAttribute('data-status')).toBe('complete');
+    expect(await article.getByTestId('status').count()).toBe(0);
+    expect(await article.getByTestId('usage').textContent()).toContain('gpt-x');
+
+    // A draft begun while the page is open shows up, and ends marked aborted.
+    const second = await call('POST', '/v1/sessions/live-answer/drafts', alice, {
+      content: 'Partial',
+    });
+    const secondId = (second.body as { message: { message_id: string } }).message.message_id;
+    const next = page.getByRole('article', { name: 'Assistant message 2' });
+    await next.waitFor();
+    await call('POST', `/v1/sessions/live-answer/drafts/${secondId}/finalize`, alice, {
+      lease: (second.body as { lease: string }).lease,
+      status: 'aborted',
+    });
+    await expect.poll(() => next.getAttribute('data-status')).toBe('aborted');
+    expect(await next.getByTestId('status').textContent()).toBe('aborted');
+  });
+
+  it("plots the usage API's own numbers, with them in a table", async () => {
+    await page.getByRole('link', { name: 'Usage' }).click();
+    const activity = page.locator('[data-chart="activity"]');
+    await activity.waitFor();
+    const plotted = JSON.parse((await activity.getAttribute('data-series'))!) as {
+      x: string[];
+      series: Record<string, number[]>;
+    };
+    const ask = async (group: string) =>
+      (
+        await call(
+          'GET',
+          `/v1/usage?from=${plotted.x[0]}&to=${tomorrow}&group_by=${group}&time_zone=UTC`,
+          alice,
+        )
+      ).body.rows as Array<Record<string, number | string>>;
+    const days = await ask('day');
+    expect(days.length).toBeGreaterThan(0);
+    expect(plotted.x.at(-1)).toBe(today);
+    for (const row of days) {
+      const index = plotted.x.indexOf(row.day as string);
+      expect(plotted.series.messages![index]).toBe(row.messages);
+      expect(plotted.series['sessions started']![index]).toBe(row.sessions);
+      expect(plotted.series['active sessions']![index]).toBe(row.active_sessions);
+    }
+    const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+    expect(sum(plotted.series.messages!)).toBe(sum(days.map((row) => row.messages as number)));
+    expect(await page.getByTestId('total-messages').textContent()).toBe(
+      String(sum(days.map((row) => row.messages as number))),
+    );
+    // The table has the same numbers.
+    const cells = await activity
+      .locator(`table tr:has(th:text-is("${today}")) td`)
+      .allTextContents();
+    const todayRow = days.find((row) => row.day === today)!;
+    expect(cells.map((cell) => Number(cell.replace(/\D/g, '')))).toEqual([
+      todayRow.messages,
+      todayRow.sessions,
+      todayRow.active_sessions,
+    ]);
+
+    const byModel = JSON.parse(
+      (await page.locator('[data-chart="tokens-by-model"]').getAttribute('data-series'))!,
+    ) as { x: string[]; series: Record<string, number[]> };
+    const models = await ask('model');
+    for (const row of models) {
+      const index = byModel.x.indexOf((row.model as string | null) ?? '(no model)');
+      expect(byModel.series.input![index]).toBe(row.input_tokens);
+      expect(byModel.series.output![index]).toBe(row.output_tokens);
+    }
+    expect(byModel.x).toContain('gpt-x');
+  });
+
+  it("never shows another user's data to a user's key", async () => {
+    await page.goto(`${service.url}/console/#/sessions/bob-private-plans`);
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toContain('No such conversation');
+    await page.goto(`${service.url}/console/#/sessions?q=${PRIVATE_WORD}`);
+    await page.getByText('No message matches.').waitFor();
+    await page.goto(`${service.url}/console/#/sessions`);
+    await page.getByTestId('session-list').getByRole('link').first().waitFor();
+    expect(await page.getByTestId('session-list').textContent()).not.toContain('bob');
+    recording = false;
+    expect(seenByAlice.length).toBeGreaterThan(5);
+    for (const body of seenByAlice) {
+      expect(body).not.toContain(PRIVATE_WORD);
+      expect(body).not.toContain('bob-private-plans');
+    }
+  });
+
+  it('lets the admin token erase a user, after confirming, and their sessions go', async () => {
+    await signOut(page);
+    await signIn(page, service.url, ADMIN_TOKEN);
+    await page.getByRole('heading', { level: 1, name: 'Administration' }).waitFor();
+    const row = page.locator('[data-testid="users-table"] tr[data-user="bob"]');
+    await row.waitFor();
+    expect(await page.locator('[data-testid="users-table"] tbody tr').count()).toBe(2);
+    expect(await page.getByTestId('agents').textContent()).toContain('travel-agent');
+    expect(await page.getByTestId('readiness').textContent()).toContain('postgres');
+
+    const bobsUsage = () =>
+      call('GET', `/v1/admin/usage?from=${today}&to=${tomorrow}&user_id=bob`, ADMIN_TOKEN);
+    expect((await bobsUsage()).body.rows).toEqual([
+      expect.objectContaining({ sessions: 1, messages: 1 }),
+    ]);
+    await row.getByRole('button', { name: 'Erase bob' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Erase bob?' });
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
+    expect(await row.count()).toBe(1);
+    await row.getByRole('button', { name: 'Erase bob' }).click();
+    await dialog.getByRole('button', { name: 'Erase for good' }).click();
+    await expect
+      .poll(() => page.getByRole('status').allTextContents())
+      .toContainEqual(expect.stringContaining('Erased bob: 1 sessions, 1 messages'));
+    await expect.poll(() => row.count()).toBe(0);
+    expect(await page.locator('[data-user="alice"]').count()).toBe(1);
+    // The API agrees: no session of bob's is left, and his key is refused.
+    expect((await bobsUsage()).body.rows).toEqual([]);
+    expect((await call('GET', '/v1/sessions', bob)).status).toBe(401);
+  });
+
+  it('creates a user whose key is shown once and signs in with it', async () => {
+    await page.getByLabel('New user id').fill('carol');
+    await page.getByRole('button', { name: 'Create user and key' }).click();
+    const key = await page.getByLabel('API key of carol').inputValue();
+    expect(key).toMatch(/^csk_/);
+    await page.getByRole('button', { name: 'Done' }).click();
+    expect(await page.getByTestId('new-key').count()).toBe(0);
+    await signOut(page);
+    await signIn(page, service.url, key);
+    await page.getByText('No conversations yet.').waitFor();
+  });
+});
+
+describe.skipIf(!BROWSER_TESTS)('web console [pglite]', () => {
+  let service: ConsoleService;
+  let context: BrowserContext;
+
+  beforeAll(async () => {
+    service = await startConsoleService('pglite');
+    const call = apiCaller(service.url);
+    const [alice, bob] = await seedUsers(call, ADMIN_TOKEN, ['alice', 'bob']);
+    await seedConversations(call, ADMIN_TOKEN, alice, bob);
+    context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      timezoneId: 'UTC',
+    });
+    const page = await context.newPage();
+    await signIn(page, service.url, alice);
+  }, 120_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await service?.stop();
+  });
+
+  it('opens a conversation with its tool call on a phone-sized screen', async () => {
+    const page = context.pages()[0]!;
+    await page.getByRole('link', { name: /Trip to Lisbon/ }).click();
+    const call = page.locator('[data-tool-call="call_hotels"]');
+    await call.locator('summary').click();
+    expect(await call.getByTestId('tool-output').textContent()).toContain('Tejo Suites');
+    // Nothing wider than the screen: no sideways scrolling.
+    expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(
+      390,
+    );
+  });
+
+  it('is not served when CONSOLE_ENABLED is false', async () => {
+    const off = await startConsoleService('pglite', { console: false });
+    try {
+      expect((await fetch(`${off.url}/console/`)).status).toBe(404);
+      expect((await fetch(`${off.url}/healthz`)).status).toBe(200);
+    } finally {
+      await off.stop();
+    }
+  });
+});
