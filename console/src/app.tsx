@@ -1,5 +1,5 @@
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import { onSignedOut, saveCredentials, savedCredentials, type Credentials } from './api.js';
 import { AdminView } from './admin/admin-view.js';
 import { href, useRoute } from './route.js';
@@ -56,14 +56,14 @@ export function App() {
           Sign out
         </button>
       </header>
-      <Main key={section}>
+      <Main>
         {section === 'usage' ? (
           <UsageView role={credentials.role} />
         ) : credentials.role === 'admin' ? (
           <AdminView />
         ) : route.path[1] !== undefined ? (
           <ConversationView
-            key={route.path[1]}
+            key={`${route.path[1]}?${route.params.get('seq') ?? ''}`}
             sessionId={route.path[1]}
             seq={Number(route.params.get('seq')) || null}
           />
@@ -84,14 +84,10 @@ function NavLink(props: { to: string; current: string; children: string }) {
   );
 }
 
-/** The view's landmark; on a change of view, focus moves to its heading (screen readers say it). */
+/** The view's landmark (its heading takes the focus: see PageHeading). */
 function Main({ children }: { children: ComponentChildren }) {
-  const ref = useRef<HTMLElement>(null);
-  useEffect(() => {
-    ref.current?.querySelector<HTMLElement>('h1')?.focus();
-  }, []);
   return (
-    <main id="main" ref={ref} tabIndex={-1}>
+    <main id="main" tabIndex={-1}>
       {children}
     </main>
   );

@@ -4,12 +4,13 @@ import { ConfirmDialog } from '../confirm-dialog.js';
 import { addDays, formatNumber, formatTime, isoDay } from '../format.js';
 import type { Agent, UsageRow } from '../types.js';
 import { HEALTH_LABELS, parseStoreHealth, type StoreHealth } from './store-health.js';
+import { PageHeading } from '../page-heading.js';
 
 /** The admin token's view: users and their keys, the agent catalogue, cleanup, store health. */
 export function AdminView() {
   return (
     <>
-      <h1 tabIndex={-1}>Administration</h1>
+      <PageHeading>Administration</PageHeading>
       <div class="admin-grid">
         <Users />
         <StoreHealthPanel />

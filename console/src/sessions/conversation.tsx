@@ -6,6 +6,7 @@ import type { Message, Session } from '../types.js';
 import { ConfirmDialog } from '../confirm-dialog.js';
 import { followMessage } from './follow-message.js';
 import { MessageView, toolLinks } from './message-view.js';
+import { PageHeading } from '../page-heading.js';
 
 /** Messages per request, either way. */
 const PAGE = 50;
@@ -185,7 +186,7 @@ export function ConversationView(props: { sessionId: string; seq: number | null 
   if (error && !session) {
     return (
       <>
-        <h1 tabIndex={-1}>Conversation</h1>
+        <PageHeading>Conversation</PageHeading>
         <p class="error" role="alert">
           {error}
         </p>
@@ -199,7 +200,7 @@ export function ConversationView(props: { sessionId: string; seq: number | null 
       <nav aria-label="Breadcrumb" class="crumbs">
         <a href={href(['sessions'])}>Conversations</a> ›
       </nav>
-      <h1 tabIndex={-1}>{session.title ?? session.session_id}</h1>
+      <PageHeading>{session.title ?? session.session_id}</PageHeading>
       <div class="row between wrap">
         <p class="meta">
           <code>{session.session_id}</code>

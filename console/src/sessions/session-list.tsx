@@ -4,6 +4,7 @@ import { formatAgo, formatNumber, formatTime } from '../format.js';
 import { Snippet } from '../markdown.js';
 import { href, navigate } from '../route.js';
 import type { SearchHit, Session } from '../types.js';
+import { PageHeading } from '../page-heading.js';
 
 const PAGE = 25;
 
@@ -13,7 +14,7 @@ export function SessionList({ query }: { query: string }) {
   useEffect(() => setText(query), [query]);
   return (
     <>
-      <h1 tabIndex={-1}>Conversations</h1>
+      <PageHeading>Conversations</PageHeading>
       <form
         class="search"
         role="search"

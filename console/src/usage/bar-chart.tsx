@@ -18,6 +18,8 @@ export function BarChart(props: {
   empty: string;
 }) {
   const max = Math.max(1, ...props.bars.map((bar) => bar.values.reduce((a, b) => a + b, 0)));
+  // Bars of nothing are left out of the drawing (the table still lists them).
+  const drawn = props.bars.filter((bar) => bar.values.some((value) => value > 0));
   const rowHeight = 28;
   const labelWidth = 140;
   const width = 600;
@@ -40,16 +42,16 @@ export function BarChart(props: {
           </li>
         ))}
       </ul>
-      {props.bars.length === 0 ? (
+      {drawn.length === 0 ? (
         <p class="empty">{props.empty}</p>
       ) : (
         <svg
           class="bars"
-          viewBox={`0 0 ${width} ${props.bars.length * rowHeight}`}
+          viewBox={`0 0 ${width} ${drawn.length * rowHeight}`}
           role="img"
           aria-label={`${props.title}: chart; the table below has the numbers`}
         >
-          {props.bars.map((bar, row) => {
+          {drawn.map((bar, row) => {
             let x = labelWidth;
             const y = row * rowHeight;
             return (

@@ -7,6 +7,10 @@ export interface ChartSeries {
   label: string;
   values: Array<number | null>;
   color: string;
+  /** Shade the area under the line (counts), not for measures such as latency. */
+  fill?: boolean;
+  /** Dashed, to tell apart a line that often lies on another one. */
+  dashed?: boolean;
 }
 
 /**
@@ -50,7 +54,8 @@ export function TimeChart(props: {
             label: series.label,
             stroke: series.color,
             width: 2,
-            fill: `${series.color}22`,
+            ...(series.fill && { fill: `${series.color}22` }),
+            ...(series.dashed && { dash: [6, 4] }),
             points: { show: props.days.length <= 62 },
             spanGaps: false,
           })),

@@ -4,6 +4,7 @@ import { addDays, daysBetween, formatMs, formatNumber, isoDay } from '../format.
 import type { UsageRow } from '../types.js';
 import { BarChart } from './bar-chart.js';
 import { TimeChart, type ChartSeries } from './time-chart.js';
+import { PageHeading } from '../page-heading.js';
 
 const COLORS = {
   messages: '#2f6fde',
@@ -70,11 +71,17 @@ export function UsageView({ role }: { role: Role }) {
 
   const activity: ChartSeries[] = useMemo(
     () => [
-      { label: 'messages', values: byDay.column((row) => row.messages), color: COLORS.messages },
+      {
+        label: 'messages',
+        values: byDay.column((row) => row.messages),
+        color: COLORS.messages,
+        fill: true,
+      },
       {
         label: 'sessions started',
         values: byDay.column((row) => row.sessions),
         color: COLORS.sessions,
+        dashed: true,
       },
       {
         label: 'active sessions',
@@ -90,6 +97,7 @@ export function UsageView({ role }: { role: Role }) {
         label: 'active users',
         values: byDay.column((row) => row.active_users),
         color: COLORS.users,
+        fill: true,
       },
     ],
     [byDay],
@@ -120,7 +128,7 @@ export function UsageView({ role }: { role: Role }) {
 
   return (
     <>
-      <h1 tabIndex={-1}>{role === 'admin' ? 'Usage of everyone' : 'Your usage'}</h1>
+      <PageHeading>{role === 'admin' ? 'Usage of everyone' : 'Your usage'}</PageHeading>
       <form class="range" aria-label="Range" onSubmit={(event) => event.preventDefault()}>
         <label>
           <span>From</span>

@@ -3,7 +3,6 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
-import { expect } from 'vitest';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it). */
 export const CHROMIUM = process.env.CONVSTORE_TEST_CHROMIUM ?? '/usr/bin/chromium';
@@ -37,5 +36,5 @@ export function ensureConsoleBuilt(): void {
   );
   if (existsSync(built) && statSync(built).mtimeMs >= newest) return;
   const build = spawnSync('npm', ['run', 'build:console'], { cwd: ROOT, encoding: 'utf8' });
-  expect(build.status, build.stderr).toBe(0);
+  if (build.status !== 0) throw new Error(`npm run build:console failed:\n${build.stderr}`);
 }
