@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ADMIN_TOKEN } from '../service/support/service-under-test.js';
+import { ADMIN_TOKEN, startTestService } from '../service/support/service-under-test.js';
 import { BROWSER_TESTS, ensureConsoleBuilt, launchBrowser } from './support/browser.js';
 import { startConsoleService, type ConsoleService } from './support/console-service.js';
 import {
@@ -42,6 +42,17 @@ async function signIn(page: Page, url: string, token: string) {
 async function signOut(page: Page) {
   await page.getByRole('button', { name: 'Sign out' }).click();
   await page.getByLabel('API key or admin token').waitFor();
+}
+
+/** Controls a screen reader could not name: no text, no aria-label, no label. */
+function unnamedControls(page: Page): Promise<string[]> {
+  return page.evaluate(`[...document.querySelectorAll('button, a[href], input, summary, [role=img]')]
+    .filter((element) => {
+      const labelled = element.getAttribute('aria-label') || element.getAttribute('aria-labelledby');
+      const labels = element.labels ? element.labels.length > 0 : false;
+      return !labelled && !labels && !(element.textContent || '').trim() && !element.getAttribute('title');
+    })
+    .map((element) => element.outerHTML.slice(0, 120))`);
 }
 
 describe.skipIf(!BROWSER_TESTS || !inject('postgresAvailable'))('web console [postgres]', () => {
@@ -321,6 +332,38 @@ describe.skipIf(!BROWSER_TESTS || !inject('postgresAvailable'))('web console [po
     }
   });
 
+  it('exports a conversation and deletes it, after confirming', async () => {
+    await page.goto(`${service.url}/console/#/sessions/live-answer`);
+    await page.getByRole('article', { name: 'Assistant message 2' }).waitFor();
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export' }).click();
+    const file = await (await download).createReadStream();
+    let text = '';
+    for await (const chunk of file) text += chunk;
+    const exported = JSON.parse(text) as { session: { session_id: string }; messages: unknown[] };
+    expect(exported.session.session_id).toBe('live-answer');
+    expect(exported.messages).toHaveLength(2);
+
+    await page.getByRole('button', { name: 'Delete' }).click();
+    await page
+      .getByRole('dialog', { name: 'Delete this conversation?' })
+      .getByRole('button', { name: 'Delete' })
+      .click();
+    await page.getByRole('heading', { level: 1, name: 'Conversations' }).waitFor();
+    await page.getByTestId('session-list').getByRole('link').first().waitFor();
+    expect(await page.getByTestId('session-list').textContent()).not.toContain('live-answer');
+    expect((await call('GET', '/v1/sessions/live-answer', alice)).status).toBe(404);
+  });
+
+  it('names every control and chart for screen readers, in every view', async () => {
+    for (const view of ['#/sessions', '#/sessions/trip-to-lisbon', '#/usage']) {
+      await page.goto(`${service.url}/console/${view}`);
+      await page.locator('h1').waitFor();
+      await page.locator('main :is(li, article, figure)').first().waitFor();
+      expect(await unnamedControls(page), view).toEqual([]);
+    }
+  });
+
   it('lets the admin token erase a user, after confirming, and their sessions go', async () => {
     await signOut(page);
     await signIn(page, service.url, ADMIN_TOKEN);
@@ -330,6 +373,7 @@ describe.skipIf(!BROWSER_TESTS || !inject('postgresAvailable'))('web console [po
     expect(await page.locator('[data-testid="users-table"] tbody tr').count()).toBe(2);
     expect(await page.getByTestId('agents').textContent()).toContain('travel-agent');
     expect(await page.getByTestId('readiness').textContent()).toContain('postgres');
+    expect(await unnamedControls(page)).toEqual([]);
 
     const bobsUsage = () =>
       call('GET', `/v1/admin/usage?from=${today}&to=${tomorrow}&user_id=bob`, ADMIN_TOKEN);
@@ -399,6 +443,26 @@ describe.skipIf(!BROWSER_TESTS)('web console [pglite]', () => {
     );
   });
 
+  it('is usable from the keyboard alone: open a conversation, open a tool call', async () => {
+    const page = context.pages()[0]!;
+    await page.goto(`${service.url}/console/#/sessions`);
+    await page.getByRole('link', { name: /Trip to Lisbon/ }).waitFor();
+    const focused = () =>
+      page.evaluate(`document.activeElement?.textContent ?? ''`) as Promise<string>;
+    const tabTo = async (text: string) => {
+      for (let press = 0; press < 40 && !(await focused()).includes(text); press++) {
+        await page.keyboard.press('Tab');
+      }
+      expect(await focused()).toContain(text);
+    };
+    await tabTo('Trip to Lisbon');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Trip to Lisbon' }).waitFor();
+    await tabTo('Tool call searchHotels');
+    await page.keyboard.press('Enter');
+    expect(await page.locator('[data-tool-call="call_hotels"]').getAttribute('open')).toBe('');
+  });
+
   it('is not served when CONSOLE_ENABLED is false', async () => {
     const off = await startConsoleService('pglite', { console: false });
     try {
@@ -409,3 +473,42 @@ describe.skipIf(!BROWSER_TESTS)('web console [pglite]', () => {
     }
   });
 });
+
+describe.skipIf(!BROWSER_TESTS || !inject('redisAvailable') || !inject('postgresAvailable'))(
+  'web console [hybrid]',
+  () => {
+    it("shows the admin the cache's hits and misses and the write-behind queue", async () => {
+      const service = await startTestService('hybrid', { cacheWriteMode: 'write-behind' });
+      const call = apiCaller(service.url);
+      const [alice] = await seedUsers(call, ADMIN_TOKEN, ['alice', 'bob']);
+      await call('POST', '/v1/sessions/cached/messages', alice, { role: 'user', content: 'hi' });
+      await call('GET', '/v1/sessions/cached/messages?last=5', alice);
+      const context = await browser.newContext();
+      try {
+        const page = await context.newPage();
+        page.setDefaultTimeout(10_000);
+        await signIn(page, service.url, ADMIN_TOKEN);
+        const health = page.getByTestId('store-health');
+        await health.waitFor();
+        const shown = Object.fromEntries(
+          await health
+            .locator('div')
+            .evaluateAll((rows) =>
+              rows.map((row) => [
+                row.querySelector('dt')?.textContent,
+                row.querySelector('dd')?.textContent,
+              ]),
+            ),
+        ) as Record<string, string>;
+        expect(Object.keys(shown)).toEqual(
+          expect.arrayContaining(['Cache hits', 'Cache misses', 'Write-behind queue depth']),
+        );
+        const count = (label: string) => Number(shown[label]!.replace(/\D/g, ''));
+        expect(count('Cache hits') + count('Cache misses')).toBeGreaterThan(0);
+        expect(await page.getByTestId('readiness').textContent()).toContain('hybrid');
+      } finally {
+        await context.close();
+      }
+    });
+  },
+);
