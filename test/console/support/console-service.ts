@@ -12,6 +12,8 @@ import {
 export interface ConsoleService {
   handle: ServiceHandle;
   url: string;
+  /** The PostgreSQL schema the service's tables are in (its own, dropped by stop). */
+  schema: string;
   stop(): Promise<void>;
 }
 
@@ -46,6 +48,7 @@ export async function startConsoleService(
   return {
     handle,
     url: handle.url,
+    schema,
     stop: async () => {
       await handle.close();
       await dropSchema(backend, schema);
