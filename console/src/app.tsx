@@ -68,7 +68,7 @@ export function App() {
             seq={Number(route.params.get('seq')) || null}
           />
         ) : (
-          <SessionList query={route.params.get('q') ?? ''} />
+          <SessionList query={route.params.get('q') ?? ''} role={route.params.get('role') ?? ''} />
         )}
       </Main>
     </>

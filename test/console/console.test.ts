@@ -321,6 +321,16 @@ describe.skipIf(!BROWSER_TESTS || !inject('postgresAvailable'))('web console [po
     expect(byModel.x).toContain('gpt-x');
   });
 
+  it('filters search hits by who wrote them', async () => {
+    await page.goto(`${service.url}/console/#/sessions?q=hotel&role=tool`);
+    const hits = page.getByTestId('search-results').getByRole('link');
+    await hits.first().waitFor();
+    expect(await page.getByLabel('from').inputValue()).toBe('tool');
+    const metas = await hits.locator('.meta').allTextContents();
+    expect(metas.length).toBeGreaterThan(0);
+    expect(metas.every((meta) => meta.includes('tool · message 5'))).toBe(true);
+  });
+
   it("never shows another user's data to a user's key", async () => {
     await page.goto(`${service.url}/console/#/sessions/bob-private-plans`);
     await expect
@@ -401,6 +411,31 @@ describe.skipIf(!BROWSER_TESTS || !inject('postgresAvailable'))('web console [po
     // The API agrees: no session of bob's is left, and his key is refused.
     expect((await bobsUsage()).body.rows).toEqual([]);
     expect((await call('GET', '/v1/sessions', bob)).status).toBe(401);
+  });
+
+  it("shows the admin everyone's usage, or one user's", async () => {
+    await page.getByRole('link', { name: 'Usage' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Usage of everyone' }).waitFor();
+    await page.locator('[data-chart="active-users"]').waitFor();
+    await page.getByLabel('User (empty: everyone)').fill('alice');
+    await page.getByLabel('User (empty: everyone)').press('Enter');
+    await page.getByRole('heading', { level: 1, name: 'Usage of alice' }).waitFor();
+    const activity = page.locator('[data-chart="activity"]');
+    const answer = await call(
+      'GET',
+      `/v1/admin/usage?from=${today}&to=${tomorrow}&group_by=day&time_zone=UTC&user_id=alice`,
+      ADMIN_TOKEN,
+    );
+    const expected = (answer.body.rows as Array<{ messages: number }>)[0]!.messages;
+    await expect
+      .poll(async () => {
+        const plotted = JSON.parse((await activity.getAttribute('data-series'))!) as {
+          series: Record<string, number[]>;
+        };
+        return plotted.series.messages!.at(-1);
+      })
+      .toBe(expected);
+    await page.getByRole('link', { name: 'Administration' }).click();
   });
 
   it('creates a user whose key is shown once and signs in with it', async () => {

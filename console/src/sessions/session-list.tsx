@@ -9,9 +9,11 @@ import { PageHeading } from '../page-heading.js';
 const PAGE = 25;
 
 /** The user's sessions, most recently active first, a page at a time; or search hits. */
-export function SessionList({ query }: { query: string }) {
+export function SessionList({ query, role }: { query: string; role: string }) {
   const [text, setText] = useState(query);
+  const [from, setFrom] = useState(role);
   useEffect(() => setText(query), [query]);
+  useEffect(() => setFrom(role), [role]);
   return (
     <>
       <PageHeading>Conversations</PageHeading>
@@ -20,7 +22,7 @@ export function SessionList({ query }: { query: string }) {
         role="search"
         onSubmit={(event) => {
           event.preventDefault();
-          navigate(['sessions'], { q: text.trim() });
+          navigate(['sessions'], { q: text.trim(), role: text.trim() ? from : undefined });
         }}
       >
         <label for="q">Search messages</label>
@@ -31,6 +33,16 @@ export function SessionList({ query }: { query: string }) {
           placeholder={'hotel lisbon, "a phrase", -without'}
           onInput={(event) => setText(event.currentTarget.value)}
         />
+        <label class="inline">
+          <span>from</span>
+          <select value={from} onChange={(event) => setFrom(event.currentTarget.value)}>
+            <option value="">anyone</option>
+            <option value="user">the user</option>
+            <option value="assistant">the assistant</option>
+            <option value="tool">tools</option>
+            <option value="system">the system</option>
+          </select>
+        </label>
         <button type="submit">Search</button>
         {query && (
           <a class="button quiet" href={href(['sessions'])}>
@@ -38,7 +50,7 @@ export function SessionList({ query }: { query: string }) {
           </a>
         )}
       </form>
-      {query ? <SearchResults query={query} /> : <Sessions />}
+      {query ? <SearchResults query={query} role={role} /> : <Sessions />}
     </>
   );
 }
@@ -128,14 +140,14 @@ function Sessions() {
   );
 }
 
-function SearchResults({ query }: { query: string }) {
+function SearchResults({ query, role }: { query: string; role: string }) {
   const [hits, setHits] = useState<SearchHit[] | null>(null);
   const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState('');
   const load = async (from: string | null) => {
     try {
       const page = await api<{ hits: SearchHit[]; next_cursor: string | null }>(
-        `/v1/search${queryString({ q: query, limit: 20, cursor: from })}`,
+        `/v1/search${queryString({ q: query, role, limit: 20, cursor: from })}`,
       );
       setHits((before) => (from && before ? [...before, ...page.hits] : page.hits));
       setCursor(page.next_cursor);
@@ -151,7 +163,7 @@ function SearchResults({ query }: { query: string }) {
   useEffect(() => {
     setHits(null);
     void load(null);
-  }, [query]);
+  }, [query, role]);
   return (
     <section aria-labelledby="hits-heading">
       <h2 id="hits-heading">Messages matching “{query}”</h2>

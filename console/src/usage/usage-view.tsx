@@ -31,6 +31,8 @@ export function UsageView({ role }: { role: Role }) {
   const today = isoDay(new Date());
   const [range, setRange] = useState({ from: addDays(today, -29), to: today });
   const [report, setReport] = useState<Report | null>(null);
+  /** The admin's view of one user only (empty: everyone). */
+  const [user, setUser] = useState('');
   const [error, setError] = useState('');
   const endpoint = role === 'admin' ? '/v1/admin/usage' : '/v1/usage';
   const to = addDays(range.to, 1); // the API's end is exclusive; the form's is the last day shown
@@ -39,7 +41,13 @@ export function UsageView({ role }: { role: Role }) {
     let cancelled = false;
     const ask = (group: string) =>
       api<{ rows: UsageRow[] }>(
-        `${endpoint}${query({ from: range.from, to, group_by: group, time_zone: TIME_ZONE })}`,
+        `${endpoint}${query({
+          from: range.from,
+          to,
+          group_by: group,
+          time_zone: TIME_ZONE,
+          user_id: role === 'admin' ? user : undefined,
+        })}`,
       ).then((answer) => answer.rows);
     setError('');
     Promise.all([ask('day'), ask('model'), ask('agent')])
@@ -56,7 +64,7 @@ export function UsageView({ role }: { role: Role }) {
     return () => {
       cancelled = true;
     };
-  }, [endpoint, range.from, range.to]);
+  }, [endpoint, range.from, range.to, user]);
 
   const days = useMemo(() => daysBetween(range.from, to), [range.from, to]);
   const byDay = useMemo(() => {
@@ -128,7 +136,9 @@ export function UsageView({ role }: { role: Role }) {
 
   return (
     <>
-      <PageHeading>{role === 'admin' ? 'Usage of everyone' : 'Your usage'}</PageHeading>
+      <PageHeading>
+        {role === 'admin' ? (user ? `Usage of ${user}` : 'Usage of everyone') : 'Your usage'}
+      </PageHeading>
       <form class="range" aria-label="Range" onSubmit={(event) => event.preventDefault()}>
         <label>
           <span>From</span>
@@ -165,6 +175,17 @@ export function UsageView({ role }: { role: Role }) {
             </button>
           ))}
         </div>
+        {role === 'admin' && (
+          <label>
+            <span>User (empty: everyone)</span>
+            <input
+              type="text"
+              defaultValue={user}
+              placeholder="user id"
+              onChange={(event) => setUser(event.currentTarget.value.trim())}
+            />
+          </label>
+        )}
         <span class="help">Days in {TIME_ZONE}</span>
       </form>
       {error && (
