@@ -31,7 +31,11 @@ export interface MessageParts {
 export function messageParts(message: Message): MessageParts {
   const parts: MessageParts = { calls: [], results: new Map(), reasoning: [], attachments: [] };
   const data = parseJson(message.data);
-  if (data !== undefined) walk(data, parts, new Set(message.tool_call_ids), 0);
+  const ids: Ids = {
+    calls: new Set(message.tool_call_ids),
+    results: new Set(message.tool_result_ids),
+  };
+  if (data !== undefined) walk(data, parts, ids, 0);
   // Ids the message names but its data did not describe (or a message without data).
   for (const id of message.tool_call_ids) {
     if (parts.calls.some((call) => call.id === id)) continue;
@@ -47,10 +51,16 @@ export function messageParts(message: Message): MessageParts {
 
 const MAX_DEPTH = 6;
 
-function walk(value: unknown, parts: MessageParts, callIds: Set<string>, depth: number): void {
+/** The call ids the message opens and answers (its tool_call_ids and tool_result_ids). */
+interface Ids {
+  calls: Set<string>;
+  results: Set<string>;
+}
+
+function walk(value: unknown, parts: MessageParts, ids: Ids, depth: number): void {
   if (depth > MAX_DEPTH || value === null || typeof value !== 'object') return;
   if (Array.isArray(value)) {
-    for (const item of value) walk(item, parts, callIds, depth + 1);
+    for (const item of value) walk(item, parts, ids, depth + 1);
     return;
   }
   const node = value as Record<string, unknown>;
@@ -74,11 +84,15 @@ function walk(value: unknown, parts: MessageParts, callIds: Set<string>, depth: 
     return;
   }
   // LangChain: tool_calls: [{ id, name, args }] whose id the message names.
-  const listedCall = !callId && text(node.id) !== null && callIds.has(text(node.id)!);
+  const listedCall = !callId && text(node.id) !== null && ids.calls.has(text(node.id)!);
   const id = callId ?? (listedCall ? text(node.id) : null);
   if (id) {
-    const resultOnly = /result|output/.test(type) || (node.output !== undefined && !hasInput(node));
-    if (resultOnly && !callIds.has(id)) {
+    // The message's own lists say which it is; the shape decides for a message without them.
+    const resultOnly = ids.results.has(id)
+      ? !ids.calls.has(id)
+      : !ids.calls.has(id) &&
+        (/result|output/.test(type) || (node.output !== undefined && !hasInput(node)));
+    if (resultOnly) {
       parts.results.set(id, unwrapOutput(node.output ?? node.result ?? node.content));
       return;
     }
@@ -95,7 +109,7 @@ function walk(value: unknown, parts: MessageParts, callIds: Set<string>, depth: 
     }
     return;
   }
-  for (const child of Object.values(node)) walk(child, parts, callIds, depth + 1);
+  for (const child of Object.values(node)) walk(child, parts, ids, depth + 1);
 }
 
 function hasInput(node: Record<string, unknown>): boolean {
