@@ -91,6 +91,7 @@ async function signIn(page: Page, token: string) {
 }
 
 async function shoot(page: Page, name: string, fullPage = false) {
+  await page.mouse.move(0, 0); // no hover highlight in the picture
   await page.screenshot({ path: new URL(name, OUT).pathname, fullPage });
   console.log(`wrote docs/images/${name}`);
 }
@@ -100,6 +101,15 @@ async function seedHistory(caller: Caller, keys: { alice: string; bob: string })
   const more = await seedUsers(caller, ADMIN, ['chen', 'dara']);
   const users = [keys.alice, keys.bob, ...more];
   const models = ['gpt-x', 'gpt-y', 'small-model'];
+  const titles = [
+    'Weekend in Porto',
+    'Fix the flaky CI job',
+    'Dinner for eight, two vegetarians',
+    'Summarise the Q3 report',
+    'Birthday playlist',
+    'Rewrite the cover letter',
+    'Which running shoes?',
+  ];
   for (let day = 1; day <= 14; day++) {
     for (let u = 0; u < users.length; u++) {
       if ((day + u) % 3 === 0) continue;
@@ -129,6 +139,8 @@ async function seedHistory(caller: Caller, keys: { alice: string; bob: string })
         },
       );
       if (answer.status !== 201) throw new Error(`history: ${answer.status}`);
+      const title = titles[(day * 3 + u) % titles.length]!;
+      await caller('PATCH', `/v1/sessions/history-d${day}-u${u}`, users[u]!, { title });
     }
   }
 }
