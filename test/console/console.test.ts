@@ -172,7 +172,7 @@ describe.skipIf(!BROWSER_TESTS || !inject('postgresAvailable'))('web console [po
     expect(await page.locator('[data-tool-result="call_hotels"]').getAttribute('open')).toBe('');
   });
 
-  it('follows a draft as it is checkpointed until it is finalized, and marks an aborted one', async () => {
+  it('follows a draft as it is checkpointed until it is finalized, and marks aborted and failed ones', async () => {
     const begun = await call('POST', '/v1/sessions/live-answer/drafts', alice, {
       content: 'Let me think',
       lease_ms: 60_000,
@@ -202,19 +202,28 @@ describe.skipIf(!BROWSER_TESTS || !inject('postgresAvailable'))('web console [po
     expect(await article.getByTestId('status').count()).toBe(0);
     expect(await article.getByTestId('usage').textContent()).toContain('gpt-x');
 
-    // A draft begun while the page is open shows up, and ends marked aborted.
-    const second = await call('POST', '/v1/sessions/live-answer/drafts', alice, {
-      content: 'Partial',
-    });
-    const secondId = (second.body as { message: { message_id: string } }).message.message_id;
-    const next = page.getByRole('article', { name: 'Assistant message 2' });
-    await next.waitFor();
-    await call('POST', `/v1/sessions/live-answer/drafts/${secondId}/finalize`, alice, {
-      lease: (second.body as { lease: string }).lease,
-      status: 'aborted',
-    });
-    await expect.poll(() => next.getAttribute('data-status')).toBe('aborted');
-    expect(await next.getByTestId('status').textContent()).toBe('aborted');
+    // Drafts begun while the page is open show up, and end marked aborted or failed.
+    const ends = ['aborted', 'error'] as const;
+    const begun2 = [];
+    for (const _ of ends) {
+      const draft2 = await call('POST', '/v1/sessions/live-answer/drafts', alice, {
+        content: 'Partial',
+      });
+      begun2.push(draft2.body as { message: { message_id: string; seq: number }; lease: string });
+    }
+    for (const [i, status] of ends.entries()) {
+      const { message: started, lease: held } = begun2[i]!;
+      const shown = page.getByRole('article', { name: `Assistant message ${started.seq}` });
+      await shown.waitFor();
+      await call('POST', `/v1/sessions/live-answer/drafts/${started.message_id}/finalize`, alice, {
+        lease: held,
+        status,
+      });
+      await expect.poll(() => shown.getAttribute('data-status')).toBe(status);
+      expect(await shown.getByTestId('status').textContent()).toBe(
+        status === 'error' ? 'failed' : 'aborted',
+      );
+    }
   });
 
   it('reads a 10,000-message session a window at a time, paged both ways by seq', async () => {
@@ -351,7 +360,7 @@ describe.skipIf(!BROWSER_TESTS || !inject('postgresAvailable'))('web console [po
 
   it('exports a conversation and deletes it, after confirming', async () => {
     await page.goto(`${service.url}/console/#/sessions/live-answer`);
-    await page.getByRole('article', { name: 'Assistant message 2' }).waitFor();
+    await page.getByRole('article', { name: 'Assistant message 3' }).waitFor();
     const download = page.waitForEvent('download');
     await page.getByRole('button', { name: 'Export' }).click();
     const file = await (await download).createReadStream();
@@ -359,7 +368,7 @@ describe.skipIf(!BROWSER_TESTS || !inject('postgresAvailable'))('web console [po
     for await (const chunk of file) text += chunk;
     const exported = JSON.parse(text) as { session: { session_id: string }; messages: unknown[] };
     expect(exported.session.session_id).toBe('live-answer');
-    expect(exported.messages).toHaveLength(2);
+    expect(exported.messages).toHaveLength(3);
 
     await page.getByRole('button', { name: 'Delete' }).click();
     await page

@@ -108,6 +108,7 @@ export function ConversationView(props: { sessionId: string; seq: number | null 
   useEffect(() => {
     if (!atNewest) return;
     const timer = setInterval(async () => {
+      if (document.hidden) return; // a tab in the background asks nothing
       const last = view?.messages.at(-1)?.seq ?? 0;
       try {
         const newer = await page({ after_seq: last, limit: PAGE });
