@@ -328,6 +328,17 @@ describe.skipIf(!BROWSER_TESTS || !inject('postgresAvailable'))('web console [po
       expect(byModel.series.output![index]).toBe(row.output_tokens);
     }
     expect(byModel.x).toContain('gpt-x');
+
+    // Under the pointer, the tooltip says the day and its numbers.
+    const over = activity.locator('.u-over');
+    const box = (await over.boundingBox())!;
+    await page.mouse.move(box.x + box.width - 1, box.y + box.height / 2);
+    const tooltip = activity.locator('.tooltip');
+    await expect.poll(() => tooltip.isVisible()).toBe(true);
+    expect(await tooltip.textContent()).toContain(today);
+    expect(await tooltip.textContent()).toContain(
+      `messages: ${todayRow.messages.toLocaleString('en-US')}`,
+    );
   });
 
   it('filters search hits by who wrote them', async () => {
@@ -400,6 +411,16 @@ describe.skipIf(!BROWSER_TESTS || !inject('postgresAvailable'))('web console [po
     expect(await page.getByTestId('agents').textContent()).toContain('travel-agent');
     expect(await page.getByTestId('readiness').textContent()).toContain('postgres');
     expect(await unnamedControls(page)).toEqual([]);
+
+    // The catalogue and cleanup, from the same page.
+    await page.getByLabel('Agent id').fill('support-bot');
+    await page.getByLabel('Model').fill('gpt-z');
+    await page.getByRole('button', { name: 'Save agent' }).click();
+    await expect.poll(() => page.getByTestId('agents').textContent()).toContain('support-bot');
+    await page.getByRole('button', { name: 'Run cleanup now' }).click();
+    expect(await page.getByTestId('cleanup-result').textContent()).toBe(
+      'Reclaimed 0 expired sessions and 0 messages.',
+    );
 
     const bobsUsage = () =>
       call('GET', `/v1/admin/usage?from=${today}&to=${tomorrow}&user_id=bob`, ADMIN_TOKEN);
