@@ -74,6 +74,7 @@ describe.skipIf(!BROWSER_TESTS || !inject('postgresAvailable'))('web console [po
     context = await browser.newContext({
       viewport: { width: 1280, height: 900 },
       timezoneId: 'UTC',
+      locale: 'en-US',
     });
     page = await context.newPage();
     // A step that cannot happen fails in seconds, with what it waited for.
@@ -493,6 +494,7 @@ describe.skipIf(!BROWSER_TESTS)('web console [pglite]', () => {
     context = await browser.newContext({
       viewport: { width: 390, height: 844 },
       timezoneId: 'UTC',
+      locale: 'en-US',
     });
     const page = await context.newPage();
     await signIn(page, service.url, alice);
@@ -555,7 +557,7 @@ describe.skipIf(!BROWSER_TESTS || !inject('redisAvailable') || !inject('postgres
       const [alice] = await seedUsers(call, ADMIN_TOKEN, ['alice', 'bob']);
       await call('POST', '/v1/sessions/cached/messages', alice, { role: 'user', content: 'hi' });
       await call('GET', '/v1/sessions/cached/messages?last=5', alice);
-      const context = await browser.newContext();
+      const context = await browser.newContext({ locale: 'en-US' });
       try {
         const page = await context.newPage();
         page.setDefaultTimeout(10_000);
