@@ -15,5 +15,10 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'es2022',
   },
-  server: { proxy: { '/v1': 'http://127.0.0.1:3000', '/readyz': 'http://127.0.0.1:3000' } },
+  // `npx vite --config console/vite.config.ts`: the API of a service on :3000 behind it.
+  server: {
+    proxy: Object.fromEntries(
+      ['/v1', '/readyz', '/metrics'].map((path) => [path, 'http://127.0.0.1:3000']),
+    ),
+  },
 });
