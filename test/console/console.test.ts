@@ -338,7 +338,7 @@ describe.skipIf(!BROWSER_TESTS || !inject('postgresAvailable'))('web console [po
     await expect.poll(() => tooltip.isVisible()).toBe(true);
     expect(await tooltip.textContent()).toContain(today);
     expect(await tooltip.textContent()).toContain(
-      `messages: ${todayRow.messages.toLocaleString('en-US')}`,
+      `messages: ${Number(todayRow.messages).toLocaleString('en-US')}`,
     );
   });
 

@@ -233,7 +233,8 @@ export function StatusBadge({ status }: { status: Message['status'] }) {
   if (status === 'complete') return null;
   const text = { streaming: 'streaming…', aborted: 'aborted', error: 'failed' }[status];
   return (
-    <span class={`status status-${status}`} data-testid="status" role="status">
+    // Not a live region itself: the conversation announces when a draft ends, once.
+    <span class={`status status-${status}`} data-testid="status">
       {text}
     </span>
   );
