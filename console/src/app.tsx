@@ -60,7 +60,12 @@ export function App() {
         {section === 'usage' ? (
           <UsageView role={credentials.role} />
         ) : credentials.role === 'admin' ? (
-          <AdminView />
+          <AdminView
+            onSignInAs={(token) => {
+              location.hash = href(['sessions']);
+              signIn({ token, role: 'user' });
+            }}
+          />
         ) : route.path[1] !== undefined ? (
           <ConversationView
             key={`${route.path[1]}?${route.params.get('seq') ?? ''}`}

@@ -479,6 +479,18 @@ describe.skipIf(!BROWSER_TESTS || !inject('postgresAvailable'))('web console [po
     await signOut(page);
     await signIn(page, service.url, key);
     await page.getByText('No conversations yet.').waitFor();
+
+    // Or straight from the key just shown: the tab then holds the user's key, not the token.
+    await signOut(page);
+    await signIn(page, service.url, ADMIN_TOKEN);
+    await page.getByLabel('New user id').fill('dave');
+    await page.getByRole('button', { name: 'Create user and key' }).click();
+    await page.getByRole('button', { name: 'Sign in as dave' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Conversations' }).waitFor();
+    expect(await page.getByTestId('who').textContent()).toBe('User key');
+    expect(await page.evaluate(`sessionStorage.getItem('convstore.console.token')`)).toMatch(
+      /^csk_/,
+    );
   });
 });
 

@@ -7,12 +7,12 @@ import { HEALTH_LABELS, parseStoreHealth, type StoreHealth } from './store-healt
 import { PageHeading } from '../page-heading.js';
 
 /** The admin token's view: users and their keys, the agent catalogue, cleanup, store health. */
-export function AdminView() {
+export function AdminView(props: { onSignInAs(key: string): void }) {
   return (
     <>
       <PageHeading>Administration</PageHeading>
       <div class="admin-grid">
-        <Users />
+        <Users onSignInAs={props.onSignInAs} />
         <StoreHealthPanel />
         <Agents />
         <Cleanup />
@@ -21,7 +21,7 @@ export function AdminView() {
   );
 }
 
-function Users() {
+function Users({ onSignInAs }: { onSignInAs(key: string): void }) {
   const [rows, setRows] = useState<UsageRow[] | null>(null);
   const [error, setError] = useState('');
   const [created, setCreated] = useState<{ user_id: string; api_key: string } | null>(null);
@@ -107,6 +107,12 @@ function Users() {
             <button type="button" class="quiet" onClick={() => setCreated(null)}>
               Done
             </button>
+          </div>
+          <div class="row">
+            <button type="button" class="quiet" onClick={() => onSignInAs(created.api_key)}>
+              Sign in as {created.user_id}
+            </button>
+            <span class="help">(their conversations, in place of the administration)</span>
           </div>
         </div>
       )}
