@@ -219,6 +219,12 @@ export function ConversationView(props: { sessionId: string; seq: number | null 
           </button>
         </div>
       </div>
+      {Object.keys(session.metadata).length > 0 && (
+        <details class="raw">
+          <summary>Session metadata</summary>
+          <pre>{JSON.stringify(session.metadata, null, 2)}</pre>
+        </details>
+      )}
       {error && (
         <p class="error" role="alert">
           {error}

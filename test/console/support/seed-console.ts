@@ -78,6 +78,7 @@ export async function seedConversations(
   }).then(ok('agent'));
   await call('POST', '/v1/sessions', key, {
     session_id: 'trip-to-lisbon',
+    metadata: { channel: 'web', locale: 'en-GB' },
     title: 'Trip to Lisbon',
     agent_id: 'travel-agent',
   }).then(ok('session'));
