@@ -541,6 +541,13 @@ describe.skipIf(!BROWSER_TESTS)('web console [pglite]', () => {
       }
       expect(await focused()).toContain(text);
     };
+    // "/" jumps to the search box.
+    await page.keyboard.press('/');
+    await page.keyboard.type('river');
+    await page.keyboard.press('Enter');
+    await page.getByTestId('search-results').getByRole('link').first().waitFor();
+    await page.goto(`${service.url}/console/#/sessions`);
+    await page.getByRole('link', { name: /Trip to Lisbon/ }).waitFor();
     await tabTo('Trip to Lisbon');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Trip to Lisbon' }).waitFor();

@@ -14,6 +14,18 @@ export function SessionList({ query, role }: { query: string; role: string }) {
   const [from, setFrom] = useState(role);
   useEffect(() => setText(query), [query]);
   useEffect(() => setFrom(role), [role]);
+  // "/" jumps to the search box, as on most sites with one (not while typing elsewhere).
+  useEffect(() => {
+    const jump = (event: KeyboardEvent) => {
+      const target = event.target as HTMLElement | null;
+      if (event.key !== '/' || target?.closest('input, textarea, select, [contenteditable]'))
+        return;
+      event.preventDefault();
+      document.getElementById('q')?.focus();
+    };
+    addEventListener('keydown', jump);
+    return () => removeEventListener('keydown', jump);
+  }, []);
   return (
     <>
       <PageHeading>Conversations</PageHeading>
@@ -31,6 +43,8 @@ export function SessionList({ query, role }: { query: string; role: string }) {
           type="search"
           value={text}
           placeholder={'hotel lisbon, "a phrase", -without'}
+          title="Press / to come here from anywhere on the list"
+          aria-keyshortcuts="/"
           onInput={(event) => setText(event.currentTarget.value)}
         />
         <label class="inline">
