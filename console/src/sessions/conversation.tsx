@@ -1,31 +1,25 @@
 import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { api, ApiError, authHeaders, describeError, query } from '../api.js';
+import { api, ApiError, describeError, query } from '../api.js';
 import { formatNumber, formatTime } from '../format.js';
 import { href, navigate } from '../route.js';
 import type { Message, Session } from '../types.js';
 import { ConfirmDialog } from '../confirm-dialog.js';
+import { exportSession } from './export-session.js';
 import { followMessage } from './follow-message.js';
+import { appendNewer, prependOlder, type MessageWindow } from './message-window.js';
 import { MessageView, toolLinks } from './message-view.js';
 import { PageHeading } from '../page-heading.js';
 
 /** Messages per request, either way. */
 const PAGE = 50;
-/** Messages kept on the page at once: a 10,000-message session is read a window at a time. */
-const WINDOW = 300;
 /** How often the newest end asks for messages written since (new turns, new drafts). */
 const POLL_MS = 2000;
-
-interface Window {
-  messages: Message[];
-  hasOlder: boolean;
-  hasNewer: boolean;
-}
 
 /** One conversation as people read it, paged both ways by seq, drafts followed live. */
 export function ConversationView(props: { sessionId: string; seq: number | null }) {
   const { sessionId } = props;
   const [session, setSession] = useState<Session | null>(null);
-  const [view, setView] = useState<Window | null>(null);
+  const [view, setView] = useState<MessageWindow | null>(null);
   const [error, setError] = useState('');
   const [busy, setBusy] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -269,48 +263,4 @@ export function ConversationView(props: { sessionId: string; seq: number | null 
       )}
     </>
   );
-}
-
-function prependOlder(view: Window, older: Message[], more: boolean): Window {
-  const messages = [...older, ...view.messages];
-  const dropped = messages.length > WINDOW;
-  return {
-    messages: dropped ? messages.slice(0, WINDOW) : messages,
-    hasOlder: more,
-    hasNewer: view.hasNewer || dropped,
-  };
-}
-
-function appendNewer(view: Window, newer: Message[], more: boolean): Window {
-  const known = new Set(view.messages.map((message) => message.seq));
-  const messages = [...view.messages, ...newer.filter((message) => !known.has(message.seq))];
-  const dropped = messages.length > WINDOW;
-  return {
-    messages: dropped ? messages.slice(-WINDOW) : messages,
-    hasOlder: view.hasOlder || dropped,
-    hasNewer: more,
-  };
-}
-
-/** The session and every message of it, as JSON (the API's own shapes), a page at a time. */
-async function exportSession(base: string, session: Session) {
-  const messages: Message[] = [];
-  for (let after = 0; ;) {
-    const response = await fetch(`${base}/messages${query({ after_seq: after, limit: 500 })}`, {
-      headers: authHeaders(),
-    });
-    if (!response.ok) return;
-    const page = ((await response.json()) as { messages: Message[] }).messages;
-    messages.push(...page);
-    if (page.length < 500) break;
-    after = page.at(-1)!.seq;
-  }
-  const blob = new Blob([JSON.stringify({ session, messages }, null, 2)], {
-    type: 'application/json',
-  });
-  const link = document.createElement('a');
-  link.href = URL.createObjectURL(blob);
-  link.download = `${session.session_id}.json`;
-  link.click();
-  setTimeout(() => URL.revokeObjectURL(link.href), 10_000);
 }
