@@ -39,7 +39,7 @@ export default defineConfig({
         },
       })),
       // One project per folder of test/: the folder says what the tests are about.
-      ...['stores', 'unit', 'service', 'jobs', 'cli', 'telemetry'].map((folder) => ({
+      ...['stores', 'unit', 'service', 'jobs', 'cli', 'telemetry', 'console'].map((folder) => ({
         extends: true as const,
         test: { name: folder, include: [`test/${folder}/**/*.test.ts`] },
       })),

@@ -462,6 +462,15 @@ export const SETTINGS = [
     use: { serve: true },
   }),
   setting({
+    key: 'console',
+    env: 'CONSOLE_ENABLED',
+    default: 'true',
+    doc: 'serve the web console at /console (built into the package)',
+    schema: bool(),
+    arg: '<bool>',
+    use: { serve: true },
+  }),
+  setting({
     key: 'maxContentBytes',
     env: 'MAX_CONTENT_BYTES',
     default: String(DEFAULT_LIMITS.maxContentBytes),

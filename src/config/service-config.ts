@@ -59,5 +59,7 @@ export interface ServiceConfig {
   readyTimeoutMs: number;
   shutdownTimeoutMs: number;
   docs: boolean;
+  /** Serve the web console (dist/console) at /console. */
+  console: boolean;
   limits: Limits;
 }

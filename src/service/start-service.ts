@@ -119,8 +119,10 @@ async function serve(
   const hostForUrl = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${hostForUrl}:${port}`;
 
-  if (adminToken.created) showAdminTokenUse(adminToken.created, url, say);
-  say(`convstore: serving ${backend.description} at ${url} (docs: ${url}/docs)`);
+  if (adminToken.created) showAdminTokenUse(adminToken.created, url, config.console, say);
+  const links = [config.console && `console: ${url}/console`, config.docs && `docs: ${url}/docs`];
+  const shown = links.filter(Boolean).join(', ');
+  say(`convstore: serving ${backend.description} at ${url}${shown ? ` (${shown})` : ''}`);
 
   const stopCleanup: StopCleanup | null =
     config.cleanupIntervalSeconds > 0
@@ -192,12 +194,18 @@ function announceAdminToken(token: string, say: (line: string) => void): void {
 }
 
 /** After listening, when the URL is known: how to use the token shown above. */
-function showAdminTokenUse(token: string, url: string, say: (line: string) => void): void {
+function showAdminTokenUse(
+  token: string,
+  url: string,
+  consoleServed: boolean,
+  say: (line: string) => void,
+): void {
   say(
     [
       'Create a user and their API key with the admin token:',
       `    curl -s -X POST ${url}/v1/admin/users -H 'Authorization: Bearer ${token}' \\`,
       `      -H 'Content-Type: application/json' -d '{"user_id":"alice"}'`,
+      ...(consoleServed ? [`or sign in with it at ${url}/console (Administration, Users).`] : []),
       '',
     ].join('\n'),
   );

@@ -29,6 +29,7 @@ describe('loadServiceConfig', () => {
       cleanupIntervalSeconds: 3600,
       migrate: true,
       docs: true,
+      console: true,
       limits: DEFAULT_LIMITS,
     });
   });
@@ -41,6 +42,7 @@ describe('loadServiceConfig', () => {
       MAX_CONVERSATION_HISTORY: '50',
       CONVSTORE_MIGRATE: 'false',
       DOCS_ENABLED: 'no',
+      CONSOLE_ENABLED: 'false',
       MAX_CONTENT_BYTES: '1000',
       CLEANUP_INTERVAL: '0',
       LOG_LEVEL: 'warn',
@@ -52,6 +54,7 @@ describe('loadServiceConfig', () => {
       maxConversationHistory: 50,
       migrate: false,
       docs: false,
+      console: false,
       cleanupIntervalSeconds: 0,
       logLevel: 'warn',
     });

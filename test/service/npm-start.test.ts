@@ -24,6 +24,11 @@ beforeAll(() => {
       .filter((entry) => entry.isFile())
       .map((entry) => statSync(join(entry.parentPath, entry.name)).mtimeMs),
   );
+  // The console is built by `npm run build` too (its own check: test/console/).
+  if (!existsSync(join(ROOT, 'dist/console/index.html'))) {
+    const consoleBuild = spawnSync('npm', ['run', 'build:console'], { cwd: ROOT });
+    expect(consoleBuild.status, consoleBuild.stderr?.toString()).toBe(0);
+  }
   if (existsSync(built) && statSync(built).mtimeMs >= newest) return;
   const build = spawnSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: ROOT });
   expect(build.status, build.stderr?.toString()).toBe(0);
@@ -114,6 +119,10 @@ describe('npm start under a process manager', () => {
       ).pid;
       servicePids.push(service);
       expect(service).not.toBe(npm.child.pid);
+      // What `npm install && npm start` serves: the API and the web console built with it.
+      const page = await fetch(`${base}/console/`);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await page.text()).toContain('<div id="app">');
       const [, adminToken] = npm.output().match(/^\s+(csa_[A-Za-z0-9_-]+)$/m) ?? [];
       const user = await post(base!, '/v1/admin/users', adminToken!, { user_id: 'alice' });
       const key = user.body.api_key as string;

@@ -5,6 +5,7 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } 
 import type { Logger } from 'pino';
 import { registerAdminRoutes } from '../routes/admin-routes.js';
 import { registerAgentRoutes } from '../routes/agent-routes.js';
+import { registerConsoleRoutes } from '../routes/console-routes.js';
 import { registerHealthRoutes } from '../routes/health-routes.js';
 import { registerDraftRoutes } from '../routes/draft-routes.js';
 import { registerMessageOperationRoutes } from '../routes/message-operation-routes.js';
@@ -118,6 +119,7 @@ export async function buildApp(context: RouteContext, logger: Logger): Promise<F
   registerSearchRoutes(app, context);
   registerExportRoutes(app, context);
   registerUsageRoutes(app, context);
+  if (config.console) registerConsoleRoutes(app);
   if (config.docs) {
     app.get(
       '/openapi.json',
