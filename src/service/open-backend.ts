@@ -67,6 +67,7 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
     driver = await openSqlDriver(url, {
       poolSize: config.poolSize,
       lockTimeoutMs: config.lockTimeoutMs,
+      ...(config.partitions !== null && { partitions: config.partitions }),
     });
   }
 
