@@ -8,6 +8,31 @@ import { STORE_NAMES } from './test/support/store-names.js';
  */
 const CONTRACT_STORES = STORE_NAMES;
 
+/**
+ * The partitioned PostgreSQL schema runs the contract files whose statements partitioning could
+ * change (writes, reads, listing, expiry and its cleanup, cascades, users apart, drafts, search):
+ * the rest (validation, windows, agents, usage, ...) run the same statements on the same tables
+ * and already pass on postgres. The whole suite passes on it too (`CONVSTORE_CONTRACT_ALL=1`),
+ * at 1.5 times the postgres project's time (each test migrates a schema of 8 more tables).
+ */
+const PARTITIONED_CONTRACT = [
+  'append',
+  'history',
+  'sessions',
+  'expiry',
+  'isolation',
+  'drafts',
+  'transact',
+  'search',
+].map((file) => `test/contract/${file}.test.ts`);
+
+function contractFiles(store: string): string[] {
+  if (store === 'postgres-partitioned' && !process.env.CONVSTORE_CONTRACT_ALL) {
+    return PARTITIONED_CONTRACT;
+  }
+  return ['test/contract/**/*.test.ts'];
+}
+
 const source = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 /** `convstore/<subpath>` as the source (examples/ import the package the way users do). */
 const PACKAGE_NAMES = [
@@ -30,7 +55,7 @@ export default defineConfig({
         extends: true as const,
         test: {
           name: `contract:${store}`,
-          include: ['test/contract/**/*.test.ts'],
+          include: contractFiles(store),
           env: { CONVSTORE_TEST_STORE: store },
           // The cluster project starts its own three-master Redis Cluster, once.
           ...(store === 'redis-cluster'

@@ -27,6 +27,14 @@ export interface StoreOptions {
   maxHistory?: number | null;
   /** Apply pending migrations on open. Default true for PGlite, false for PostgreSQL. */
   migrate?: boolean;
+  /**
+   * PostgreSQL and PGlite (and the hybrid's PostgreSQL): hash-partition sessions and messages by
+   * user into this many partitions (2-1024) when the schema is created. A schema keeps the
+   * layout it was created with: opening an existing one with another value (or this option on
+   * an unpartitioned one) is refused with SchemaMismatchError. Default: unset, plain tables (and
+   * an existing schema opens whatever its layout). See docs/SCALING.md for when to choose it.
+   */
+  partitions?: number;
   /** PostgreSQL connections in the pool. Default 4 (see the README on pool sizing). */
   poolSize?: number;
   /** PostgreSQL: longest wait for a lock before UnavailableError (retryable). Default 15000. */
@@ -82,6 +90,7 @@ export type ResolvedStoreOptions = Required<
     StoreOptions,
     | 'pglite'
     | 'migrate'
+    | 'partitions'
     | 'limits'
     | 'keyPrefix'
     | 'cache'
@@ -92,11 +101,17 @@ export type ResolvedStoreOptions = Required<
   >
 > & {
   migrate: boolean | undefined;
+  partitions: number | undefined;
   limits: Limits;
   pglite: PGliteLike | undefined;
   keyPrefix: string | undefined;
   cache: CacheOptions | undefined;
 };
+
+/** Bounds of `partitions` (PostgreSQL plans thousands, but each partition is files and a
+ *  planner entry; 1 would be a plain table with extra steps). */
+export const PARTITIONS_MIN = 2;
+export const PARTITIONS_MAX = 1024;
 
 const positive = z.number().int('must be an integer').positive('must be positive');
 
@@ -118,6 +133,12 @@ const optionsSchema = z.object({
     .optional(),
   maxHistory: positive.nullable().optional(),
   migrate: z.boolean().optional(),
+  partitions: z
+    .number()
+    .int('must be an integer')
+    .min(PARTITIONS_MIN, `must be at least ${PARTITIONS_MIN}`)
+    .max(PARTITIONS_MAX, `must be at most ${PARTITIONS_MAX}`)
+    .optional(),
   poolSize: positive.max(1000, 'must be at most 1000').optional(),
   lockTimeoutMs: positive.max(3_600_000, 'must be at most an hour').optional(),
   limits: z
@@ -159,6 +180,7 @@ export function resolveStoreOptions(options: StoreOptions): ResolvedStoreOptions
     maxHistory:
       given.maxHistory === undefined ? DEFAULT_STORE_OPTIONS.maxHistory : given.maxHistory,
     migrate: given.migrate,
+    partitions: given.partitions,
     poolSize: given.poolSize ?? DEFAULT_STORE_OPTIONS.poolSize,
     lockTimeoutMs: given.lockTimeoutMs ?? DEFAULT_STORE_OPTIONS.lockTimeoutMs,
     limits: { ...DEFAULT_LIMITS, ...given.limits },

@@ -26,6 +26,11 @@ export interface BenchOptions {
   concurrency?: number[];
   /** Messages-table sizes for the growth run. Default ['100k', '10m'] (quick: none). */
   growth?: GrowthSize[];
+  /**
+   * The growth run also grows a schema created with this many partitions
+   * (`postgres-partitioned@<size>`) beside the plain one; 0: the plain one only. Default 16.
+   */
+  partitions?: number;
   /** Messages in the table of the search run (search vs ILIKE); none when unset. */
   search?: number;
   /** The HTTP service under load (when the service is available). Default true (quick: false). */

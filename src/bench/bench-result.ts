@@ -15,7 +15,23 @@ export interface BenchResult {
   /** Stores or steps that could not run, and why (e.g. a store this version does not have). */
   skipped: Array<{ store: string; reason: string }>;
   /** What the growth loader did: rows loaded and its rate. */
-  loads: Array<{ table_rows: number; loaded: number; seconds: number; rows_per_s: number }>;
+  loads: Array<{
+    /** The schema's store (postgres, postgres-partitioned); absent in runs before partitions. */
+    store?: string;
+    table_rows: number;
+    loaded: number;
+    seconds: number;
+    rows_per_s: number;
+  }>;
+  /** The growth run's cleanup step: expired sessions reclaimed by cleanupExpired, timed once. */
+  cleanups?: Array<{
+    store: string;
+    table_rows: number;
+    sessions: number;
+    messages: number;
+    seconds: number;
+    messages_per_s: number;
+  }>;
   /** The rows of an earlier run (--baseline), shown beside this run's. */
   baseline?: BenchRow[];
   /** The search run (--search): the store's search beside a plain ILIKE scan. */

@@ -11,6 +11,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --stores <a,b,...>      only these (${STORE_NAMES.join(', ')}); floors always run
   --concurrency <1,32>    concurrent callers
   --growth <100k,10m|none> messages-table sizes of the growth run (default 100k,10m; quick: none)
+  --partitions <n>        the growth run also measures a schema of n partitions (default 16; 0: not)
   --search <200k|10m|n>   also time search beside an ILIKE scan, the table at this size (default none)
   --http / --no-http      run / skip the HTTP service under load (default: run; quick: skip)
   --seconds <s>           longest a measurement runs (default 3; quick: 0.25)
@@ -36,6 +37,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       stores: { type: 'string' },
       concurrency: { type: 'string' },
       growth: { type: 'string' },
+      partitions: { type: 'string' },
       search: { type: 'string' },
       http: { type: 'boolean' },
       'no-http': { type: 'boolean' },
@@ -106,6 +108,15 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     if (!(size >= 1000))
       throw new Error('--search must be a size of at least 1000 (e.g. 200k, 10m) or none');
     options.search = size;
+  }
+  if (values.partitions !== undefined) {
+    const partitions = Number(values.partitions);
+    if (!(
+      Number.isInteger(partitions) &&
+      (partitions === 0 || (partitions >= 2 && partitions <= 1024))
+    ))
+      throw new Error('--partitions must be 0 (none) or a whole number from 2 to 1024');
+    options.partitions = partitions;
   }
   if (values.growth !== undefined) {
     const sizes = values.growth === 'none' ? [] : list(values.growth.toLowerCase());

@@ -45,6 +45,9 @@ const ORDER: OperationName[] = [
   'clear_session',
 ];
 
+/** Partitions of the growth run's partitioned schema (docs/SCALING.md was measured with it). */
+const DEFAULT_GROWTH_PARTITIONS = 16;
+
 /**
  * Runs the whole benchmark: floors, stores and references on the same data and the same target
  * sequences, one subject at a time; then the growth run and the HTTP service. Writes --json and
@@ -173,6 +176,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
         rounds: base.rounds,
         result,
         stopIfInterrupted,
+        partitions: options.partitions ?? DEFAULT_GROWTH_PARTITIONS,
       });
     }
     stopIfInterrupted();

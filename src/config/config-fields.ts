@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { DEFAULT_LIMITS } from '../contract/limits.js';
-import { DEFAULT_STORE_OPTIONS } from '../options.js';
+import { DEFAULT_STORE_OPTIONS, PARTITIONS_MAX, PARTITIONS_MIN } from '../options.js';
 import { DEFAULT_CACHE_SETTINGS } from '../stores/hybrid/cache-settings.js';
 import { DEFAULT_KEY_PREFIX } from '../stores/redis/keys.js';
 import {
@@ -10,6 +10,7 @@ import {
   oneOf,
   optionalCount,
   optionalPositive,
+  optionalRange,
   optionalText,
   port,
   schemaName,
@@ -203,6 +204,15 @@ export const SETTINGS = [
       copy: true,
       report: true,
     },
+  }),
+  setting({
+    key: 'partitions',
+    env: 'CONVSTORE_PARTITIONS',
+    default: '',
+    doc: `a new schema: hash-partition sessions and messages by user into n (${PARTITIONS_MIN}-${PARTITIONS_MAX}); an existing schema must have been created with the same n (docs/SCALING.md); unset: plain tables`,
+    schema: optionalRange(PARTITIONS_MIN, PARTITIONS_MAX),
+    arg: '<n>',
+    use: { serve: true, db: true },
   }),
   setting({
     key: 'conversationTtl',

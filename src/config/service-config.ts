@@ -15,6 +15,8 @@ export interface ServiceConfig {
   /** How the hybrid acknowledges appends; see CacheOptions.writeMode. */
   cacheWriteMode: 'write-through' | 'write-behind';
   schema: string;
+  /** Hash partitions of a schema the service creates (and checks on an existing one); null: plain. */
+  partitions: number | null;
   /** Sliding session TTL in seconds; null keeps sessions forever. */
   conversationTtl: number | null;
   /** Messages kept per session; null keeps all. */

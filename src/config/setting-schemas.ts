@@ -51,6 +51,19 @@ export function optionalPositive(max: number) {
   );
 }
 
+/** Unset or empty mean "none" (null); else a whole number from min to max. */
+export function optionalRange(min: number, max: number) {
+  return z.preprocess(
+    fromString((raw) => (raw === '' ? null : Number(raw))),
+    z
+      .number({ error: 'must be a whole number' })
+      .int('must be a whole number')
+      .min(min, `must be at least ${min}`)
+      .max(max, `must be at most ${max}`)
+      .nullable(),
+  );
+}
+
 export function bool() {
   const words: Record<string, boolean> = {
     true: true,

@@ -6,6 +6,7 @@ import {
   type Migration,
   type MigrationSeries,
 } from '../stores/sql/migrator.js';
+import { assertLayout, type SchemaLayout } from '../stores/sql/schema-layout.js';
 import { writeRetentionPolicy, type RetentionPolicy } from '../stores/sql/retention-policy.js';
 import type { SqlDriver } from '../stores/sql/sql-driver.js';
 import { toStoreError } from '../stores/sql/sql-errors.js';
@@ -28,6 +29,12 @@ export interface DatabaseTarget {
 export interface MigrateDatabaseOptions extends DatabaseTarget {
   /** Only report what would be applied; change nothing. */
   dryRun?: boolean;
+  /**
+   * A new schema: hash-partition sessions and messages by user into this many partitions. An
+   * existing schema must have been created with the same (SchemaMismatchError otherwise, also on
+   * a dry run). Unset: plain tables, and an existing schema keeps whatever it has.
+   */
+  partitions?: number;
   /**
    * The deployment's retention policy, recorded in the database once it is migrated (the service
    * records its own at every start); flush and cleanup read it from there. Not on a dry run.
@@ -102,7 +109,13 @@ async function migrateSeries(
 ): Promise<Omit<MigrationPlan, 'retention'>> {
   const before = await schemaStatus(driver, options.schema, series);
   refuseNewer(before.current, before.latest, options.schema);
-  const steps = options.dryRun ? before.pending : await migrate(driver, options.schema, series);
+  // The layout is the store's: the service's series has no partitioned tables.
+  const layout: SchemaLayout =
+    series === STORE_MIGRATIONS ? { partitions: options.partitions } : {};
+  if (before.current > 0) await assertLayout(driver, options.schema, layout);
+  const steps = options.dryRun
+    ? before.pending
+    : await migrate(driver, options.schema, series, layout);
   if (!options.dryRun) countSchemaMigrations(steps.length);
   return {
     schema: options.schema,

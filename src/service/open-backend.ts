@@ -45,6 +45,7 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
     ttlSeconds: config.conversationTtl,
     maxHistory: config.maxConversationHistory,
     migrate: config.migrate,
+    ...(config.partitions !== null && { partitions: config.partitions }),
     poolSize: config.poolSize,
     lockTimeoutMs: config.lockTimeoutMs,
     limits: config.limits,
@@ -66,6 +67,7 @@ export async function openBackend(config: ServiceConfig, deps: BackendDeps): Pro
     driver = await openSqlDriver(url, {
       poolSize: config.poolSize,
       lockTimeoutMs: config.lockTimeoutMs,
+      ...(config.partitions !== null && { partitions: config.partitions }),
     });
   }
 

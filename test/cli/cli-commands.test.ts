@@ -126,6 +126,28 @@ describe.skipIf(!available())('convstore db', () => {
     expect(again.stdout).toMatch(/up to date/);
   });
 
+  it('db migrate --partitions creates a partitioned schema and refuses another count with exit 7', async () => {
+    const schema = freshSchema();
+    const target = ['--url', TEST_DATABASE_URL, '--schema', schema];
+    expect((await cli('db', 'migrate', ...target, '--partitions', '4')).code).toBe(0);
+    const [parts] = await admin.unsafe<{ n: number }[]>(
+      `SELECT count(*)::int AS n FROM pg_inherits WHERE inhparent = to_regclass($1)`,
+      [`"${schema}".messages`],
+    );
+    expect(parts!.n).toBe(4);
+    expect((await cli('db', 'migrate', ...target, '--partitions', '4')).code).toBe(0);
+    for (const args of [
+      ['--partitions', '8'],
+      ['--partitions', '8', '--dry-run'],
+    ]) {
+      const refused = await cli('db', 'migrate', ...target, ...args);
+      expect(refused.code).toBe(ERROR_STATUS.schema_mismatch.exit);
+      expect(refused.stderr).toMatch(/has 4 partitions, but partitions: 8[\s\S]*convstore copy/);
+    }
+    const bad = await cli('db', 'migrate', ...target, '--partitions', '1');
+    expect(bad.code).toBe(2);
+  });
+
   it('refuses a database migrated by newer code with exit 7', async () => {
     const schema = freshSchema();
     await cli('db', 'migrate', '--url', TEST_DATABASE_URL, '--schema', schema);

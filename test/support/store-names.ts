@@ -2,6 +2,7 @@
 export const STORE_NAMES = [
   'pglite',
   'postgres',
+  'postgres-partitioned',
   'redis',
   'redis-cluster',
   'hybrid-write-through',

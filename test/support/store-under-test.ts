@@ -28,6 +28,9 @@ export type TestStoreOptions = Omit<
   'url' | 'schema' | 'pglite' | 'migrate' | 'keyPrefix' | 'cache'
 >;
 
+/** Partitions of the postgres-partitioned store: enough that a test's users spread over several. */
+const PARTITIONS_UNDER_TEST = 4;
+
 let counter = 0;
 let sharedPglite: Promise<PGlite> | undefined;
 const opened: Array<{
@@ -38,7 +41,7 @@ const opened: Array<{
 }> = [];
 
 const usesPostgres =
-  STORE_UNDER_TEST === 'postgres' ||
+  STORE_UNDER_TEST.startsWith('postgres') ||
   STORE_UNDER_TEST.startsWith('hybrid') ||
   STORE_UNDER_TEST === 'http';
 const usesRedis = STORE_UNDER_TEST.startsWith('redis') || STORE_UNDER_TEST.startsWith('hybrid');
@@ -86,6 +89,9 @@ async function locateFor(schema: string, keyPrefix: string): Promise<StoreOption
       return { schema, pglite: await pglite() };
     case 'postgres':
       return { schema, url: TEST_DATABASE_URL, migrate: true };
+    case 'postgres-partitioned':
+      // Sessions and messages hash-partitioned by user (the `partitions` option).
+      return { schema, url: TEST_DATABASE_URL, migrate: true, partitions: PARTITIONS_UNDER_TEST };
     case 'redis':
     case 'redis-cluster':
       return { url: redisUrl(), keyPrefix };

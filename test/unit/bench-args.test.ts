@@ -22,6 +22,14 @@ const row = (
 });
 
 describe('bench flags', () => {
+  it("takes the growth run's partitions: 0 for none, 2-1024, nothing else", () => {
+    expect(parseBenchArgs(['--partitions', '16']).partitions).toBe(16);
+    expect(parseBenchArgs(['--partitions', '0']).partitions).toBe(0);
+    for (const bad of ['1', '1025', 'x', '2.5']) {
+      expect(() => parseBenchArgs(['--partitions', bad])).toThrow(/--partitions must be/);
+    }
+  });
+
   it('turns flags into options', () => {
     expect(
       parseBenchArgs([

@@ -79,8 +79,15 @@ export function renderTable(result: BenchResult): string {
   );
   for (const load of result.loads) {
     lines.push(
-      `growth loader: ${load.loaded.toLocaleString('en')} rows in ${load.seconds} s ` +
+      `growth loader${load.store === undefined ? '' : ` (${load.store})`}: ${load.loaded.toLocaleString('en')} rows in ${load.seconds} s ` +
         `(${load.rows_per_s.toLocaleString('en')} rows/s), table at ${load.table_rows.toLocaleString('en')}`,
+    );
+  }
+  for (const c of result.cleanups ?? []) {
+    lines.push(
+      `growth cleanup (${c.store}): ${c.sessions.toLocaleString('en')} expired sessions with ` +
+        `${c.messages.toLocaleString('en')} messages in ${c.seconds} s ` +
+        `(${c.messages_per_s.toLocaleString('en')} messages/s), table at ${c.table_rows.toLocaleString('en')} rows`,
     );
   }
   for (const { store, reason } of result.skipped) lines.push(`not measured: ${store}: ${reason}`);

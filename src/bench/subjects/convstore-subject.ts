@@ -85,6 +85,11 @@ export class ConvstoreSubject implements Subject {
     };
   }
 
+  /** The store's cleanup of expired sessions (the growth run times it once per step). */
+  async cleanupExpired(): Promise<{ sessions: number; messages: number }> {
+    return this.opened!.cleanupExpired();
+  }
+
   async settle(): Promise<void> {
     await this.options.settle?.();
   }

@@ -91,6 +91,30 @@ export function convstoreSubject(context: BenchContext, name: ConvstoreStoreName
   }
 }
 
+/**
+ * The postgres store in a schema created with `partitions` (sessions and messages hash-partitioned
+ * by user): the growth run measures it beside the plain `postgres` store. Its own schema.
+ */
+export function partitionedPostgresSubject(context: BenchContext, partitions: number) {
+  const store = 'postgres-partitioned';
+  const schema = schemaFor(context, store);
+  return new ConvstoreSubject({
+    store,
+    open: () =>
+      createStore({
+        ...COMMON,
+        url: context.databaseUrl,
+        schema,
+        migrate: true,
+        poolSize: context.poolSize,
+        partitions,
+      }),
+    drop: async () => {
+      await context.admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    },
+  });
+}
+
 function loose(options: Record<string, unknown>): StoreOptions {
   return options as StoreOptions;
 }

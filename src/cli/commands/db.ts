@@ -56,6 +56,7 @@ export function dbCommand(context: CommandContext): Command {
             schema: settings.schema,
             dryRun: flags.dryRun ?? false,
             service: flags.service ?? false,
+            ...(settings.partitions !== null && { partitions: settings.partitions }),
             ...(retention ? { retention } : {}),
           }),
         );
@@ -78,7 +79,7 @@ export function dbCommand(context: CommandContext): Command {
       .command('status')
       .description('show the applied and pending migrations; exit 7 when not up to date'),
     'db',
-    RETENTION_KEYS,
+    [...RETENTION_KEYS, 'partitions'],
   )
     .option(...SERVICE_FLAG)
     .addOption(jsonOption())

@@ -2,6 +2,13 @@ import { createHash } from 'node:crypto';
 import { SchemaMismatchError } from '../../contract/errors.js';
 import { FUNCTION_FILES } from './functions.generated.js';
 import { MIGRATION_FILES } from './migrations.generated.js';
+import {
+  assertLayout,
+  createPartitions,
+  createsPartitionedTables,
+  renderMigration,
+  type SchemaLayout,
+} from './schema-layout.js';
 import { quoteSchema, renderSql } from './schema-name.js';
 import type { SqlDriver, SqlRunner } from './sql-driver.js';
 
@@ -109,11 +116,16 @@ export async function schemaStatus(
  * queue instead of racing; the loser finds nothing left to do. Refuses a database migrated by
  * newer code. Every series takes the same lock, so a store migration and a service migration of
  * one schema never interleave.
+ *
+ * `layout` applies to the store's series: a new schema is created with it (0001_init.sql makes
+ * sessions and messages partitioned, and their partitions follow at once, so every later
+ * migration runs on the layout it will serve); an existing one must have been created with it.
  */
 export async function migrate(
   driver: SqlDriver,
   schema: string,
   series: MigrationSeries = STORE_MIGRATIONS,
+  layout: SchemaLayout = {},
 ): Promise<Migration[]> {
   const quoted = quoteSchema(schema);
   return driver.transaction(async (tx) => {
@@ -133,9 +145,13 @@ export async function migrate(
          applied_at timestamptz NOT NULL DEFAULT now()
        );`,
     );
-    const { pending } = await checkedStatus(tx, schema, series);
+    const { current, pending } = await checkedStatus(tx, schema, series);
+    if (current > 0) await assertLayout(tx, schema, layout);
     for (const migration of pending) {
-      await tx.exec(renderSql(migration.script, quoted));
+      await tx.exec(renderMigration(migration.script, quoted, layout));
+      if (layout.partitions !== undefined && createsPartitionedTables(migration.script)) {
+        await createPartitions(tx, quoted, layout.partitions);
+      }
       await tx.query(`INSERT INTO ${quoted}.${series.table} (version, name) VALUES ($1, $2)`, [
         migration.version,
         migration.name,
@@ -155,11 +171,15 @@ export async function migrate(
   });
 }
 
-/** For stores opened with migrate off: the schema must be exactly what this code expects. */
+/**
+ * For stores opened with migrate off: the schema must be exactly what this code expects, in the
+ * layout asked for (when one is).
+ */
 export async function assertSchemaCurrent(
   driver: SqlRunner,
   schema: string,
   series: MigrationSeries = STORE_MIGRATIONS,
+  layout: SchemaLayout = {},
 ): Promise<void> {
   const { current, latest, pending, staleFunctions } = await checkedStatus(driver, schema, series);
   if (pending.length > 0 || staleFunctions.length > 0) {
@@ -172,6 +192,7 @@ export async function assertSchemaCurrent(
         `run ${series.fix}`,
     );
   }
+  await assertLayout(driver, schema, layout);
 }
 
 function describeSeries(series: MigrationSeries): string {

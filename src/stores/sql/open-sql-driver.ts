@@ -6,6 +6,8 @@ export interface SqlDriverOptions {
   poolSize?: number;
   /** PostgreSQL: longest wait for a lock before UnavailableError. */
   lockTimeoutMs?: number;
+  /** PostgreSQL: the store's `partitions` (set: its connections plan for partitioned tables). */
+  partitions?: number | undefined;
 }
 
 /**
@@ -29,6 +31,7 @@ export async function openSqlDriver(
     url,
     poolSize: options.poolSize ?? 4,
     ...(options.lockTimeoutMs !== undefined && { lockTimeoutMs: options.lockTimeoutMs }),
+    ...(options.partitions !== undefined && { partitioned: true }),
   });
 }
 

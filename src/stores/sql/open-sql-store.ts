@@ -12,8 +12,12 @@ export async function openSqlStore(
   migrateByDefault: boolean,
 ): Promise<SqlStore> {
   try {
-    if (options.migrate ?? migrateByDefault) await migrate(driver, options.schema);
-    else await assertSchemaCurrent(driver, options.schema);
+    const layout = { partitions: options.partitions };
+    if (options.migrate ?? migrateByDefault) {
+      await migrate(driver, options.schema, undefined, layout);
+    } else {
+      await assertSchemaCurrent(driver, options.schema, undefined, layout);
+    }
   } catch (error) {
     await driver.close();
     throw missingExtension(error) ?? toStoreError(error);

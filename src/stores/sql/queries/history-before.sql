@@ -7,7 +7,9 @@ SELECT w.*
         SELECT
        -- @include message-columns
           FROM {{schema}}.messages m
-         WHERE m.user_id = s.user_id AND m.session_id = s.session_id
+         -- $1 and $2, not s's columns: on a partitioned schema the executor then prunes
+         -- messages to one partition at start, instead of opening all of them for each read.
+         WHERE m.user_id = $1 AND m.session_id = $2
            AND m.seq < $3::bigint
          ORDER BY m.seq DESC
          LIMIT $4
