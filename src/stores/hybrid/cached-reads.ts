@@ -81,6 +81,8 @@ export abstract class CachedReads implements StoreBackend {
       ...(writeMode === 'write-behind' ? { writeBehindQueue: () => cache.queue() } : {}),
       // Export and import through PostgreSQL (see hybridPortability).
       portability: hybridPortability(base.sql, cache, () => this.flushFirst()),
+      // Usage is PostgreSQL's: the rollup is the database's own.
+      usageRollup: base.sql.capabilities.usageRollup,
     };
   }
 

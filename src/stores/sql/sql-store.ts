@@ -41,6 +41,7 @@ import { AppendBatcher, type AppendRequest } from './append-batcher.js';
 import { messageChanges } from './message-changes.js';
 import { QUERIES } from './queries.generated.js';
 import { usageParams, usageRowFromSql, type UsageSqlRow } from './usage-rows.js';
+import { SqlUsageRollup } from './usage-rollup.js';
 import type { ResolvedUsageInput, UsageReport } from '../../contract/usage.js';
 import {
   agentFromRow,
@@ -81,7 +82,10 @@ type Queries = { [K in keyof typeof QUERIES]: string };
  */
 export class SqlStore implements StoreBackend {
   readonly kind: 'postgres' | 'pglite';
-  readonly capabilities: StoreCapabilities & { portability: SqlPortability };
+  readonly capabilities: StoreCapabilities & {
+    portability: SqlPortability;
+    usageRollup: SqlUsageRollup;
+  };
   private readonly sql: Queries;
   private readonly driver: SqlDriver;
   private cleanupRunning = false;
@@ -111,6 +115,8 @@ export class SqlStore implements StoreBackend {
         (text, params) => this.run(text, params),
         (work) => this.guard(() => this.driver.transaction(work)),
       ),
+      // The hourly rollup usage reports read (functions/10_usage_rollup.sql).
+      usageRollup: new SqlUsageRollup(this.sql, (text, params) => this.run(text, params)),
     };
   }
 
@@ -356,7 +362,7 @@ export class SqlStore implements StoreBackend {
     return agentFromRow(row!);
   }
 
-  /** A live report over messages (see usage.sql and the views of migration 0008). */
+  /** A report from the rollup, the hours it does not hold read live (usage.sql, 0009). */
   async usage(input: ResolvedUsageInput): Promise<UsageReport> {
     const rows = await this.run<UsageSqlRow>(this.sql.usage, usageParams(input));
     return { rows: rows.map((row) => usageRowFromSql(row, input)) };
