@@ -1,0 +1,17 @@
+import postgres from 'postgres';
+import { createStore } from '/work/wt/rollup/src/index.js';
+import { BENCH_SQL } from '/work/wt/rollup/src/bench/sql.generated.js';
+import { renderFor } from '/work/wt/rollup/src/bench/subjects/render-sql.js';
+import { runUsageRollup } from '/work/wt/rollup/src/jobs/usage-rollup.js';
+const schema = 'rollup_explain';
+const admin = postgres('postgres://127.0.0.1:5432/test', { max: 1, onnotice: () => {} });
+await admin.unsafe(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+const store = await createStore({ url: 'postgres://127.0.0.1:5432/test', schema, migrate: true });
+const q = renderFor(BENCH_SQL, schema);
+const sessions = 10000;
+await admin.unsafe(q.usageFill, [sessions]);
+await admin.unsafe(q.usageFillMessages, [0, 719, sessions]);
+await admin.unsafe(`VACUUM ANALYZE ${schema}.messages`);
+console.log(await runUsageRollup(store));
+await admin.unsafe(`ANALYZE ${schema}.usage_hourly`);
+await store.close(); await admin.end();
