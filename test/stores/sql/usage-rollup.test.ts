@@ -134,7 +134,8 @@ async function allReports(store: ConversationStore, kind: 'postgres' | 'pglite' 
   return Promise.all(reports(kind).map((input) => store.usage(input)));
 }
 
-const KINDS = ['postgres', 'pglite'] as const;
+// PGlite runs the same SQL: the contract suite (test/contract/usage.test.ts) rolls up there too.
+const KINDS = ['postgres'] as const;
 
 describe.skipIf(!inject('postgresAvailable'))('usage rollup', () => {
   for (const kind of KINDS) {
