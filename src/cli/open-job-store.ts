@@ -5,6 +5,8 @@ export interface JobStoreFlags {
   schema: string;
   keyPrefix?: string;
   migrate?: boolean;
+  /** A redis target's TTL (CONVERSATION_TTL): the expiry of what is imported into it. */
+  ttlSeconds?: number | null;
 }
 
 /**
@@ -17,6 +19,7 @@ export function openJobStore(url: string, flags: JobStoreFlags): Promise<Convers
     schema: flags.schema,
     ...(flags.migrate && { migrate: true }),
     ...(flags.keyPrefix !== undefined && { keyPrefix: flags.keyPrefix }),
+    ...(flags.ttlSeconds != null && { ttlSeconds: flags.ttlSeconds }),
   });
 }
 

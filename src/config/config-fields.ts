@@ -221,7 +221,15 @@ export const SETTINGS = [
     doc: 'sliding session lifetime in seconds (every write extends it); unset or 0: never expires',
     schema: optionalCount(10 * 365 * 24 * 3600),
     arg: '<seconds>',
-    use: { serve: true, db: { flag: 'ttl' }, cleanup: { flag: 'ttl' }, flush: { flag: 'ttl' } },
+    use: {
+      serve: true,
+      db: { flag: 'ttl' },
+      cleanup: { flag: 'ttl' },
+      flush: { flag: 'ttl' },
+      // A redis target's expiry (a copied or imported session expires by its own TTL).
+      import: { flag: 'ttl' },
+      copy: { flag: 'ttl' },
+    },
   }),
   setting({
     key: 'maxConversationHistory',

@@ -1,9 +1,12 @@
 import type { PortableStore } from './portability.js';
+import type { UsageRollup } from './usage-rollup.js';
 
 /** What only some stores can do; absent members mean the store cannot. */
 export interface StoreCapabilities {
   /** Export and import of whole sessions, on stores that can enumerate them (see PortableStore). */
   portability?: PortableStore;
+  /** PostgreSQL, PGlite, hybrid: rolls closed hours of messages up for usage reports. */
+  usageRollup?: UsageRollup;
   /** Hybrid write-behind: writes what is queued to PostgreSQL now; how many entries. */
   flush?: () => Promise<number>;
   /** Hybrid: counters of the cache. */

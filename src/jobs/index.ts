@@ -25,4 +25,6 @@ export type { ImportOptions, ImportSummary } from './portability/import-data.js'
 export { copyStore } from './portability/copy-store.js';
 export type { CopyOptions, CopyProgress, CopySummary } from './portability/copy-store.js';
 export { formatUsage, usageReport, USAGE_FORMATS } from './usage-report.js';
+export { runUsageRollup } from './usage-rollup.js';
+export type { UsageRollupInput, UsageRollupReport } from '../contract/usage-rollup.js';
 export type { UsageFormat } from './usage-report.js';

@@ -1,5 +1,6 @@
 import { BusyError } from '../contract/errors.js';
 import type { ConversationStore } from '../contract/store.js';
+import type { UsageRollupReport } from '../contract/usage-rollup.js';
 import { runCleanup, type CleanupOptions, type CleanupReport } from './cleanup.js';
 
 export const DEFAULT_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
@@ -15,6 +16,13 @@ export interface ScheduleCleanupOptions extends CleanupOptions {
   jitter?: number;
   /** Called after each run that deleted (or had nothing to delete). */
   onResult?: (report: CleanupReport) => void;
+  /**
+   * After each cleanup, roll the closed hours of usage up (stores with a usage rollup; default
+   * true), so reports read the rollup instead of the messages of the hours since.
+   */
+  rollUpUsage?: boolean;
+  /** Called after each usage roll-up. */
+  onRollup?: (report: UsageRollupReport) => void;
   /** Another runner held the lock: normal when several instances share a database. */
   onBusy?: (error: BusyError) => void;
   /** Any other failure; the schedule keeps going and tries again next time. */
@@ -27,7 +35,7 @@ export interface ScheduleCleanupOptions extends CleanupOptions {
 export type StopCleanup = () => Promise<void>;
 
 /**
- * Runs cleanup on a schedule inside a long-lived process (the service). The timer does not keep
+ * Runs cleanup (then the usage roll-up) on a schedule inside a long-lived process (the service). The timer does not keep
  * the process alive, runs never overlap, and a failed run is reported and retried at the next
  * tick instead of stopping the schedule.
  */
@@ -46,12 +54,21 @@ export function scheduleCleanup(
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
 
+  const rollup = options.rollUpUsage === false ? undefined : store.capabilities.usageRollup;
   const tick = async () => {
     try {
       options.onResult?.(await runCleanup(store, options));
     } catch (error) {
       if (error instanceof BusyError) options.onBusy?.(error);
       else options.onError?.(error);
+    }
+    // Its own try: a busy cleanup (another instance's) must not hold the roll-up back.
+    if (rollup) {
+      try {
+        options.onRollup?.(await rollup.rollUp());
+      } catch (error) {
+        options.onError?.(error);
+      }
     }
   };
   const arm = () => {

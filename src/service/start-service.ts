@@ -130,6 +130,7 @@ async function serve(
           intervalMs: config.cleanupIntervalSeconds * 1000,
           onResult: (report) => logger.info({ ...report, startedAt: undefined }, 'cleanup'),
           onBusy: () => logger.debug('cleanup: another runner holds the lock'),
+          onRollup: (report) => logger.info({ ...report }, 'usage rollup'),
           onError: (error) =>
             logger.warn({ code: (error as { code?: unknown }).code }, 'cleanup failed'),
         })

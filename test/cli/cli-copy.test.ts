@@ -6,17 +6,23 @@ import { createStore } from '../../src/index.js';
 import {
   admin,
   available,
+  freshPrefix,
   freshSchema,
   onCleanup,
+  redis,
+  redisUrl,
   TEST_DATABASE_URL,
+  useRedisDatabase,
 } from '../jobs/support/job-fixtures.js';
 import { runCliProcess, startCli } from '../jobs/support/run-cli-process.js';
+
+useRedisDatabase(9);
 
 const USERS = 8;
 const PER_SESSION = 300;
 
-/** The path that matters most: the embedded default moving to a PostgreSQL server. */
-describe.skipIf(!available())('convstore copy pglite -> postgres', () => {
+/** The paths that matter most: the embedded default moving to a PostgreSQL server, a cache warmed. */
+describe.skipIf(!available())('convstore copy', () => {
   it('survives a kill midway: the re-run skips what was copied, stores the rest once, verifies', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'convstore-copy-'));
     onCleanup(() => rm(dir, { recursive: true, force: true }));
@@ -72,6 +78,37 @@ describe.skipIf(!available())('convstore copy pglite -> postgres', () => {
     const history = await target.history({ userId: 'u7', sessionId: 'chat', last: 1 });
     expect(history[0]).toMatchObject({ seq: PER_SESSION, content: `u7 message 299 ação` });
   }, 240_000);
+
+  it('warms a redis cache from postgres: verified, keys expiring by --ttl, a re-run stores nothing', async () => {
+    const schema = freshSchema();
+    const source = await createStore({ url: TEST_DATABASE_URL, schema, migrate: true });
+    onCleanup(() => source.close());
+    for (const userId of ['ana', 'rui']) {
+      await source.append({
+        userId,
+        sessionId: 'chat',
+        messages: [
+          { role: 'user', content: 'olá', data: '{"parts":[{"t":"x"}],"z":1.50}' },
+          { role: 'assistant', content: 'oi', usage: { model: 'm', outputTokens: 2 } },
+        ],
+      });
+    }
+    const prefix = freshPrefix();
+    const args = ['copy', '--from', TEST_DATABASE_URL, '--from-schema', schema];
+    const to = ['--to', redisUrl(), '--to-key-prefix', prefix, '--ttl', '600'];
+    const first = await runCliProcess([...args, ...to, '--verify', '--json']);
+    expect(first.code).toBe(0);
+    expect(JSON.parse(first.stdout)).toMatchObject({
+      sessions: 2,
+      inserted: 4,
+      verification: { sessions: 2, differences: 0 },
+    });
+    const ttl = await redis().pttl(`${prefix}{ana}:log:chat`);
+    expect(ttl).toBeGreaterThan(0);
+    expect(ttl).toBeLessThanOrEqual(600_000);
+    const again = await runCliProcess([...args, ...to, '--verify', '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ inserted: 0, skipped: 2 });
+  }, 60_000);
 
   it('refuses an unknown store URL with a usage error that says why', async () => {
     const run = await runCliProcess(['copy', '--from', 'nope://x', '--to', 'pglite://memory']);

@@ -5,6 +5,7 @@ import type { SearchBenchRow } from '../bench-result.js';
 import { percentile, roundMs } from '../measure.js';
 import { BENCH_SQL } from '../sql.generated.js';
 import { renderFor } from '../subjects/render-sql.js';
+import { dropSecondaryIndexes } from '../load/bulk-indexes.js';
 
 /** Sessions per load statement (100 messages each): 100,000 rows a statement. */
 const CHUNK_SESSIONS = 1000;
@@ -31,7 +32,7 @@ export interface SearchBenchOptions {
  * Search at a table size: the postgres store's search (GIN indexes of 0007_search.sql) side by
  * side with a plain ILIKE scan of the same user's messages, one caller, each query run 30 times
  * after a warm-up. The table is bulk-loaded in the server with the word index dropped and built
- * after (as a restore would), ten users owning a tenth each.
+ * after (as a restore would; see load/bulk-indexes.ts), ten users owning a tenth each.
  */
 export async function runSearchBench(
   context: BenchContext,
@@ -49,11 +50,7 @@ export async function runSearchBench(
   try {
     const sessions = Math.ceil(options.size / PER_SESSION);
     const started = performance.now();
-    const [index] = await admin.unsafe<{ indexdef: string }[]>(
-      `SELECT indexdef FROM pg_indexes WHERE schemaname = $1 AND indexname = 'messages_search'`,
-      [schema],
-    );
-    await admin.unsafe(`DROP INDEX "${schema}".messages_search`);
+    const rebuildIndexes = await dropSecondaryIndexes(admin, schema, 'messages');
     for (let first = 0; first < sessions; first += CHUNK_SESSIONS) {
       options.stopIfInterrupted();
       const last = Math.min(sessions, first + CHUNK_SESSIONS) - 1;
@@ -61,7 +58,8 @@ export async function runSearchBench(
       await admin.unsafe(q.searchFillMessages, [first, last, PER_SESSION]);
       log(`  search: loaded ${((last + 1) * PER_SESSION).toLocaleString('en')} messages`);
     }
-    await admin.unsafe(index!.indexdef);
+    log('  search: building the indexes');
+    await rebuildIndexes();
     await admin.unsafe(`ANALYZE "${schema}".messages, "${schema}".sessions`);
     const rows = sessions * PER_SESSION;
     log(

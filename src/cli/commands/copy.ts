@@ -50,7 +50,7 @@ export function copyCommand(context: CommandContext): Command {
     )
     .action((flags: CopyFlags & Record<string, unknown>) =>
       runCommand(context, flags.json, async (output) => {
-        const { schema } = readSettings('copy', flags, context.env);
+        const { schema, conversationTtl } = readSettings('copy', flags, context.env);
         const progress = progressDisplay(context.streams.stderr, flags.progress);
         const from = await openJobStore(flags.from, {
           schema: flags.fromSchema ?? schema,
@@ -61,6 +61,7 @@ export function copyCommand(context: CommandContext): Command {
             schema: flags.toSchema ?? schema,
             ...(flags.migrate && { migrate: true }),
             ...(flags.toKeyPrefix !== undefined && { keyPrefix: flags.toKeyPrefix }),
+            ttlSeconds: conversationTtl,
           });
           try {
             const { copyStore } = await import('../../jobs/portability/copy-store.js');

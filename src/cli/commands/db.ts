@@ -11,6 +11,7 @@ import { onDatabase, runCommand } from '../command-context.js';
 import { EXIT } from '../exit-codes.js';
 import { jsonOption, storeUrl } from '../options.js';
 import { describePolicy } from '../../stores/sql/retention-policy.js';
+import { rollupCommand } from './db-rollup.js';
 import { addSettingOptions, anyGiven, readSettings, RETENTION_KEYS } from '../setting-options.js';
 
 interface DbFlags {
@@ -104,6 +105,7 @@ export function dbCommand(context: CommandContext): Command {
       }),
     );
 
+  db.addCommand(rollupCommand(context));
   return db;
 }
 

@@ -44,6 +44,7 @@ export function importCommand(context: CommandContext): Command {
           schema: settings.schema,
           keyPrefix: settings.redisKeyPrefix,
           ...(flags.migrate && { migrate: true }),
+          ttlSeconds: settings.conversationTtl,
         });
         try {
           const { importData } = await import('../../jobs/portability/import-data.js');

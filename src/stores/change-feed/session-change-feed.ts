@@ -7,7 +7,7 @@ export type Subscribe = (onKey: (key: string) => void) => Promise<() => Promise<
 /**
  * A session's signal key: an opaque hash of where it lives (the schema or key prefix) and its
  * ids, so that a notification payload carries no id at all (anyone on the database may LISTEN).
- * The SQL side computes the same in sql/functions/10_signal_change.sql: ids are ASCII without
+ * The SQL side computes the same in sql/functions/11_signal_change.sql: ids are ASCII without
  * '/', so the joined text is unambiguous and hashes alike in both.
  */
 export function sessionSignalKey(namespace: string, userId: string, sessionId: string): string {

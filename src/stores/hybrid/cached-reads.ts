@@ -83,6 +83,8 @@ export abstract class CachedReads implements StoreBackend {
       changes: base.sql.capabilities.changes,
       // Export and import through PostgreSQL (see hybridPortability).
       portability: hybridPortability(base.sql, cache, () => this.flushFirst()),
+      // Usage is PostgreSQL's: the rollup is the database's own.
+      usageRollup: base.sql.capabilities.usageRollup,
     };
   }
 

@@ -1,4 +1,3 @@
-import { UnsupportedError } from '../../contract/errors.js';
 import { checkImport } from '../../contract/import-check.js';
 import type {
   ExportSessionsInput,
@@ -15,6 +14,8 @@ export interface RedisPortabilityDeps {
   connection: RedisConnection;
   keys: RedisKeys;
   getSession: (key: SessionKey) => Promise<Session | null>;
+  /** Runs import-session.lua with the store's settings (scripts/import-session.ts). */
+  importSession: (input: ImportSessionInput) => Promise<ImportSessionResult>;
 }
 
 /**
@@ -22,9 +23,6 @@ export interface RedisPortabilityDeps {
  * KEYS), collected and sorted so that the export has the (userId, sessionId) order a resumed
  * copy relies on: memory holds the user ids, and one user's session ids at a time.
  */
-const IMPORT_UNSUPPORTED =
-  'importing into the redis store is not supported yet: import into postgres, pglite or the hybrid store';
-
 export class RedisPortability implements PortableStore {
   constructor(private readonly deps: RedisPortabilityDeps) {}
 
@@ -45,13 +43,10 @@ export class RedisPortability implements PortableStore {
     }
   }
 
-  /**
-   * The redis store's log layout has no import of its own yet (the import script of the list
-   * layout it had before would store a re-run twice): refused, and nothing written, until it has.
-   */
+  /** One script call per chunk (import-session.lua): idempotent, seqs, ids and times kept. */
   async importSession(input: ImportSessionInput): Promise<ImportSessionResult> {
     checkImport(input);
-    throw new UnsupportedError(IMPORT_UNSUPPORTED);
+    return this.deps.importSession(input);
   }
 
   private async userIds(): Promise<string[]> {

@@ -36,6 +36,7 @@ import type {
 import { decodeSessionCursor, encodeSessionCursor } from '../sql/session-cursor.js';
 import type { RedisKeys } from './keys.js';
 import { RedisPortability } from './redis-portability.js';
+import { importSessionCall } from './scripts/import-session.js';
 import type { RedisConnection } from './redis-connection.js';
 import { toRedisStoreError } from './redis-errors.js';
 import { scanEveryNode } from './scan.js';
@@ -100,6 +101,10 @@ export class RedisStore implements StoreBackend {
         connection: this.redis,
         keys: this.keys,
         getSession: (key) => this.getSession(key),
+        importSession: (input) =>
+          this.run(
+            importSessionCall(this.settings(input.session.userId, input.session.sessionId), input),
+          ),
       }),
     };
   }

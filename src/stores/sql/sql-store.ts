@@ -41,6 +41,7 @@ import { AppendBatcher, type AppendRequest } from './append-batcher.js';
 import { messageChanges } from './message-changes.js';
 import { QUERIES } from './queries.generated.js';
 import { usageParams, usageRowFromSql, type UsageSqlRow } from './usage-rows.js';
+import { SqlUsageRollup } from './usage-rollup.js';
 import type { ResolvedUsageInput, UsageReport } from '../../contract/usage.js';
 import {
   agentFromRow,
@@ -64,7 +65,7 @@ import { SqlPortability } from './sql-portability.js';
 import type { SqlDriver } from './sql-driver.js';
 import { toStoreError } from './sql-errors.js';
 
-/** The channel draft changes are signalled on (sql/functions/10_signal_change.sql). */
+/** The channel draft changes are signalled on (sql/functions/11_signal_change.sql). */
 const CHANGES_CHANNEL = 'convstore_changes';
 
 export interface SqlStoreOptions {
@@ -88,6 +89,7 @@ export class SqlStore implements StoreBackend {
   readonly capabilities: StoreCapabilities & {
     portability: SqlPortability;
     changes: SessionChangeFeed;
+    usageRollup: SqlUsageRollup;
   };
   private readonly sql: Queries;
   private readonly driver: SqlDriver;
@@ -118,8 +120,10 @@ export class SqlStore implements StoreBackend {
         (text, params) => this.run(text, params),
         (work) => this.guard(() => this.driver.transaction(work)),
       ),
-      // Draft checkpoints and finalizes NOTIFY (sql/functions/10_signal_change.sql).
+      // Draft checkpoints and finalizes NOTIFY (sql/functions/11_signal_change.sql).
       changes: new SessionChangeFeed(quoted, (onKey) => this.driver.listen(CHANGES_CHANNEL, onKey)),
+      // The hourly rollup usage reports read (functions/10_usage_rollup.sql).
+      usageRollup: new SqlUsageRollup(this.sql, (text, params) => this.run(text, params)),
     };
   }
 
@@ -365,7 +369,7 @@ export class SqlStore implements StoreBackend {
     return agentFromRow(row!);
   }
 
-  /** A live report over messages (see usage.sql and the views of migration 0008). */
+  /** A report from the rollup, the hours it does not hold read live (usage.sql, 0009). */
   async usage(input: ResolvedUsageInput): Promise<UsageReport> {
     const rows = await this.run<UsageSqlRow>(this.sql.usage, usageParams(input));
     return { rows: rows.map((row) => usageRowFromSql(row, input)) };

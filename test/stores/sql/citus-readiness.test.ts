@@ -28,8 +28,18 @@ const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
 
 /** Tables holding one user's data: distributed by user_id (docs/SCALING.md). */
 const USER_TABLES = ['users', 'sessions', 'messages', 'tool_calls', 'operations', 'api_keys'];
-/** Not user data, each a single row or a small catalogue: reference tables on Citus. */
-const REFERENCE_TABLES = ['agents', 'retention_policy', 'service_admin'];
+/**
+ * Not user data, each a single row or a small catalogue: reference tables on Citus. (The usage
+ * rollup's state: its watermark row and the dirty hours. Its rows, usage_hourly, are user data
+ * distributed by user_id like messages; it has no unique key, so the key check does not see it.)
+ */
+const REFERENCE_TABLES = [
+  'agents',
+  'retention_policy',
+  'service_admin',
+  'usage_rollup_state',
+  'usage_dirty_hours',
+];
 /** The migrators' bookkeeping: written by the deploy step only, on the coordinator. */
 const BOOKKEEPING_TABLES = [
   'schema_migrations',
@@ -56,7 +66,24 @@ const CROSS_USER_QUERIES: Record<string, string> = {
 };
 const CROSS_USER_FUNCTIONS: Record<string, string> = {
   append_batch: 'the loop of the batch above; every iteration calls append_messages(user, ...)',
+  usage_hours_of:
+    "the usage rollup's rows of an hour range: every user's (the job, the admin's report) or one",
+  usage_roll_up: "the usage rollup job: every user's messages of the closed hours",
 };
+/** The usage rollup's functions (10_usage_rollup.sql): across users or on no user data. */
+const USAGE_FUNCTIONS = [
+  'usage_histogram_add',
+  'usage_histogram_quantile',
+  'usage_hour',
+  'usage_hours_of',
+  'usage_latency_bucket',
+  'usage_latency_histogram',
+  'usage_latency_ms',
+  'usage_latency_quantile',
+  'usage_mark_dirty',
+  'usage_roll_hours',
+  'usage_roll_up',
+];
 
 beforeAll(async () => {
   if (!inject('postgresAvailable')) return;
@@ -235,8 +262,11 @@ describe.skipIf(!inject('postgresAvailable'))('the schema is ready for Citus', (
       .map((row) => row.name)
       .sort();
     // session_json and apply_message_changes take a row that carries its user; append_batch a
-    // batch (above). Everything else is called with its user first.
-    expect(notLed).toEqual(['append_batch', 'apply_message_changes', 'session_json']);
+    // batch (above); the usage rollup works on hours of every user. Everything else is called
+    // with its user first.
+    expect(notLed).toEqual(
+      ['append_batch', 'apply_message_changes', 'session_json', ...USAGE_FUNCTIONS].sort(),
+    );
     expect(rows.length - notLed.length).toBeGreaterThanOrEqual(12);
   });
 });

@@ -1,35 +1,125 @@
 -- usage: one report over [from, to), grouped by any of day (in the caller's zone), agent, model
--- and user. One static statement: each dimension is a CASE on a boolean parameter, so an unused
--- one is a constant NULL that groups nothing. $1 user (NULL: everyone), $2 from, $3 to, $4 zone,
--- $5..$8 group by day, agent, model, user.
+-- and user. The whole UTC hours of the range that the rollup holds come from usage_hourly; the
+-- rest is read live from messages in the same row shape (usage_hours_of): the partial hours at
+-- either end, the hours after the watermark and dirty hours. Each dimension is a CASE on a
+-- boolean parameter, so an unused one is a constant NULL that groups nothing. $1 user (NULL:
+-- everyone), $2 from, $3 to, $4 zone, $5..$8 group by day, agent, model, user.
 --   sessions: sessions started in the range (and, by day, on the row's day) seen in the row.
-SELECT CASE WHEN $5::boolean
-            THEN to_char(date_trunc('day', u.created_at AT TIME ZONE $4::text), 'YYYY-MM-DD')
-       END AS day,
-       CASE WHEN $6::boolean THEN u.agent_id END AS agent_id,
-       CASE WHEN $7::boolean THEN u.model END AS model,
-       CASE WHEN $8::boolean THEN u.user_id END AS user_id,
-       count(DISTINCT (u.user_id, u.session_id)) FILTER (
-         WHERE u.session_created_at >= $2::timestamptz AND u.session_created_at < $3::timestamptz
-           AND (NOT $5::boolean
-                OR date_trunc('day', u.session_created_at AT TIME ZONE $4::text)
-                 = date_trunc('day', u.created_at AT TIME ZONE $4::text))
-       ) AS sessions,
-       count(DISTINCT (u.user_id, u.session_id)) AS active_sessions,
-       count(*) AS messages,
-       count(*) FILTER (WHERE u.role = 'system') AS system_messages,
-       count(*) FILTER (WHERE u.role = 'user') AS user_messages,
-       count(*) FILTER (WHERE u.role = 'assistant') AS assistant_messages,
-       count(*) FILTER (WHERE u.role = 'tool') AS tool_messages,
-       coalesce(sum(u.input_tokens), 0)::text AS input_tokens,
-       coalesce(sum(u.output_tokens), 0)::text AS output_tokens,
-       coalesce(sum(u.reasoning_tokens), 0)::text AS reasoning_tokens,
-       coalesce(sum(u.cached_input_tokens), 0)::text AS cached_input_tokens,
-       count(DISTINCT u.user_id) AS active_users,
-       percentile_cont(0.5) WITHIN GROUP (ORDER BY u.latency_ms) AS latency_p50_ms,
-       percentile_cont(0.95) WITHIN GROUP (ORDER BY u.latency_ms) AS latency_p95_ms
-  FROM {{schema}}.usage_messages u
- WHERE ($1::text IS NULL OR u.user_id = $1::text)
-   AND u.created_at >= $2::timestamptz AND u.created_at < $3::timestamptz
+--   A day is a row's UTC hour seen in the zone: exact in every whole-hour zone.
+WITH bounds AS (
+  SELECT l.lo,
+         greatest(l.lo, least({{schema}}.usage_hour($3::timestamptz),
+                              coalesce(st.rolled_until, l.lo))) AS hi
+    FROM {{schema}}.usage_rollup_state st,
+         LATERAL (SELECT {{schema}}.usage_hour($2::timestamptz)
+                         + CASE WHEN {{schema}}.usage_hour($2::timestamptz) = $2::timestamptz
+                                THEN interval '0' ELSE interval '1 hour' END AS lo) l
+),
+hours AS (
+  SELECT r.*
+    FROM bounds b, {{schema}}.usage_hourly r
+   WHERE r.hour >= b.lo AND r.hour < b.hi
+     AND ($1::text IS NULL OR r.user_id = $1::text)
+     AND NOT EXISTS (SELECT 1 FROM {{schema}}.usage_dirty_hours d WHERE d.hour = r.hour)
+  UNION ALL
+  SELECT h.*
+    FROM bounds b,
+         {{schema}}.usage_hours_of($2::timestamptz, least(b.lo, $3::timestamptz), $1::text) h
+  UNION ALL
+  SELECT h.* FROM bounds b, {{schema}}.usage_hours_of(b.hi, $3::timestamptz, $1::text) h
+  UNION ALL
+  SELECT h.*
+    FROM bounds b
+    JOIN {{schema}}.usage_dirty_hours d ON d.hour >= b.lo AND d.hour < b.hi,
+         {{schema}}.usage_hours_of(d.hour, d.hour + interval '1 hour', $1::text) h
+),
+keyed AS (
+  SELECT CASE WHEN $5::boolean
+              THEN to_char(date_trunc('day', h.hour AT TIME ZONE $4::text), 'YYYY-MM-DD')
+         END AS k_day,
+         CASE WHEN $6::boolean THEN h.agent_id END AS k_agent,
+         CASE WHEN $7::boolean THEN h.model END AS k_model,
+         CASE WHEN $8::boolean THEN h.user_id END AS k_user,
+         h.*
+    FROM hours h
+),
+totals AS (
+  SELECT k_day, k_agent, k_model, k_user,
+         count(DISTINCT (user_id, session_id)) FILTER (
+           WHERE session_created_at >= $2::timestamptz AND session_created_at < $3::timestamptz
+             AND (NOT $5::boolean
+                  OR date_trunc('day', session_created_at AT TIME ZONE $4::text)
+                   = date_trunc('day', hour AT TIME ZONE $4::text))
+         ) AS sessions,
+         count(DISTINCT (user_id, session_id)) AS active_sessions,
+         sum(messages) AS messages,
+         sum(system_messages) AS system_messages,
+         sum(user_messages) AS user_messages,
+         sum(assistant_messages) AS assistant_messages,
+         sum(tool_messages) AS tool_messages,
+         sum(input_tokens) AS input_tokens,
+         sum(output_tokens) AS output_tokens,
+         sum(reasoning_tokens) AS reasoning_tokens,
+         sum(cached_input_tokens) AS cached_input_tokens,
+         count(DISTINCT user_id) AS active_users
+    FROM keyed
+   GROUP BY 1, 2, 3, 4
+),
+-- Latency percentiles: the rows' histograms merged per group; the buckets of the two ranks each
+-- percentile lies between (usage_latency_quantile interpolates, as percentile_cont does).
+per_bucket AS (
+  SELECT k_day, k_agent, k_model, k_user, b.bucket, sum(b.n) AS n
+    FROM keyed, unnest(latency_buckets, latency_counts) AS b(bucket, n)
+   GROUP BY 1, 2, 3, 4, 5
+),
+ranked AS (
+  SELECT k_day, k_agent, k_model, k_user, bucket,
+         sum(n) OVER (PARTITION BY k_day, k_agent, k_model, k_user ORDER BY bucket) AS below,
+         sum(n) OVER (PARTITION BY k_day, k_agent, k_model, k_user) AS total
+    FROM per_bucket
+),
+latency AS (
+  SELECT k_day, k_agent, k_model, k_user,
+         min(bucket) FILTER (WHERE below > floor(0.5 * (total - 1))) AS p50_lo,
+         min(bucket) FILTER (WHERE below > ceil(0.5 * (total - 1))) AS p50_hi,
+         min(bucket) FILTER (WHERE below > floor(0.95 * (total - 1))) AS p95_lo,
+         min(bucket) FILTER (WHERE below > ceil(0.95 * (total - 1))) AS p95_hi,
+         max(total) AS latencies
+    FROM ranked
+   GROUP BY 1, 2, 3, 4
+),
+-- Totals and percentiles side by side: grouping again matches NULL keys, which a join would not.
+joined AS (
+  SELECT k_day, k_agent, k_model, k_user, sessions, active_sessions, messages, system_messages,
+         user_messages, assistant_messages, tool_messages, input_tokens, output_tokens,
+         reasoning_tokens, cached_input_tokens, active_users, NULL::integer AS p50_lo,
+         NULL::integer AS p50_hi, NULL::integer AS p95_lo, NULL::integer AS p95_hi,
+         NULL::bigint AS latencies
+    FROM totals
+  UNION ALL
+  SELECT k_day, k_agent, k_model, k_user, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
+         NULL, NULL, NULL, p50_lo, p50_hi, p95_lo, p95_hi, latencies
+    FROM latency
+)
+SELECT k_day AS day, k_agent AS agent_id, k_model AS model, k_user AS user_id,
+       max(sessions) AS sessions,
+       max(active_sessions) AS active_sessions,
+       max(messages) AS messages,
+       max(system_messages) AS system_messages,
+       max(user_messages) AS user_messages,
+       max(assistant_messages) AS assistant_messages,
+       max(tool_messages) AS tool_messages,
+       max(input_tokens)::text AS input_tokens,
+       max(output_tokens)::text AS output_tokens,
+       max(reasoning_tokens)::text AS reasoning_tokens,
+       max(cached_input_tokens)::text AS cached_input_tokens,
+       max(active_users) AS active_users,
+       {{schema}}.usage_latency_quantile(max(p50_lo), max(p50_hi), 0.5::float8, max(latencies)::bigint)
+         AS latency_p50_ms,
+       {{schema}}.usage_latency_quantile(max(p95_lo), max(p95_hi), 0.95::float8,
+                                         max(latencies)::bigint)
+         AS latency_p95_ms
+  FROM joined
  GROUP BY 1, 2, 3, 4
+HAVING max(messages) IS NOT NULL
  ORDER BY 1, 2, 3, 4
