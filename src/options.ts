@@ -165,7 +165,8 @@ const optionsSchema = z.object({
         .min(0, 'must not be negative')
         .max(16, 'must be at most 16')
         .optional(),
-      waitTimeoutMs: positive.max(60_000, 'must be at most 60000').optional(),
+      // Below the cache's command timeout (1000 ms), which would cut the WAIT short.
+      waitTimeoutMs: positive.max(800, 'must be at most 800').optional(),
     })
     .strict()
     .optional(),

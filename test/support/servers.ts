@@ -53,6 +53,11 @@ export interface OwnRedisCluster {
   ports: number[];
   /** Kills one node (SIGKILL): what a crashed master looks like to the cluster and clients. */
   kill(port: number): Promise<void>;
+  /**
+   * Starts a killed node again, empty (it keeps nothing on disk) but with its cluster config: it
+   * rejoins as a replica of whoever took over its slots, and resolves once it is in sync.
+   */
+  restart(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -78,21 +83,28 @@ export async function startRedisCluster(
   const stopAll = async () => {
     for (const child of children.values()) await stopChild(child);
   };
+  const spawnNode = (port: number) =>
+    spawnRedis(port, dir, [
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      join(dir, `nodes-${port}.conf`),
+      '--cluster-node-timeout',
+      '2000',
+    ]);
+  /** The node says the cluster is ok and, unless it may be a master, its replica link is up. */
+  const settled = (port: number, asReplica = false) =>
+    until(async () => {
+      const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
+      if (!stdout.includes('cluster_state:ok')) return false;
+      const { stdout: role } = await run('redis-cli', ['-p', String(port), 'info', 'replication']);
+      return (!asReplica && role.includes('role:master')) || role.includes('master_link_status:up');
+    });
   try {
     for (let i = 0; i < masters * (1 + replicas); i++) {
       const port = await freePort(ports);
       ports.push(port);
-      children.set(
-        port,
-        spawnRedis(port, dir, [
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          join(dir, `nodes-${port}.conf`),
-          '--cluster-node-timeout',
-          '2000',
-        ]),
-      );
+      children.set(port, spawnNode(port));
     }
     for (const port of ports) await waitForRedis(port);
     await run('redis-cli', [
@@ -126,6 +138,11 @@ export async function startRedisCluster(
     kill: async (port) => {
       const child = children.get(port);
       if (child) await stopChild(child);
+    },
+    restart: async (port) => {
+      children.set(port, spawnNode(port));
+      await waitForRedis(port);
+      await settled(port, true);
     },
     stop: async () => {
       await stopAll();

@@ -50,3 +50,10 @@ export const BUCKET_TAGS: readonly string[] = Array.from({ length: FLUSH_BUCKETS
 export function bucketOf(userId: string): number {
   return crc16(userId) % FLUSH_BUCKETS;
 }
+
+/** A key's cluster slot, as Redis computes it: the hash tag when the key has one. */
+export function keySlot(key: string): number {
+  const open = key.indexOf('{');
+  const close = open < 0 ? -1 : key.indexOf('}', open + 1);
+  return slotOf(close > open + 1 ? key.slice(open + 1, close) : key);
+}

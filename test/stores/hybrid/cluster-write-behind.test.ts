@@ -1,0 +1,315 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { Cluster } from 'ioredis';
+import postgres from 'postgres';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  createStore,
+  runFlusher,
+  UnavailableError,
+  type ConversationStore,
+  type StoreOptions,
+} from '../../../src/index.js';
+import { CacheKeys } from '../../../src/stores/hybrid/cache-keys.js';
+import { BUCKET_TAGS, bucketOf, slotOf } from '../../../src/stores/hybrid/flush-buckets.js';
+import {
+  startRedisCluster,
+  TEST_DATABASE_URL,
+  type OwnRedisCluster,
+} from '../../support/servers.js';
+
+const available = inject('postgresAvailable');
+const FLUSHER = fileURLToPath(new URL('./fixtures/flusher-process.ts', import.meta.url));
+/** One user per bucket, so that every bucket's stream (and every master) has work. */
+const USERS = BUCKET_TAGS.map((_, bucket) => {
+  for (let n = 0; ; n++) if (bucketOf(`user-${n}`) === bucket) return `user-${n}`;
+});
+
+/**
+ * The hybrid's write-behind on a Redis Cluster of its own: three masters with a replica each, on
+ * free loopback ports, started once for this file (stopped by pid after it). Each test has its
+ * own schema and key prefix.
+ */
+describe.skipIf(!available)('hybrid write-behind on a Redis Cluster', () => {
+  let cluster: OwnRedisCluster;
+  let admin: Cluster;
+  const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+  let counter = 0;
+  let current: { schema: string; store?: ConversationStore } | undefined;
+
+  beforeAll(async () => {
+    cluster = await startRedisCluster({ masters: 3, replicas: 1 });
+    admin = new Cluster(
+      cluster.ports.map((port) => ({ host: '127.0.0.1', port })),
+      { lazyConnect: true },
+    );
+    admin.on('error', () => {});
+    await admin.connect();
+  }, 60_000);
+
+  afterEach(async () => {
+    await current?.store?.close();
+    if (current) await sql.unsafe(`DROP SCHEMA IF EXISTS "${current.schema}" CASCADE`);
+    current = undefined;
+  });
+
+  afterAll(async () => {
+    admin?.disconnect();
+    await cluster?.stop();
+    await sql.end();
+  });
+
+  /** Options of a fresh schema and key prefix on the cluster. */
+  function fresh(cache: Partial<NonNullable<StoreOptions['cache']>> = {}): StoreOptions {
+    const schema = `${inject('runPrefix')}_cwb_${process.pid}_${++counter}`;
+    current = { schema };
+    return {
+      url: TEST_DATABASE_URL,
+      schema,
+      cache: {
+        url: cluster.url,
+        keyPrefix: `${schema}:`,
+        writeMode: 'write-behind',
+        ...cache,
+      },
+    };
+  }
+
+  async function open(options: StoreOptions): Promise<ConversationStore> {
+    const store = await createStore({ ...options, migrate: true });
+    current!.store = store;
+    return store;
+  }
+
+  /** Entries waiting (and pending) in every bucket's stream of a key prefix. */
+  async function queued(prefix: string): Promise<{ entries: number; pending: number }> {
+    const streams = new CacheKeys(prefix).streams().map((stream) => stream.key);
+    const lengths = await Promise.all(streams.map((key) => admin.xlen(key)));
+    const pending = await Promise.all(
+      streams.map(async (key) => {
+        // A stream no flusher has read yet has no group.
+        const groups = (await admin.exists(key)) === 1 ? await admin.xinfo('GROUPS', key) : [];
+        if ((groups as unknown[]).length === 0) return 0;
+        const [count] = (await admin.xpending(key, 'convstore-flusher')) as [number];
+        return count;
+      }),
+    );
+    return {
+      entries: lengths.reduce((a, b) => a + b, 0),
+      pending: pending.reduce((a, b) => a + b, 0),
+    };
+  }
+
+  /** What PostgreSQL holds of one session: [seq, content], in seq order. */
+  async function rows(schema: string, userId: string): Promise<Array<[number, string]>> {
+    const found = await sql.unsafe<Array<{ seq: string; content: string }>>(
+      `SELECT seq, content FROM "${schema}".messages WHERE user_id = $1 AND session_id = 'chat'
+        ORDER BY seq`,
+      [userId],
+    );
+    return found.map((row) => [Number(row.seq), row.content]);
+  }
+
+  it('spreads users over every master, and two flushers drain every stream, each entry once', async () => {
+    const masters = new Set(USERS.map((user) => masterOf(admin, BUCKET_TAGS[bucketOf(user)]!)));
+    expect(masters.size).toBe(3);
+
+    const options = fresh({ flusher: false });
+    const store = await open(options);
+    for (let round = 1; round <= 5; round++) {
+      await Promise.all(
+        USERS.map((userId) =>
+          store.append({
+            userId,
+            sessionId: 'chat',
+            messages: [{ role: 'user', content: `${userId} says ${round}` }],
+          }),
+        ),
+      );
+    }
+    const prefix = options.cache!.keyPrefix!;
+    expect((await queued(prefix)).entries).toBe(USERS.length * 5);
+
+    // Two flushers at once, as two instances would: the consumer groups hand each entry to one.
+    const flush = () => runFlusher({ ...options, once: true, log: () => {} });
+    const [first, second] = await Promise.all([flush(), flush()]);
+    expect(first.flushed + second.flushed).toBe(USERS.length * 5);
+    expect(await queued(prefix)).toEqual({ entries: 0, pending: 0 });
+    for (const userId of USERS) {
+      expect(await rows(options.schema!, userId)).toEqual(
+        [1, 2, 3, 4, 5].map((round) => [round, `${userId} says ${round}`]),
+      );
+    }
+    // The cached window is still served, and agrees with PostgreSQL.
+    const history = await store.history({ userId: 'user-3', sessionId: 'chat', last: 2 });
+    expect(history.map((m) => m.content)).toEqual(['user-3 says 4', 'user-3 says 5']);
+  });
+
+  it('a flusher killed after its commit leaves its entries pending; another claims them and writes each once', async () => {
+    const options = fresh({ flusher: false, flushBatchSize: 5, claimIdleMs: 1 });
+    const store = await open(options);
+    for (let round = 1; round <= 4; round++) {
+      for (const userId of USERS) {
+        await store.append({
+          userId,
+          sessionId: 'chat',
+          messages: [{ role: 'user', content: `${userId} says ${round}` }],
+        });
+      }
+    }
+    const child = spawn(process.execPath, ['--import', 'tsx', FLUSHER], {
+      env: {
+        ...process.env,
+        CONVSTORE_FLUSHER: JSON.stringify(options),
+        CONVSTORE_FLUSHER_HANG: 'committed',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await expect.poll(() => output, { timeout: 20_000 }).toMatch(/committed \d+/);
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGKILL');
+    await exited;
+    const prefix = options.cache!.keyPrefix!;
+    const left = await queued(prefix);
+    expect(left.pending).toBeGreaterThan(0);
+    expect(left.entries).toBe(USERS.length * 4);
+
+    const report = await runFlusher({ ...options, once: true, log: () => {} });
+    expect(report.flushed).toBe(USERS.length * 4);
+    expect(await queued(prefix)).toEqual({ entries: 0, pending: 0 });
+    for (const userId of USERS) {
+      expect(await rows(options.schema!, userId)).toEqual(
+        [1, 2, 3, 4].map((round) => [round, `${userId} says ${round}`]),
+      );
+    }
+  });
+
+  it('waitReplicas 1: a master killed mid-load and its replica promoted loses nothing acknowledged', async () => {
+    const options = fresh({ waitReplicas: 1, waitTimeoutMs: 500, claimIdleMs: 2000 });
+    const store = await open(options);
+    const victim = masterOf(admin, BUCKET_TAGS[bucketOf(USERS[0]!)]!);
+    const victimPort = Number(victim.split(':')[1]);
+
+    const acknowledged = new Map<string, string[]>(USERS.map((user) => [user, []]));
+    const unexpected: unknown[] = [];
+    let phase: 'before' | 'after' | 'stop' = 'before';
+    const afterFailover = new Map<string, number>();
+    const worker = async (userId: string) => {
+      for (let n = 1; phase !== 'stop'; n++) {
+        const content = `${userId} says ${n}`;
+        // A client's retry: the same messageId until acknowledged, so a retry stores nothing twice.
+        for (;;) {
+          try {
+            await store.append({
+              userId,
+              sessionId: 'chat',
+              messages: [{ role: 'user', content, messageId: `${userId}.m${n}` }],
+            });
+            break;
+          } catch (error) {
+            if (!(error instanceof UnavailableError)) unexpected.push(error);
+            await new Promise((resolve) => setTimeout(resolve, 20));
+          }
+        }
+        acknowledged.get(userId)!.push(content);
+        if (phase === 'after') afterFailover.set(userId, (afterFailover.get(userId) ?? 0) + 1);
+      }
+    };
+    const load = Promise.all(USERS.map(worker));
+    try {
+      const total = () => [...acknowledged.values()].reduce((sum, list) => sum + list.length, 0);
+      await expect.poll(total, { timeout: 20_000 }).toBeGreaterThan(100);
+
+      await cluster.kill(victimPort);
+      const replica = await replicaPortOf(cluster, victimPort);
+      await expect
+        .poll(() => redisInfo(replica), { timeout: 30_000, interval: 200 })
+        .toContain('role:master');
+      // The promoted master has no replica left: what waitReplicas promises is that its writes
+      // are refused (not acknowledged) rather than kept on one copy. A session of its own, so
+      // as not to disturb the load.
+      await expect
+        .poll(
+          () =>
+            store
+              .append({
+                userId: USERS[0]!,
+                sessionId: 'probe',
+                messages: [{ role: 'user', content: 'probe', messageId: 'probe.1' }],
+              })
+              .then(
+                () => 'acknowledged',
+                (error: Error) => error.message,
+              ),
+          { timeout: 30_000 },
+        )
+        .toMatch(/replicas required/);
+      // The killed node returns empty and rejoins as the replica of the one that took its place.
+      await cluster.restart(victimPort);
+      phase = 'after';
+      // Every user writes again, those of the promoted master's slots included.
+      await expect
+        .poll(() => USERS.every((user) => (afterFailover.get(user) ?? 0) >= 5), {
+          timeout: 30_000,
+        })
+        .toBe(true);
+    } finally {
+      phase = 'stop';
+      await load;
+    }
+    expect(unexpected).toEqual([]);
+
+    await expect
+      .poll(
+        async () => {
+          await store.capabilities.flush!().catch(() => 0);
+          return (await store.capabilities.writeBehindQueue!()).depth;
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(0);
+    for (const userId of USERS) {
+      const sent = acknowledged.get(userId)!;
+      expect(await rows(options.schema!, userId)).toEqual(
+        sent.map((content, i) => [i + 1, content]),
+      );
+    }
+  }, 90_000);
+});
+
+/** The address (`host:port`) of the master serving a hash tag's slot. */
+function masterOf(admin: Cluster, tag: string): string {
+  const nodes = admin.slots[slotOf(tag)];
+  if (!nodes?.[0]) throw new Error(`no node serves the slot of ${tag}`);
+  return nodes[0];
+}
+
+async function redisInfo(port: number): Promise<string> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((resolve) => {
+    execFile('redis-cli', ['-p', String(port), 'info', 'replication'], (_, stdout) =>
+      resolve(stdout ?? ''),
+    );
+  });
+}
+
+/** The port of the replica whose master listens on `port` (read from a node's CLUSTER NODES). */
+async function replicaPortOf(cluster: OwnRedisCluster, port: number): Promise<number> {
+  const { execFile } = await import('node:child_process');
+  const other = cluster.ports.find((candidate) => candidate !== port)!;
+  const nodes = await new Promise<string>((resolve, reject) =>
+    execFile('redis-cli', ['-p', String(other), 'cluster', 'nodes'], (error, stdout) =>
+      error ? reject(error) : resolve(stdout),
+    ),
+  );
+  const lines = nodes
+    .trim()
+    .split('\n')
+    .map((line) => line.split(' '));
+  const master = lines.find(([, address]) => address?.startsWith(`127.0.0.1:${port}@`));
+  const replica = lines.find(([, , , masterId]) => masterId === master?.[0]);
+  if (!replica) throw new Error(`no replica of the node on ${port}`);
+  return Number(replica[1]!.split(':')[1]!.split('@')[0]);
+}
