@@ -29,6 +29,12 @@ const BACKING: Record<string, Backing> = {
   'hybrid-write-through': { write: 'insert1', read: 'lrange50', other: 'select1' },
   // Write-behind acknowledges after the Redis append.
   'hybrid-write-behind': { write: 'ping', read: 'lrange50', other: 'select1' },
+  // On a cluster, against the same floors (a single Redis on the same loopback): the ratio is
+  // what the cluster client and, with -wait1, waiting for a replica add.
+  'hybrid-cluster-write-through': { write: 'insert1', read: 'lrange50', other: 'select1' },
+  'hybrid-cluster-write-through-wait1': { write: 'insert1', read: 'lrange50', other: 'select1' },
+  'hybrid-cluster-write-behind': { write: 'ping', read: 'lrange50', other: 'select1' },
+  'hybrid-cluster-write-behind-wait1': { write: 'ping', read: 'lrange50', other: 'select1' },
 };
 
 /** The floor operations (each may repeat) that one op of `operation` on `store` must pay. */
