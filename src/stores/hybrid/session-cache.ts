@@ -103,7 +103,7 @@ export class SessionCache {
     const token = randomUUID();
     const mark = markWrite(key, token, this.options.cacheTtlMs + MARK_ABANDONED_MS);
     try {
-      await this.durably(mark);
+      await withDeadline(this.durably(mark));
       this.options.health.redisAnswered();
     } catch (error) {
       if (error instanceof ReplicaLagError) {
@@ -351,7 +351,7 @@ export class SessionCache {
    */
   private async attempt<T>(work: () => Promise<T>): Promise<T | typeof DOWN> {
     try {
-      const result = await work();
+      const result = await withDeadline(work());
       this.options.health.redisAnswered();
       return result;
     } catch (error) {
@@ -391,6 +391,23 @@ export class SessionCache {
 }
 
 export const DOWN = Symbol('redis down');
+
+/**
+ * Longest any cache call may take, past the connection's own command timeout (1 s) and a
+ * replica wait (at most 0.8 s): a call the Redis client leaves pending (ioredis 6 can, for a
+ * cluster master that dies while it is sent) fails as a timeout instead of holding its caller.
+ */
+const CALL_DEADLINE_MS = 3000;
+
+function withDeadline<T>(call: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('Command timed out')), CALL_DEADLINE_MS);
+  });
+  // The call may still settle later; nobody waits for it then.
+  call.catch(() => {});
+  return Promise.race([call, deadline]).finally(() => clearTimeout(timer));
+}
 
 /** A refill that takes longer than this loses its lease (a crashed reader cannot block refills). */
 const LEASE_MS = 5000;
