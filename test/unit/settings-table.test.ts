@@ -56,7 +56,9 @@ describe('the one settings table (issue 10, point 5)', () => {
       cacheWaitReplicas: 0,
       cacheWaitTimeoutMs: DEFAULT_CACHE_SETTINGS.waitTimeoutMs,
     });
-    expect(() => loadServiceConfig({ CACHE_WAIT_TIMEOUT_MS: '5000' })).toThrow(/CACHE_WAIT_TIMEOUT_MS/);
+    expect(() => loadServiceConfig({ CACHE_WAIT_TIMEOUT_MS: '5000' })).toThrow(
+      /CACHE_WAIT_TIMEOUT_MS/,
+    );
   });
 
   it('resolves a command: flag > environment > default, naming where a bad value came from', () => {
