@@ -10,6 +10,7 @@ import {
   type ConversationStore,
   type StoreOptions,
 } from '../../../src/index.js';
+import { loadServiceConfig, startService } from '../../../src/service/index.js';
 import { CacheKeys } from '../../../src/stores/hybrid/cache-keys.js';
 import { BUCKET_TAGS, bucketOf, slotOf } from '../../../src/stores/hybrid/flush-buckets.js';
 import {
@@ -183,6 +184,70 @@ describe.skipIf(!available)('hybrid write-behind on a Redis Cluster', () => {
       expect(await rows(options.schema!, userId)).toEqual(
         [1, 2, 3, 4].map((round) => [round, `${userId} says ${round}`]),
       );
+    }
+  });
+
+  it('runs the service on it: REDIS_URL=redis+cluster://, two instances sharing the cache and one rate limit', async () => {
+    const { schema } = fresh();
+    const limit = 6;
+    const config = loadServiceConfig({
+      PORT: '0',
+      DATABASE_URL: TEST_DATABASE_URL,
+      REDIS_URL: cluster.url,
+      REDIS_KEY_PREFIX: `${schema}:`,
+      CONVSTORE_SCHEMA: schema,
+      CACHE_WRITE_MODE: 'write-behind',
+      CACHE_WAIT_REPLICAS: '1',
+      CONVSTORE_ADMIN_TOKEN: 'cluster-admin-token-0123456789abcdef',
+      RATE_LIMIT_MAX: String(limit),
+      RATE_LIMIT_WINDOW: '600',
+      CLEANUP_INTERVAL: '0',
+      LOG_LEVEL: 'silent',
+    });
+    const first = await startService(config, { say: () => {} });
+    const second = await startService(config, { say: () => {} }).catch(async (error: unknown) => {
+      await first.close();
+      throw error;
+    });
+    try {
+      const call = (url: string, method: string, path: string, token: string, body?: unknown) =>
+        fetch(`${url}${path}`, {
+          method,
+          headers: {
+            authorization: `Bearer ${token}`,
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
+      const created = await call(
+        first.url,
+        'POST',
+        '/v1/admin/users',
+        'cluster-admin-token-0123456789abcdef',
+        { user_id: 'olga' },
+      );
+      const { api_key: key } = (await created.json()) as { api_key: string };
+      const statuses: number[] = [];
+      for (let i = 0; i < limit + 2; i++) {
+        const url = i % 2 === 0 ? first.url : second.url;
+        const response =
+          i < 2
+            ? await call(url, 'POST', '/v1/sessions/chat/messages', key, {
+                role: 'user',
+                content: `hello ${i}`,
+              })
+            : await call(url, 'GET', '/v1/sessions/chat/messages?last=5', key);
+        statuses.push(response.status);
+        if (i === 3) {
+          const { messages } = (await response.json()) as { messages: Array<{ content: string }> };
+          expect(messages.map((m) => m.content)).toEqual(['hello 0', 'hello 1']);
+        }
+      }
+      // One budget through both instances: counted per process, each would allow `limit`.
+      expect(statuses).toEqual([201, 201, ...Array<number>(limit - 2).fill(200), 429, 429]);
+    } finally {
+      await second.close();
+      await first.close();
     }
   });
 
