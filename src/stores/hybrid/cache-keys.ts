@@ -79,6 +79,11 @@ export class CacheKeys {
     return this.bucketStream(bucketOf(userId));
   }
 
+  /** The stream (and its session keys) a user's entries go to. */
+  streamOf(userId: string): FlushStream {
+    return this.streams()[bucketOf(userId)]!;
+  }
+
   /** Every bucket's stream, in bucket order: what the flushers drain. */
   streams(): FlushStream[] {
     return BUCKET_TAGS.map((_, bucket) => ({

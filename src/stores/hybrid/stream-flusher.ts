@@ -59,9 +59,13 @@ export class StreamFlusher {
     this.loop ??= this.run();
   }
 
-  /** Writes everything this flusher can take now; resolves with how many entries it wrote. */
-  flushNow(): Promise<number> {
-    return this.exclusive(() => this.drain());
+  /**
+   * Writes everything this flusher can take now, of every stream or (with `userId`) of that
+   * user's bucket only; resolves with how many entries it wrote.
+   */
+  flushNow(userId?: string): Promise<number> {
+    const streams = userId === undefined ? this.streams : [this.options.keys.streamOf(userId)];
+    return this.exclusive(() => this.drain(streams));
   }
 
   /** Stops the loop after its current batch; entries left are taken by the next flusher. */
@@ -92,9 +96,9 @@ export class StreamFlusher {
     }
   }
 
-  /** Every stream side by side; a failure of one fails the sweep once all have settled. */
-  private async drain(): Promise<number> {
-    const streams = [...this.streams];
+  /** The streams side by side; a failure of one fails the sweep once all have settled. */
+  private async drain(some: readonly FlushStream[]): Promise<number> {
+    const streams = [...some];
     if (this.legacy && (await this.legacyQueued(this.legacy))) streams.push(this.legacy);
     const results = await Promise.allSettled(streams.map((stream) => this.drainStream(stream)));
     let total = 0;
