@@ -57,8 +57,8 @@ export default defineConfig({
           name: `contract:${store}`,
           include: contractFiles(store),
           env: { CONVSTORE_TEST_STORE: store },
-          // The cluster project starts its own three-master Redis Cluster, once.
-          ...(store === 'redis-cluster'
+          // A cluster project starts its own Redis Cluster (three masters, a replica each), once.
+          ...(store.includes('cluster')
             ? { globalSetup: ['test/support/redis-cluster-setup.ts'] }
             : {}),
         },

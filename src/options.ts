@@ -53,7 +53,10 @@ export interface StoreOptions {
 
 /** The Redis of a hybrid store (`url` is then the PostgreSQL that keeps everything). */
 export interface CacheOptions {
-  /** `redis://...` or `rediss://...`. */
+  /**
+   * `redis://...`, `rediss://...`, or `redis+cluster://host:port[,host:port...]` for a Redis
+   * Cluster (any reachable nodes).
+   */
   url: string;
   /** Prefix of every cache key (no braces). Default `convstore:`. */
   keyPrefix?: string;
@@ -74,6 +77,14 @@ export interface CacheOptions {
   flushBatchSize?: number;
   /** write-behind: entries pending this long with a silent flusher are claimed. Default 30000 ms. */
   claimIdleMs?: number;
+  /**
+   * Replicas that must hold a write before it is acknowledged (Redis `WAIT`), so that a failover
+   * promoting one of them loses nothing acknowledged: write-behind's append, write-through's
+   * write mark. Default 0: no waiting (Redis replication is asynchronous).
+   */
+  waitReplicas?: number;
+  /** With waitReplicas: longest wait for them before the write fails as unavailable. Default 500 ms. */
+  waitTimeoutMs?: number;
 }
 
 export const DEFAULT_STORE_OPTIONS = {
@@ -155,7 +166,12 @@ const optionsSchema = z.object({
   keyPrefix: z.string().regex(KEY_PREFIX, KEY_PREFIX_RULE).optional(),
   cache: z
     .object({
-      url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://'),
+      url: z
+        .string()
+        .regex(
+          /^(redis|rediss|redis\+cluster):\/\//,
+          'must start with redis://, rediss:// or redis+cluster://',
+        ),
       keyPrefix: z.string().regex(KEY_PREFIX, KEY_PREFIX_RULE).optional(),
       writeMode: z.enum(['write-through', 'write-behind']).optional(),
       window: positive.max(100_000, 'must be at most 100000').optional(),
@@ -164,6 +180,14 @@ const optionsSchema = z.object({
       flusher: z.boolean().optional(),
       flushBatchSize: positive.max(10_000, 'must be at most 10000').optional(),
       claimIdleMs: positive.optional(),
+      waitReplicas: z
+        .number()
+        .int('must be an integer')
+        .min(0, 'must not be negative')
+        .max(16, 'must be at most 16')
+        .optional(),
+      // Below the cache's command timeout (1000 ms), which would cut the WAIT short.
+      waitTimeoutMs: positive.max(800, 'must be at most 800').optional(),
     })
     .strict()
     .optional(),

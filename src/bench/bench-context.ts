@@ -4,6 +4,8 @@ import type { Sql } from 'postgres';
 export interface BenchContext {
   databaseUrl: string;
   redisUrl: string;
+  /** A Redis Cluster (redis+cluster://...) for the hybrid-cluster-* subjects; null: not measured. */
+  redisClusterUrl: string | null;
   /** Prefix of every schema and key this run creates (dropped when the run ends). */
   runPrefix: string;
   /** One admin connection for schema set-up and teardown (never on a timed path). */

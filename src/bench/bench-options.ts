@@ -14,6 +14,11 @@ export interface BenchOptions {
   databaseUrl?: string;
   /** Redis for the redis and hybrid stores, the references and the floors. */
   redisUrl?: string;
+  /**
+   * A Redis Cluster (`redis+cluster://host:port,...`, a replica per master for the -wait1
+   * subjects) for the hybrid-cluster-* subjects; unset: they are not measured.
+   */
+  redisClusterUrl?: string;
   /** Only the usage-report measurement, over this many messages (see usage-bench.ts). */
   usage?: number;
   /** Only the append explained (see explain/run-explain.ts). */

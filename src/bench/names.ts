@@ -5,6 +5,11 @@ export const STORE_NAMES = [
   'redis',
   'hybrid-write-through',
   'hybrid-write-behind',
+  /** The hybrid on a Redis Cluster (--redis-cluster-url), without and with waitReplicas 1. */
+  'hybrid-cluster-write-through',
+  'hybrid-cluster-write-through-wait1',
+  'hybrid-cluster-write-behind',
+  'hybrid-cluster-write-behind-wait1',
   'floor-postgres',
   'floor-pglite',
   'floor-redis',

@@ -19,6 +19,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --pool-size <n>         PostgreSQL connections per subject (default 4)
   --database-url <url>    default $CONVSTORE_BENCH_DATABASE_URL or postgres://127.0.0.1:5432/test
   --redis-url <url>       default $CONVSTORE_BENCH_REDIS_URL or redis://127.0.0.1:6379
+  --redis-cluster-url <url> redis+cluster://host:port,... for the hybrid-cluster-* stores (unset: skipped)
   --usage <n>             only the usage-report measurement, over n messages (200k, 10m)
   --explain               only the append explained: server figures per statement (execution,
                           WAL records and bytes, index entries, HOT share) and a CPU profile of
@@ -46,6 +47,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'pool-size': { type: 'string' },
       'database-url': { type: 'string' },
       'redis-url': { type: 'string' },
+      'redis-cluster-url': { type: 'string' },
       usage: { type: 'string' },
       explain: { type: 'boolean' },
       appends: { type: 'string' },
@@ -84,6 +86,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     options.poolSize = positiveInt('pool-size', values['pool-size']);
   if (values['database-url']) options.databaseUrl = values['database-url'];
   if (values['redis-url']) options.redisUrl = values['redis-url'];
+  if (values['redis-cluster-url']) options.redisClusterUrl = values['redis-cluster-url'];
   if (values.usage !== undefined) {
     const match = /^(\d+)(k|m)?$/i.exec(values.usage.trim());
     if (!match) throw new Error('--usage must be a message count: 200000, 200k or 10m');

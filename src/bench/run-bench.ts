@@ -88,6 +88,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
   const context: BenchContext = {
     databaseUrl,
     redisUrl: options.redisUrl ?? DEFAULT_REDIS_URL,
+    redisClusterUrl: options.redisClusterUrl ?? null,
     runPrefix: `cs_b${Date.now().toString(36)}${process.pid.toString(36)}`,
     admin,
     poolSize: options.poolSize ?? 4,
@@ -213,6 +214,10 @@ function makeSubjects(context: BenchContext): Subject[] {
     convstoreSubject(context, 'redis'),
     convstoreSubject(context, 'hybrid-write-through'),
     convstoreSubject(context, 'hybrid-write-behind'),
+    convstoreSubject(context, 'hybrid-cluster-write-through'),
+    convstoreSubject(context, 'hybrid-cluster-write-through-wait1'),
+    convstoreSubject(context, 'hybrid-cluster-write-behind'),
+    convstoreSubject(context, 'hybrid-cluster-write-behind-wait1'),
     new SketchSubject(context),
     new LangchainPostgresSubject(context),
     new LangchainRedisSubject(context),

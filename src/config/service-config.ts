@@ -36,6 +36,10 @@ export interface ServiceConfig {
   flushBatchSize: number;
   /** Write-behind: entries pending this long with a silent flusher are claimed. */
   flushClaimIdleMs: number;
+  /** Hybrid: Redis replicas every acknowledged cache write waits for (0: none). */
+  cacheWaitReplicas: number;
+  /** Hybrid: longest wait for them, in ms. */
+  cacheWaitTimeoutMs: number;
   /** Apply pending migrations at start. */
   migrate: boolean;
   /** When null, the hash of a token created on first start is kept in the database. */

@@ -14,18 +14,22 @@ export interface FlushQueueOptions {
 }
 
 /**
- * Whether the write-behind queue (the flush stream) exists under a key prefix. A flusher must not
+ * Whether the write-behind queue (any bucket's flush stream, see cache-keys.ts) exists under a key prefix. A flusher must not
  * create it: under a prefix the service does not use (a typo, another variable name) it would
  * wait forever on a stream nobody writes and report "flushed 0" as if all were well. With `wait`,
  * looks again every `pollMs` until it appears or `signal` aborts (then false).
  */
 export async function findFlushQueue(options: FlushQueueOptions): Promise<boolean> {
-  const stream = new CacheKeys(options.keyPrefix).stream;
+  const keys = new CacheKeys(options.keyPrefix);
+  const streams = [...keys.streams(), keys.legacyStream()].map((stream) => stream.key);
+  // Told by the name of the first bucket's stream: the flusher creates them all at once.
+  const stream = streams[0]!;
   const redis = await openRedisConnection({ url: options.redisUrl, failFast: false });
   try {
     let told = false;
     for (;;) {
-      if ((await redis.exists(stream)) === 1) return true;
+      const found = await Promise.all(streams.map((key) => redis.exists(key)));
+      if (found.some((exists) => exists === 1)) return true;
       if (!told) options.onMissing?.(stream);
       told = true;
       if (!options.wait || options.signal?.aborted) return false;

@@ -134,6 +134,8 @@ function cacheOption(config: ServiceConfig): Partial<StoreOptions> {
       flusher: config.cacheFlusher,
       flushBatchSize: config.flushBatchSize,
       claimIdleMs: config.flushClaimIdleMs,
+      waitReplicas: config.cacheWaitReplicas,
+      waitTimeoutMs: config.cacheWaitTimeoutMs,
     },
   };
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadServiceConfig } from '../../src/config/load-service-config.js';
 import { openBackend } from '../../src/service/open-backend.js';
+import { CacheKeys } from '../../src/stores/hybrid/cache-keys.js';
 import {
   available,
   freshPrefix,
@@ -38,7 +39,7 @@ describe.skipIf(!available())(
       }
       const history = await backend.store.history({ userId: 'wendy', sessionId: 'small-window' });
       expect(history).toHaveLength(6);
-      const window = `${prefix}{wendy}:msgs:small-window`;
+      const [, window] = new CacheKeys(prefix).session('wendy', 'small-window');
       await expect.poll(() => redis().llen(window)).toBe(3);
       const ttl = await redis().ttl(window);
       expect(ttl).toBeGreaterThan(0);

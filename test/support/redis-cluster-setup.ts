@@ -8,12 +8,13 @@ declare module 'vitest' {
 }
 
 /**
- * Global setup of the contract:redis-cluster project: a Redis Cluster of three masters on ports
- * of its own, started once for the whole project and stopped (by pid) after it.
+ * Global setup of the contract projects on a cluster (redis-cluster, hybrid-cluster-*): a Redis
+ * Cluster of three masters with a replica each, on ports of its own, started once for the whole
+ * project and stopped (by pid) after it.
  */
 export default async function setup(project: TestProject) {
   try {
-    const cluster = await startRedisCluster(3);
+    const cluster = await startRedisCluster({ masters: 3, replicas: 1 });
     project.provide('redisClusterUrl', cluster.url);
     return () => cluster.stop();
   } catch (error) {

@@ -49,29 +49,62 @@ export async function startOwnRedis(extraArgs: string[] = []): Promise<OwnRedis>
 
 export interface OwnRedisCluster {
   url: string;
+  /** Every node's port, masters first (as created; a failover changes who is master). */
   ports: number[];
+  /** Kills one node (SIGKILL): what a crashed master looks like to the cluster and clients. */
+  kill(port: number): Promise<void>;
+  /**
+   * Starts a killed node again, empty (it keeps nothing on disk) but with its cluster config: it
+   * rejoins as a replica of whoever took over its slots, and resolves once it is in sync.
+   */
+  restart(port: number): Promise<void>;
   stop(): Promise<void>;
 }
 
-/** Three masters, no replicas, every slot assigned; resolves once the cluster says ok. */
-export async function startRedisCluster(masters = 3): Promise<OwnRedisCluster> {
+export interface ClusterOptions {
+  masters?: number;
+  /** Replicas per master (each kept in sync before this resolves). */
+  replicas?: number;
+}
+
+/**
+ * `masters` masters (three by default), each with `replicas` replicas (none by default), every
+ * slot assigned; resolves once every node says the cluster is ok and every replica's link to its
+ * master is up.
+ */
+export async function startRedisCluster(
+  options: number | ClusterOptions = {},
+): Promise<OwnRedisCluster> {
+  const { masters = 3, replicas = 0 } =
+    typeof options === 'number' ? { masters: options } : options;
   const dir = mkdtempSync(join(tmpdir(), 'convstore-cluster-'));
   const ports: number[] = [];
-  const children: ChildProcess[] = [];
+  const children = new Map<number, ChildProcess>();
+  const stopAll = async () => {
+    for (const child of children.values()) await stopChild(child);
+  };
+  const spawnNode = (port: number) =>
+    spawnRedis(port, dir, [
+      '--cluster-enabled',
+      'yes',
+      '--cluster-config-file',
+      join(dir, `nodes-${port}.conf`),
+      '--cluster-node-timeout',
+      '2000',
+    ]);
+  /** The node says the cluster is ok and, unless it may be a master, its replica link is up. */
+  const settled = (port: number, asReplica = false) =>
+    until(async () => {
+      const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
+      if (!stdout.includes('cluster_state:ok')) return false;
+      const { stdout: role } = await run('redis-cli', ['-p', String(port), 'info', 'replication']);
+      return (!asReplica && role.includes('role:master')) || role.includes('master_link_status:up');
+    });
   try {
-    for (let i = 0; i < masters; i++) {
+    for (let i = 0; i < masters * (1 + replicas); i++) {
       const port = await freePort(ports);
       ports.push(port);
-      children.push(
-        spawnRedis(port, dir, [
-          '--cluster-enabled',
-          'yes',
-          '--cluster-config-file',
-          join(dir, `nodes-${port}.conf`),
-          '--cluster-node-timeout',
-          '2000',
-        ]),
-      );
+      children.set(port, spawnNode(port));
     }
     for (const port of ports) await waitForRedis(port);
     await run('redis-cli', [
@@ -79,24 +112,40 @@ export async function startRedisCluster(masters = 3): Promise<OwnRedisCluster> {
       'create',
       ...ports.map((port) => `127.0.0.1:${port}`),
       '--cluster-replicas',
-      '0',
+      String(replicas),
       '--cluster-yes',
     ]);
     for (const port of ports) {
       await until(async () => {
         const { stdout } = await run('redis-cli', ['-p', String(port), 'cluster', 'info']);
-        return stdout.includes('cluster_state:ok');
+        if (!stdout.includes('cluster_state:ok')) return false;
+        const { stdout: role } = await run('redis-cli', [
+          '-p',
+          String(port),
+          'info',
+          'replication',
+        ]);
+        return role.includes('role:master') || role.includes('master_link_status:up');
       });
     }
   } catch (error) {
-    for (const child of children) await stopChild(child);
+    await stopAll();
     throw error;
   }
   return {
     url: `redis+cluster://${ports.map((port) => `127.0.0.1:${port}`).join(',')}`,
     ports,
+    kill: async (port) => {
+      const child = children.get(port);
+      if (child) await stopChild(child);
+    },
+    restart: async (port) => {
+      children.set(port, spawnNode(port));
+      await waitForRedis(port);
+      await settled(port, true);
+    },
     stop: async () => {
-      for (const child of children) await stopChild(child);
+      await stopAll();
       rmSync(dir, { recursive: true, force: true });
     },
   };

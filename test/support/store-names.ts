@@ -7,6 +7,8 @@ export const STORE_NAMES = [
   'redis-cluster',
   'hybrid-write-through',
   'hybrid-write-behind',
+  'hybrid-cluster-write-through',
+  'hybrid-cluster-write-behind',
   'http',
 ] as const;
 

@@ -46,9 +46,12 @@ const usesPostgres =
   STORE_UNDER_TEST === 'http';
 const usesRedis = STORE_UNDER_TEST.startsWith('redis') || STORE_UNDER_TEST.startsWith('hybrid');
 
+/** The stores whose project starts a Redis Cluster of its own (test/support/redis-cluster-setup.ts). */
+const onCluster = STORE_UNDER_TEST.includes('cluster');
+
 /** The Redis the store under test talks to: the shared one, or the cluster its project started. */
 function redisUrl(): string {
-  return STORE_UNDER_TEST === 'redis-cluster' ? inject('redisClusterUrl') : TEST_REDIS_URL;
+  return onCluster ? inject('redisClusterUrl') : TEST_REDIS_URL;
 }
 
 /**
@@ -99,14 +102,18 @@ async function locateFor(schema: string, keyPrefix: string): Promise<StoreOption
       throw new Error('the http store is opened by openStore');
     case 'hybrid-write-through':
     case 'hybrid-write-behind':
+    case 'hybrid-cluster-write-through':
+    case 'hybrid-cluster-write-behind':
       return {
         schema,
         url: TEST_DATABASE_URL,
         migrate: true,
         cache: {
-          url: TEST_REDIS_URL,
+          url: redisUrl(),
           keyPrefix,
-          writeMode: STORE_UNDER_TEST === 'hybrid-write-behind' ? 'write-behind' : 'write-through',
+          writeMode: STORE_UNDER_TEST.endsWith('write-behind') ? 'write-behind' : 'write-through',
+          // On the cluster (a replica per master), every acknowledgement waits for a replica.
+          ...(onCluster ? { waitReplicas: 1 } : {}),
         },
       };
   }
@@ -117,7 +124,7 @@ export function describeContract(name: string, body: () => void): void {
   const available =
     (!usesPostgres || inject('postgresAvailable')) &&
     (!usesRedis || inject('redisAvailable')) &&
-    (STORE_UNDER_TEST !== 'redis-cluster' || inject('redisClusterUrl') !== '');
+    (!onCluster || inject('redisClusterUrl') !== '');
   describe.skipIf(!available)(`${name} [${STORE_UNDER_TEST}]`, body);
 }
 

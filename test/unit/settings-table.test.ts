@@ -31,6 +31,9 @@ describe('the one settings table (issue 10, point 5)', () => {
       FLUSH_BATCH_SIZE: '25',
       FLUSH_CLAIM_IDLE_MS: '5000',
       LOCK_TIMEOUT_MS: '2000',
+      CACHE_WAIT_REPLICAS: '1',
+      CACHE_WAIT_TIMEOUT_MS: '250',
+      REDIS_URL: 'redis+cluster://127.0.0.1:7000,127.0.0.1:7001',
     });
     expect(config).toMatchObject({
       cacheWindow: 50,
@@ -40,6 +43,9 @@ describe('the one settings table (issue 10, point 5)', () => {
       flushBatchSize: 25,
       flushClaimIdleMs: 5000,
       lockTimeoutMs: 2000,
+      cacheWaitReplicas: 1,
+      cacheWaitTimeoutMs: 250,
+      redisUrl: 'redis+cluster://127.0.0.1:7000,127.0.0.1:7001',
     });
     expect(loadServiceConfig({})).toMatchObject({
       cacheWindow: null,
@@ -47,7 +53,12 @@ describe('the one settings table (issue 10, point 5)', () => {
       cacheMaxPending: DEFAULT_CACHE_SETTINGS.maxPending,
       flushBatchSize: DEFAULT_CACHE_SETTINGS.flushBatchSize,
       flushClaimIdleMs: DEFAULT_CACHE_SETTINGS.claimIdleMs,
+      cacheWaitReplicas: 0,
+      cacheWaitTimeoutMs: DEFAULT_CACHE_SETTINGS.waitTimeoutMs,
     });
+    expect(() => loadServiceConfig({ CACHE_WAIT_TIMEOUT_MS: '5000' })).toThrow(
+      /CACHE_WAIT_TIMEOUT_MS/,
+    );
   });
 
   it('resolves a command: flag > environment > default, naming where a bad value came from', () => {

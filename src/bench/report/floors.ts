@@ -33,6 +33,17 @@ const REDIS: Backing = {
   other: REDIS_FLOOR('ping'),
 };
 
+const WRITE_THROUGH: Backing = {
+  write: PG('insert1'),
+  read: REDIS_FLOOR('lrange50'),
+  other: PG('select1'),
+};
+const WRITE_BEHIND: Backing = {
+  write: REDIS_FLOOR('ping'),
+  read: REDIS_FLOOR('lrange50'),
+  other: PG('select1'),
+};
+
 const BACKING: Record<string, Backing> = {
   postgres: POSTGRES,
   pglite: { write: PGLITE('insert1'), read: PGLITE('read50'), other: PGLITE('select1') },
@@ -42,17 +53,15 @@ const BACKING: Record<string, Backing> = {
   redis: REDIS,
   'langchain-redis': REDIS,
   // Write-through acknowledges after the PostgreSQL commit; reads come from Redis.
-  'hybrid-write-through': {
-    write: PG('insert1'),
-    read: REDIS_FLOOR('lrange50'),
-    other: PG('select1'),
-  },
+  'hybrid-write-through': WRITE_THROUGH,
   // Write-behind acknowledges after the Redis append.
-  'hybrid-write-behind': {
-    write: REDIS_FLOOR('ping'),
-    read: REDIS_FLOOR('lrange50'),
-    other: PG('select1'),
-  },
+  'hybrid-write-behind': WRITE_BEHIND,
+  // On a cluster, against the same floors (a single Redis on the same loopback): the ratio is
+  // what the cluster client and, with -wait1, waiting for a replica add.
+  'hybrid-cluster-write-through': WRITE_THROUGH,
+  'hybrid-cluster-write-through-wait1': WRITE_THROUGH,
+  'hybrid-cluster-write-behind': WRITE_BEHIND,
+  'hybrid-cluster-write-behind-wait1': WRITE_BEHIND,
 };
 
 /** The floor operations (each may repeat) that one op of `operation` on `store` must pay. */

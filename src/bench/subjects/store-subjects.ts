@@ -6,15 +6,12 @@ import type { StoreOptions } from '../../options.js';
 import { schemaFor, type BenchContext } from '../bench-context.js';
 import type { StoreName } from '../names.js';
 import { ConvstoreSubject } from './convstore-subject.js';
-import { deleteKeys, drainStreams, openRedis } from './redis-connection.js';
+import { deleteKeys, drainStreams, openAnyRedis } from './redis-connection.js';
 
 /** What every convstore store is opened with: the sketch's window and a sliding day of TTL. */
 const COMMON = { maxHistory: 50, ttlSeconds: 24 * 3600 } as const;
 
-type ConvstoreStoreName = Extract<
-  StoreName,
-  'postgres' | 'pglite' | 'redis' | 'hybrid-write-through' | 'hybrid-write-behind'
->;
+type ConvstoreStoreName = Extract<StoreName, 'postgres' | 'pglite' | 'redis' | `hybrid-${string}`>;
 
 /**
  * The convstore stores, each opened through createStore exactly as a user would, in a schema /
@@ -26,8 +23,11 @@ export function convstoreSubject(context: BenchContext, name: ConvstoreStoreName
   const schema = schemaFor(context, name);
   const keyPrefix = `${context.runPrefix}:${name}:`;
   const dropSchema = () => context.admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  const onCluster = name.startsWith('hybrid-cluster-');
+  const redisUrl = onCluster ? context.redisClusterUrl : context.redisUrl;
   const dropKeys = async () => {
-    const redis = await openRedis(context.redisUrl);
+    if (!redisUrl) return;
+    const redis = await openAnyRedis(redisUrl);
     try {
       await deleteKeys(redis, keyPrefix);
     } finally {
@@ -64,30 +64,32 @@ export function convstoreSubject(context: BenchContext, name: ConvstoreStoreName
         open: () => createStore(loose({ ...COMMON, url: context.redisUrl, keyPrefix })),
         drop: dropKeys,
       });
-    case 'hybrid-write-through':
-    case 'hybrid-write-behind':
+    default: {
+      const writeBehind = name.includes('write-behind');
       return new ConvstoreSubject({
         store: name,
-        open: () =>
-          createStore(
+        open: () => {
+          if (!redisUrl) throw new Error('no --redis-cluster-url given');
+          return createStore(
             loose({
               ...COMMON,
               ...postgres,
               cache: {
-                url: context.redisUrl,
+                url: redisUrl,
                 keyPrefix,
-                writeMode: name === 'hybrid-write-through' ? 'write-through' : 'write-behind',
+                writeMode: writeBehind ? 'write-behind' : 'write-through',
+                ...(name.endsWith('-wait1') && { waitReplicas: 1 }),
               },
             }),
-          ),
+          );
+        },
         drop: async () => {
           await dropSchema();
           await dropKeys();
         },
-        ...(name === 'hybrid-write-behind' && {
-          settle: () => drainStreams(context.redisUrl, keyPrefix),
-        }),
+        ...(writeBehind && { settle: () => drainStreams(redisUrl!, keyPrefix) }),
       });
+    }
   }
 }
 

@@ -16,6 +16,9 @@ export interface CacheSettings {
   runFlusher: boolean;
   flushBatchSize: number;
   claimIdleMs: number;
+  /** Replicas every acknowledged cache write waits for (0: none); see replica-wait.ts. */
+  waitReplicas: number;
+  waitTimeoutMs: number;
 }
 
 export const DEFAULT_CACHE_SETTINGS = {
@@ -25,6 +28,8 @@ export const DEFAULT_CACHE_SETTINGS = {
   maxPending: 100_000,
   flushBatchSize: 200,
   claimIdleMs: 30_000,
+  waitReplicas: 0,
+  waitTimeoutMs: 500,
 } as const;
 
 export function resolveCacheSettings(options: ResolvedStoreOptions): CacheSettings {
@@ -48,5 +53,7 @@ export function resolveCacheSettings(options: ResolvedStoreOptions): CacheSettin
     runFlusher: cache.flusher ?? true,
     flushBatchSize: cache.flushBatchSize ?? DEFAULT_CACHE_SETTINGS.flushBatchSize,
     claimIdleMs: cache.claimIdleMs ?? DEFAULT_CACHE_SETTINGS.claimIdleMs,
+    waitReplicas: cache.waitReplicas ?? DEFAULT_CACHE_SETTINGS.waitReplicas,
+    waitTimeoutMs: cache.waitTimeoutMs ?? DEFAULT_CACHE_SETTINGS.waitTimeoutMs,
   };
 }

@@ -107,8 +107,11 @@ export abstract class CachedReads implements StoreBackend {
     return { ...this.health.stats };
   }
 
-  /** write-behind: writes every queued entry this process can take to PostgreSQL now. */
-  flush(): Promise<number> {
+  /**
+   * write-behind: writes every queued entry this process can take to PostgreSQL now (with
+   * `userId`: of that user's bucket only).
+   */
+  flush(_userId?: string): Promise<number> {
     return Promise.resolve(0);
   }
 
@@ -130,7 +133,9 @@ export abstract class CachedReads implements StoreBackend {
     }
     this.health.stats.misses++;
     noteOnSpan({ 'convstore.cache.hit': false });
-    if (read !== DOWN && read.kind === 'database' && read.pending > 0) await this.flushFirst();
+    if (read !== DOWN && read.kind === 'database' && read.pending > 0) {
+      await this.flushFirst(userId);
+    }
     const lease = read !== DOWN && read.kind === 'miss' ? read.leaseToken : null;
     let messages: Message[];
     try {
@@ -182,7 +187,7 @@ export abstract class CachedReads implements StoreBackend {
   }
 
   async listSessions(input: ListSessionsInput & { limit: number }): Promise<SessionPage> {
-    await this.flushFirst();
+    await this.flushFirst(input.userId);
     return this.sql.listSessions(input);
   }
 
@@ -203,7 +208,7 @@ export abstract class CachedReads implements StoreBackend {
 
   /** From PostgreSQL, after writing what waits for the flusher (write-behind). */
   async search(input: ResolvedSearchInput): Promise<SearchPage> {
-    await this.flushFirst();
+    await this.flushFirst(input.userId);
     return this.sql.search(input);
   }
 
@@ -220,8 +225,11 @@ export abstract class CachedReads implements StoreBackend {
     await this.sql.close();
   }
 
-  /** Brings PostgreSQL up to date before a call that reads it there (write-behind). */
-  protected async flushFirst(): Promise<void> {}
+  /**
+   * Brings PostgreSQL up to date before a call that reads it there (write-behind): of one user
+   * (their bucket's stream) when the call reads only theirs, else of everyone.
+   */
+  protected async flushFirst(_userId?: string): Promise<void> {}
 
   /**
    * Before a read only PostgreSQL can answer, of one session: write-behind flushes that

@@ -52,6 +52,10 @@ export async function openHybridStore(
       health,
       windowSize: settings.windowSize,
       cacheTtlMs: settings.cacheTtlMs,
+      replicaWait:
+        settings.waitReplicas > 0
+          ? { replicas: settings.waitReplicas, timeoutMs: settings.waitTimeoutMs }
+          : null,
     });
     const base: CachedReadsOptions = {
       sql,

@@ -22,6 +22,12 @@ import {
   type WriteBehindAppendSpec,
 } from './scripts/write-behind-append.js';
 import { MARK_ABANDONED_MS, MARK_HEARTBEAT_MS } from './write-marks.js';
+import {
+  deleteReplicated,
+  ReplicaLagError,
+  runReplicated,
+  type ReplicaWait,
+} from './replica-wait.js';
 
 export type { WindowRead } from './scripts/read-window.js';
 
@@ -33,6 +39,8 @@ export interface SessionCacheOptions {
   windowSize: number;
   /** How long an idle cached session stays (ms). */
   cacheTtlMs: number;
+  /** Replicas the writes an acknowledgement depends on wait for; null: none (replica-wait.ts). */
+  replicaWait?: ReplicaWait | null;
 }
 
 /** What write-behind cleanup needs to know of a session in Redis (see write-behind-cleanup.ts). */
@@ -95,9 +103,14 @@ export class SessionCache {
     const token = randomUUID();
     const mark = markWrite(key, token, this.options.cacheTtlMs + MARK_ABANDONED_MS);
     try {
-      await runScriptCall(this.options.redis, mark);
+      await withDeadline(this.durably(mark));
       this.options.health.redisAnswered();
     } catch (error) {
+      if (error instanceof ReplicaLagError) {
+        // Not on enough replicas: a failover could lose it, so the write does not go ahead.
+        await this.run(endWrite(key, token));
+        throw error;
+      }
       this.options.health.redisFailed(error);
       if (!redisKeepsData(error)) return null;
       throw new UnavailableError(
@@ -185,7 +198,11 @@ export class SessionCache {
     await this.resync();
     const keys = this.keys(userId, sessionId);
     const marks = this.options.keys.marks(userId, sessionId);
-    const done = await this.run(invalidate(keys, marks, session, mark?.token));
+    // Without a mark (write-behind) nothing else stands for the change if a failover loses it.
+    const call = invalidate(keys, marks, session, mark?.token);
+    const done = await this.attempt(() =>
+      mark ? runScriptCall(this.options.redis, call) : this.durably(call),
+    );
     if (done === DOWN) this.markUnsynced(keys);
   }
 
@@ -197,7 +214,15 @@ export class SessionCache {
   async dropSession(userId: string, sessionId: string, remember: boolean): Promise<boolean> {
     if (!(await this.resync()) && !remember) return false;
     const keys = this.keys(userId, sessionId);
-    const done = await this.attempt(() => this.options.redis.del(...keys));
+    const wait = this.options.replicaWait;
+    const done = await this.attempt(async () => {
+      if (!wait) return this.options.redis.del(...keys);
+      // After the PostgreSQL change (remember) the drop is best effort: short of replicas, it
+      // is still made on the master.
+      return deleteReplicated(this.options.redis, keys, wait).catch((error: unknown) => {
+        if (!(remember && error instanceof ReplicaLagError)) throw error;
+      });
+    });
     if (done !== DOWN) return true;
     if (remember) this.markUnsynced(keys);
     return false;
@@ -226,49 +251,58 @@ export class SessionCache {
   /** write-behind: the acknowledged write, one atomic script (write-behind-append.lua). */
   async appendBehind(spec: WriteBehindAppendSpec): Promise<WriteBehindAppendReply | typeof DOWN> {
     const keys = this.keys(spec.input.userId, spec.input.sessionId);
-    return this.run(writeBehindAppend(keys, this.options.keys.stream, spec));
+    const call = writeBehindAppend(keys, this.options.keys.stream(spec.input.userId), spec);
+    return this.attempt(() => this.durably(call));
   }
 
   /**
    * write-behind cleanup: Redis's clock (epoch us) and, per session, its queued entries and
-   * cached expiry, in one pipeline; DOWN when Redis is away.
+   * cached expiry, sent together (not as one pipeline: on a cluster the sessions live on
+   * different slots); DOWN when Redis is away.
    */
   async liveness(
     sessions: ReadonlyArray<{ userId: string; sessionId: string }>,
   ): Promise<{ nowUs: number; sessions: CachedLiveness[] } | typeof DOWN> {
-    const replies = await this.attempt(async () => {
-      const pipeline = this.options.redis.pipeline();
-      pipeline.time();
-      for (const { userId, sessionId } of sessions) {
-        pipeline.hmget(this.keys(userId, sessionId)[0], 'p', 'e');
-      }
-      const results = (await pipeline.exec()) ?? [];
-      for (const [error] of results) if (error) throw error;
-      return results.map(([, value]) => value);
-    });
+    const redis = this.options.redis;
+    const replies = await this.attempt(() =>
+      Promise.all([
+        redis.time(),
+        Promise.all(
+          sessions.map(({ userId, sessionId }) =>
+            redis.hmget(this.keys(userId, sessionId)[0], 'p', 'e'),
+          ),
+        ),
+      ]),
+    );
     if (replies === DOWN) return DOWN;
-    const [seconds, micros] = replies[0] as [string, string];
+    const [[seconds, micros], hashes] = replies;
     return {
       nowUs: Number(seconds) * 1_000_000 + Number(micros),
-      sessions: replies.slice(1).map((reply) => {
-        const [pending, expires] = reply as [string | null, string | null];
-        return { pending: Number(pending ?? 0), expiresAtUs: expires ? Number(expires) : null };
-      }),
+      sessions: hashes.map(([pending, expires]) => ({
+        pending: Number(pending ?? 0),
+        expiresAtUs: expires ? Number(expires) : null,
+      })),
     };
   }
 
   /**
-   * write-behind: how many entries wait in the flush stream and when the oldest was queued (its
+   * write-behind: how many entries wait in the flush streams and when the oldest was queued (a
    * stream id is `<ms>-<n>`), for the queue gauges; rejects when Redis does not answer.
    */
   async queue(): Promise<WriteBehindQueue> {
-    const key = this.options.keys.stream;
-    const [depth, oldest] = await Promise.all([
-      this.options.redis.xlen(key),
-      this.options.redis.xrange(key, '-', '+', 'COUNT', 1),
+    const redis = this.options.redis;
+    const streams = this.options.keys.streams().map((stream) => stream.key);
+    const [depths, oldest] = await Promise.all([
+      Promise.all(streams.map((key) => redis.xlen(key))),
+      Promise.all(streams.map((key) => redis.xrange(key, '-', '+', 'COUNT', 1))),
     ]);
-    const millis = oldest[0] ? Number(oldest[0][0].split('-')[0]) : NaN;
-    return { depth, oldestQueuedAt: Number.isFinite(millis) ? millis : null };
+    const times = oldest
+      .map((range) => (range[0] ? Number(range[0][0].split('-')[0]) : NaN))
+      .filter((millis) => Number.isFinite(millis));
+    return {
+      depth: depths.reduce((sum, depth) => sum + depth, 0),
+      oldestQueuedAt: times.length > 0 ? Math.min(...times) : null,
+    };
   }
 
   /** Deletes what could not be kept in step (see resync); false while Redis is away. */
@@ -298,18 +332,30 @@ export class SessionCache {
     return this.options.keys.session(userId, sessionId);
   }
 
+  /** Runs a script call, then waits for the replicas when the store is configured to. */
+  private durably<Result>(call: ScriptCall<Result>): Promise<Result> {
+    const wait = this.options.replicaWait;
+    return wait
+      ? runReplicated(this.options.redis, call, wait)
+      : runScriptCall(this.options.redis, call);
+  }
+
   /** Runs one script call; DOWN when Redis failed. */
   private run<Result>(call: ScriptCall<Result>): Promise<Result | typeof DOWN> {
     return this.attempt(() => runScriptCall(this.options.redis, call));
   }
 
-  /** Runs a Redis call; on failure records it and returns DOWN instead of throwing. */
+  /**
+   * Runs a Redis call; on failure records it and returns DOWN instead of throwing. Too few
+   * replicas is not a Redis failure (it answered): that error is the caller's.
+   */
   private async attempt<T>(work: () => Promise<T>): Promise<T | typeof DOWN> {
     try {
-      const result = await work();
+      const result = await withDeadline(work());
       this.options.health.redisAnswered();
       return result;
     } catch (error) {
+      if (error instanceof ReplicaLagError) throw error;
       this.options.health.redisFailed(error);
       return DOWN;
     }
@@ -345,6 +391,23 @@ export class SessionCache {
 }
 
 export const DOWN = Symbol('redis down');
+
+/**
+ * Longest any cache call may take, past the connection's own command timeout (1 s) and a
+ * replica wait (at most 0.8 s): a call the Redis client leaves pending (ioredis 6 can, for a
+ * cluster master that dies while it is sent) fails as a timeout instead of holding its caller.
+ */
+const CALL_DEADLINE_MS = 3000;
+
+function withDeadline<T>(call: Promise<T>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('Command timed out')), CALL_DEADLINE_MS);
+  });
+  // The call may still settle later; nobody waits for it then.
+  call.catch(() => {});
+  return Promise.race([call, deadline]).finally(() => clearTimeout(timer));
+}
 
 /** A refill that takes longer than this loses its lease (a crashed reader cannot block refills). */
 const LEASE_MS = 5000;

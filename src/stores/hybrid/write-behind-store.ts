@@ -41,8 +41,8 @@ export class WriteBehindStore extends CachedReads {
   }
 
   /** Writes every queued entry this process can take to PostgreSQL now. */
-  override flush(): Promise<number> {
-    return this.options.flusher.flushNow();
+  override flush(userId?: string): Promise<number> {
+    return this.options.flusher.flushNow(userId);
   }
 
   append(input: ResolvedAppendInput): Promise<AppendResult> {
@@ -105,7 +105,7 @@ export class WriteBehindStore extends CachedReads {
     const { userId } = input;
     // As deleteSession, for every session of the user. Flushing first only makes the counts
     // include what this process could write; nothing queued can bring a row back.
-    await this.flushFirst();
+    await this.flushFirst(userId);
     if (!(await this.cache.dropUser(userId, false))) throw cacheDown('erase a user');
     const counts = await this.sql.deleteUser(input);
     await this.cache.dropUser(userId);
@@ -151,15 +151,15 @@ export class WriteBehindStore extends CachedReads {
   private async flushIfPending(userId: string, sessionId: string, what: string): Promise<void> {
     const hash = await this.cache.probe(userId, sessionId);
     if (hash === DOWN) throw cacheDown(what);
-    if (hash && Number(hash.p ?? 0) > 0) await this.flushFirst();
+    if (hash && Number(hash.p ?? 0) > 0) await this.flushFirst(userId);
   }
 
   /**
    * Best effort: if Redis is away there is nothing to take, and if PostgreSQL is, the call that
    * follows says so.
    */
-  protected override async flushFirst(): Promise<void> {
-    await this.flush().catch(() => {});
+  protected override async flushFirst(userId?: string): Promise<void> {
+    await this.flush(userId).catch(() => {});
   }
 
   /** Stops the flusher after writing what it can. */

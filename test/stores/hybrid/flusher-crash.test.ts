@@ -10,6 +10,7 @@ import {
   type Message,
   type StoreOptions,
 } from '../../../src/index.js';
+import { CacheKeys } from '../../../src/stores/hybrid/cache-keys.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
 
 const available = inject('postgresAvailable') && inject('redisAvailable');
@@ -97,9 +98,10 @@ describe.skipIf(!available)('hybrid write-behind: a flusher killed mid-batch', (
           return row.flushed;
         })
         .toBe(committed);
-      const pending = (await redis.xpending(`${name}:flush-stream`, 'convstore-flusher')) as [
-        number,
-      ];
+      const pending = (await redis.xpending(
+        new CacheKeys(`${name}:`).stream('alice'),
+        'convstore-flusher',
+      )) as [number];
       expect(pending[0]).toBe(10);
 
       // Writes go on while nobody flushes; then a new flusher claims the dead one's batch.
@@ -121,7 +123,7 @@ describe.skipIf(!available)('hybrid write-behind: a flusher killed mid-batch', (
       }
       const total = [...acknowledged.values()].reduce((sum, list) => sum + list.length, 0);
       expect(total).toBe(60);
-      expect(await redis.xlen(`${name}:flush-stream`)).toBe(0);
+      expect(await redis.xlen(new CacheKeys(`${name}:`).stream('alice'))).toBe(0);
       // PostgreSQL's sessions agree with what the store acknowledged.
       for (const [sessionId, messages] of acknowledged) {
         const [row] = await sql.unsafe<[{ last_seq: string; message_count: number }]>(

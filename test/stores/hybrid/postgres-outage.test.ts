@@ -7,6 +7,7 @@ import {
   UnavailableError,
   type ConversationStore,
 } from '../../../src/index.js';
+import { CacheKeys } from '../../../src/stores/hybrid/cache-keys.js';
 import { startOwnPostgres, TEST_REDIS_URL, type OwnPostgres } from '../../support/servers.js';
 
 // Starting a PostgreSQL of its own needs root (initdb and pg_ctl run as the postgres user), as in CI.
@@ -75,7 +76,7 @@ describe.skipIf(!available)('hybrid write-behind: PostgreSQL stopped during writ
     // The flusher retries on its own and catches up: every acknowledged message, once, in order.
     const expected = sent.map((content, i) => [i + 1, content]);
     await expect.poll(rows, { timeout: 20_000 }).toEqual(expected);
-    expect(await redis.xlen(`${keyPrefix}flush-stream`)).toBe(0);
+    expect(await redis.xlen(new CacheKeys(keyPrefix).stream('alice'))).toBe(0);
     expect(cacheStats(store)!.flushFailures).toBeGreaterThan(0);
     expect(await append('back online')).toBe(26);
   });

@@ -9,6 +9,7 @@ import {
   type ConversationStore,
 } from '../../../src/index.js';
 import { parseEntry } from '../../../src/stores/hybrid/flush-entry.js';
+import { CacheKeys } from '../../../src/stores/hybrid/cache-keys.js';
 import { resultName, scriptError } from '../../../src/stores/hybrid/scripts/script-results.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
 
@@ -142,7 +143,7 @@ describe.skipIf(!available)('hybrid write-behind: the stream entry', () => {
         },
       ],
     });
-    const entries = await redis.xrange(`${name}:flush-stream`, '-', '+');
+    const entries = await redis.xrange(new CacheKeys(`${name}:`).stream('alice'), '-', '+');
     expect(entries).toHaveLength(1);
     const [, fields] = entries[0]!;
     expect(fields.slice(0, 2)).toEqual(['v', '2']);

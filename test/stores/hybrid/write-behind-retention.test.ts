@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createStore, type ConversationStore } from '../../../src/index.js';
+import { CacheKeys } from '../../../src/stores/hybrid/cache-keys.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
 
 const available = inject('postgresAvailable') && inject('redisAvailable');
@@ -42,16 +43,14 @@ describe.skipIf(!available)('hybrid write-behind: unflushed sessions stay in Red
     });
     const key = { userId: 'alice', sessionId: 'waiting' };
     await store.append({ ...key, messages: [{ role: 'user', content: 'not flushed yet' }] });
-    const sessionKeys = ['meta', 'msgs', 'ids'].map(
-      (kind) => `${keyPrefix}{alice}:${kind}:waiting`,
-    );
+    const sessionKeys = new CacheKeys(keyPrefix).session('alice', 'waiting').slice(0, 3);
     for (const k of sessionKeys) expect(await redis.pttl(k), k).toBe(-1);
     expect(await redis.hget(sessionKeys[0]!, 'p')).toBe('1');
 
     // Past the session's own TTL, the entry is still there to be flushed.
     await expect.poll(() => store!.getSession(key), { timeout: 5_000 }).toBeNull();
     expect(await redis.exists(sessionKeys[0]!)).toBe(1);
-    expect(await redis.xlen(`${keyPrefix}flush-stream`)).toBe(1);
+    expect(await redis.xlen(new CacheKeys(keyPrefix).stream('alice'))).toBe(1);
 
     const flushed = await store.capabilities.flush!();
     expect(flushed).toBe(1);

@@ -8,6 +8,7 @@ import {
   type Message,
 } from '../../../src/index.js';
 import { startOwnRedis, TEST_DATABASE_URL, type OwnRedis } from '../../support/servers.js';
+import { CacheKeys } from '../../../src/stores/hybrid/cache-keys.js';
 
 const available = inject('postgresAvailable') && inject('redisAvailable');
 
@@ -70,7 +71,9 @@ describe.skipIf(!available)('hybrid write-behind: an append script that timed ou
 
     // The timed-out script runs once the pause ends; the client's retry finds its message.
     await expect
-      .poll(() => admin!.hget(`${prefix}{alice}:meta:slow`, 'l'), { timeout: 10_000 })
+      .poll(() => admin!.hget(new CacheKeys(prefix).session('alice', 'slow')[0], 'l'), {
+        timeout: 10_000,
+      })
       .toBe('3');
     const retry = await append(slow.content, slow.messageId);
     expect(retry.inserted).toBe(0);

@@ -12,6 +12,7 @@ import {
   type StoreOptions,
 } from '../../../src/index.js';
 import { MARK_ABANDONED_MS } from '../../../src/stores/hybrid/write-marks.js';
+import { CacheKeys } from '../../../src/stores/hybrid/cache-keys.js';
 import { startOwnRedis, TEST_DATABASE_URL, type OwnRedis } from '../../support/servers.js';
 
 const available = inject('postgresAvailable') && inject('redisAvailable');
@@ -74,12 +75,13 @@ describe.skipIf(!available)('hybrid write-through: a writer killed mid-append', 
     return key;
   }
 
-  const cachedLastSeq = (sessionId: string) => admin.hget(`wt:{alice}:meta:${sessionId}`, 'l');
-  const marks = (sessionId: string) => admin.zcard(`wt:{alice}:wip:${sessionId}`);
+  const keys = new CacheKeys('wt:');
+  const cachedLastSeq = (sessionId: string) => admin.hget(keys.session('alice', sessionId)[0], 'l');
+  const marks = (sessionId: string) => admin.zcard(keys.marks('alice', sessionId).session);
 
   /** Makes every write mark of the session look older than any write can last. */
   async function abandonMarks(sessionId: string) {
-    const key = `wt:{alice}:wip:${sessionId}`;
+    const key = keys.marks('alice', sessionId).session;
     const scored = await admin.zrange(key, '0', '-1', 'WITHSCORES');
     for (let i = 0; i < scored.length; i += 2) {
       await admin.zadd(key, Number(scored[i + 1]) - MARK_ABANDONED_MS - 1000, scored[i]!);

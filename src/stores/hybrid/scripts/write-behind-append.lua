@@ -3,8 +3,8 @@
 -- messages it stores, adds one entry to the flush stream. While a session has entries waiting
 -- (field p), its keys have no TTL: it cannot be evicted or expire before they are flushed.
 --   KEYS[1] session hash   KEYS[2] cached window   KEYS[3] messageId -> seq
---   KEYS[4] refill lease   KEYS[5] flush stream (one per key prefix: write-behind needs a
---   single Redis, not a cluster, since this key is not the user's hash tag)
+--   KEYS[4] refill lease   KEYS[5] the flush stream of the user's bucket (it shares the
+--   bucket's hash tag with the session's keys, so this runs on a Redis Cluster: cache-keys.ts)
 --   ARGV[1] user id   ARGV[2] session id   ARGV[3] session ttl ms ('0': never expires)
 --   ARGV[4] max history ('0': all)   ARGV[5] window size   ARGV[6] agent id ('' keeps)
 --   ARGV[7] stream bound: refuse when this many entries wait   ARGV[8] create token: '' or the
