@@ -103,36 +103,53 @@ describe.skipIf(!available)('npm run bench (a very reduced run)', () => {
     expect(renderExplain(report)).toMatch(/^ {2}append \(postgres store\) +execution [\d.]+ ms/m);
   });
 
-  it('grows the messages table with its own loader and measures the store beside the floors', async () => {
-    const result = await runBench({
-      quick: true,
-      stores: [],
-      concurrency: [1],
-      seconds: 0.05,
-      growth: ['100k'],
-      http: false,
-      databaseUrl: TEST_DATABASE_URL,
-      redisUrl: TEST_REDIS_URL,
-      log: () => {},
-    });
-    const grown = result.rows.filter((r) => r.store.endsWith('@100k'));
-    expect(grown.map((r) => `${r.store}/${r.operation}`).sort()).toEqual([
-      'floor-postgres@100k/insert1',
-      'floor-postgres@100k/read50',
-      'postgres@100k/add',
-      'postgres@100k/read_last_50',
-    ]);
-    for (const r of grown) expect(r.table_rows).toBeGreaterThanOrEqual(100_000);
-    expect(result.loads).toHaveLength(1);
-    expect(result.loads[0]!.loaded + 2_500).toBeGreaterThanOrEqual(100_000);
-    expect(result.loads[0]!.rows_per_s).toBeGreaterThan(0);
-    const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
-    try {
-      const schemas = await sql`
+  // Two schemas of 100k rows (plain and partitioned): longer than the default timeout.
+  it(
+    'grows the messages table with its own loader and measures the store beside the floors',
+    { timeout: 120_000 },
+    async () => {
+      const result = await runBench({
+        quick: true,
+        stores: [],
+        concurrency: [1],
+        seconds: 0.05,
+        growth: ['100k'],
+        partitions: 2,
+        http: false,
+        databaseUrl: TEST_DATABASE_URL,
+        redisUrl: TEST_REDIS_URL,
+        log: () => {},
+      });
+      const grown = result.rows.filter((r) => r.store.endsWith('@100k'));
+      expect(grown.map((r) => `${r.store}/${r.operation}`).sort()).toEqual([
+        'floor-postgres@100k/insert1',
+        'floor-postgres@100k/read50',
+        'postgres-partitioned@100k/add',
+        'postgres-partitioned@100k/list_sessions',
+        'postgres-partitioned@100k/read_last_50',
+        'postgres@100k/add',
+        'postgres@100k/list_sessions',
+        'postgres@100k/read_last_50',
+      ]);
+      for (const r of grown) expect(r.table_rows).toBeGreaterThanOrEqual(100_000);
+      expect(result.loads.map((load) => load.store)).toEqual(['postgres', 'postgres-partitioned']);
+      for (const load of result.loads) {
+        expect(load.loaded + 2_500).toBeGreaterThanOrEqual(100_000);
+        expect(load.rows_per_s).toBeGreaterThan(0);
+      }
+      // Each schema's cleanup step reclaimed 1 % of its sessions (20 of 50 messages each).
+      expect(result.cleanups?.map((c) => [c.store, c.sessions, c.messages])).toEqual([
+        ['postgres', 20, 1000],
+        ['postgres-partitioned', 20, 1000],
+      ]);
+      const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
+      try {
+        const schemas = await sql`
         SELECT nspname FROM pg_namespace WHERE nspname LIKE ${result.runPrefix + '%'}`;
-      expect(schemas).toHaveLength(0);
-    } finally {
-      await sql.end({ timeout: 1 });
-    }
-  });
+        expect(schemas).toHaveLength(0);
+      } finally {
+        await sql.end({ timeout: 1 });
+      }
+    },
+  );
 });
