@@ -43,15 +43,46 @@ keyed AS (
          h.*
     FROM hours h
 ),
+-- Distinct counts by hashing, not sorting: one row per group and session, then per group and
+-- user, so sessions, active sessions and active users are plain counts of those rows.
+per_session AS (
+  SELECT k_day, k_agent, k_model, k_user, user_id, session_id,
+         bool_or(session_created_at >= $2::timestamptz AND session_created_at < $3::timestamptz
+                 AND (NOT $5::boolean
+                      OR date_trunc('day', session_created_at AT TIME ZONE $4::text)
+                       = date_trunc('day', hour AT TIME ZONE $4::text))) AS started,
+         sum(messages) AS messages,
+         sum(system_messages) AS system_messages,
+         sum(user_messages) AS user_messages,
+         sum(assistant_messages) AS assistant_messages,
+         sum(tool_messages) AS tool_messages,
+         sum(input_tokens) AS input_tokens,
+         sum(output_tokens) AS output_tokens,
+         sum(reasoning_tokens) AS reasoning_tokens,
+         sum(cached_input_tokens) AS cached_input_tokens
+    FROM keyed
+   GROUP BY 1, 2, 3, 4, 5, 6
+),
+per_user AS (
+  SELECT k_day, k_agent, k_model, k_user, user_id,
+         count(*) FILTER (WHERE started) AS sessions,
+         count(*) AS active_sessions,
+         sum(messages) AS messages,
+         sum(system_messages) AS system_messages,
+         sum(user_messages) AS user_messages,
+         sum(assistant_messages) AS assistant_messages,
+         sum(tool_messages) AS tool_messages,
+         sum(input_tokens) AS input_tokens,
+         sum(output_tokens) AS output_tokens,
+         sum(reasoning_tokens) AS reasoning_tokens,
+         sum(cached_input_tokens) AS cached_input_tokens
+    FROM per_session
+   GROUP BY 1, 2, 3, 4, 5
+),
 totals AS (
   SELECT k_day, k_agent, k_model, k_user,
-         count(DISTINCT (user_id, session_id)) FILTER (
-           WHERE session_created_at >= $2::timestamptz AND session_created_at < $3::timestamptz
-             AND (NOT $5::boolean
-                  OR date_trunc('day', session_created_at AT TIME ZONE $4::text)
-                   = date_trunc('day', hour AT TIME ZONE $4::text))
-         ) AS sessions,
-         count(DISTINCT (user_id, session_id)) AS active_sessions,
+         sum(sessions) AS sessions,
+         sum(active_sessions) AS active_sessions,
          sum(messages) AS messages,
          sum(system_messages) AS system_messages,
          sum(user_messages) AS user_messages,
@@ -61,8 +92,8 @@ totals AS (
          sum(output_tokens) AS output_tokens,
          sum(reasoning_tokens) AS reasoning_tokens,
          sum(cached_input_tokens) AS cached_input_tokens,
-         count(DISTINCT user_id) AS active_users
-    FROM keyed
+         count(*) AS active_users
+    FROM per_user
    GROUP BY 1, 2, 3, 4
 ),
 -- Latency percentiles: the rows' histograms merged per group; the buckets of the two ranks each
