@@ -21,6 +21,10 @@ export interface BenchOptions {
   redisClusterUrl?: string;
   /** Only the usage-report measurement, over this many messages (see usage-bench.ts). */
   usage?: number;
+  /** Only the append explained (see explain/run-explain.ts). */
+  explain?: boolean;
+  /** Appends the explain mode measures on each side. Default 500. */
+  appends?: number;
   /** Only these stores/references (default: all; the floors are always measured). */
   stores?: StoreName[];
   /** Concurrent callers. Default [1, 32]. */
@@ -31,6 +35,8 @@ export interface BenchOptions {
   search?: number;
   /** The HTTP service under load (when the service is available). Default true (quick: false). */
   http?: boolean;
+  /** An earlier run's --json file, compared row by row (each against its own floors). */
+  baseline?: string;
   /** Write the rows as JSON here. */
   json?: string;
   /** Write the SVG chart here. */

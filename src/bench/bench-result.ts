@@ -16,6 +16,8 @@ export interface BenchResult {
   skipped: Array<{ store: string; reason: string }>;
   /** What the growth loader did: rows loaded and its rate. */
   loads: Array<{ table_rows: number; loaded: number; seconds: number; rows_per_s: number }>;
+  /** The rows of an earlier run (--baseline), shown beside this run's. */
+  baseline?: BenchRow[];
   /** The search run (--search): the store's search beside a plain ILIKE scan. */
   search?: SearchBenchRow[];
   seconds: number;

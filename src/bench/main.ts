@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 // `npm run bench`: parses the flags, runs the benchmark and prints the table. `convstore bench`
-// calls runBench (run-bench.ts) with the options parseBenchArgs makes.
+// runs the same dispatch (run-command.ts) with the options parseBenchArgs makes.
 import { BENCH_USAGE, parseBenchArgs, UsageRequest } from './parse-bench-args.js';
 import type { BenchOptions } from './bench-options.js';
-import { renderTable } from './report/terminal-table.js';
-import { BenchInterrupted, runBench } from './run-bench.js';
+import { runBenchCommand } from './run-command.js';
+import { BenchInterrupted } from './run-bench.js';
 
 async function main(): Promise<void> {
   let options: BenchOptions;
@@ -17,16 +17,8 @@ async function main(): Promise<void> {
     process.exitCode = help ? 0 : 2;
     return;
   }
-  if (options.usage !== undefined) {
-    const { usageBenchText } = await import('./usage-bench.js');
-    const { text } = await usageBenchText(options.databaseUrl, options.usage, (line) =>
-      process.stderr.write(`${line}\n`),
-    );
-    process.stdout.write(`${text}\n`);
-    return;
-  }
-  const result = await runBench(options);
-  process.stdout.write(`${renderTable(result)}\n`);
+  const { text } = await runBenchCommand(options, (line) => process.stderr.write(`${line}\n`));
+  process.stdout.write(`${text}\n`);
 }
 
 main().catch((error: unknown) => {

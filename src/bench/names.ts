@@ -11,6 +11,7 @@ export const STORE_NAMES = [
   'hybrid-cluster-write-behind',
   'hybrid-cluster-write-behind-wait1',
   'floor-postgres',
+  'floor-pglite',
   'floor-redis',
   'sketch-postgres',
   'langchain-postgres',
@@ -29,7 +30,14 @@ export const STORE_OPERATIONS = [
 export type StoreOperation = (typeof STORE_OPERATIONS)[number];
 
 /** The physical floors every figure is read against. */
-export const FLOOR_OPERATIONS = ['select1', 'insert1', 'read50', 'ping', 'lrange50'] as const;
+export const FLOOR_OPERATIONS = [
+  'select1',
+  'insert1',
+  'read50',
+  'ping',
+  'lrange50',
+  'lrange50_decoded',
+] as const;
 export type FloorOperation = (typeof FLOOR_OPERATIONS)[number];
 
 export type OperationName = StoreOperation | FloorOperation;

@@ -5,6 +5,7 @@ import { STORE_NAMES, type StoreName } from './names.js';
 export const BENCH_USAGE = `usage: npm run bench -- [options]
   --quick                 a whole run in under a minute (small data, short runs, no growth)
   --json <file>           one row per (store, operation, concurrency)
+  --baseline <file>       an earlier run's --json, shown beside this run (each against its floors)
   --svg <file>            the chart
   --markdown <file>       the results as Markdown tables (for docs/BENCHMARKS.md)
   --stores <a,b,...>      only these (${STORE_NAMES.join(', ')}); floors always run
@@ -18,7 +19,10 @@ export const BENCH_USAGE = `usage: npm run bench -- [options]
   --database-url <url>    default $CONVSTORE_BENCH_DATABASE_URL or postgres://127.0.0.1:5432/test
   --redis-url <url>       default $CONVSTORE_BENCH_REDIS_URL or redis://127.0.0.1:6379
   --redis-cluster-url <url> redis+cluster://host:port,... for the hybrid-cluster-* stores (unset: skipped)
-  --usage <n>             only the usage-report measurement, over n messages (200k, 10m)`;
+  --usage <n>             only the usage-report measurement, over n messages (200k, 10m)
+  --explain               only the append explained: server figures per statement (execution,
+                          WAL records and bytes, index entries, HOT share) and a CPU profile of
+                          the client side (with --appends <n>, default 500)`;
 
 /** Turns command-line flags into BenchOptions; throws a plain message on a bad flag. */
 export function parseBenchArgs(argv: string[]): BenchOptions {
@@ -27,6 +31,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     options: {
       quick: { type: 'boolean' },
       json: { type: 'string' },
+      baseline: { type: 'string' },
       svg: { type: 'string' },
       markdown: { type: 'string' },
       stores: { type: 'string' },
@@ -42,6 +47,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
       'redis-url': { type: 'string' },
       'redis-cluster-url': { type: 'string' },
       usage: { type: 'string' },
+      explain: { type: 'boolean' },
+      appends: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
@@ -60,8 +67,11 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   const options: BenchOptions = {};
   if (values.quick) options.quick = true;
   if (values.json) options.json = values.json;
+  if (values.baseline) options.baseline = values.baseline;
   if (values.svg) options.svg = values.svg;
   if (values.markdown) options.markdown = values.markdown;
+  if (values.explain) options.explain = true;
+  if (values.appends !== undefined) options.appends = positiveInt('appends', values.appends);
   if (values.http) options.http = true;
   if (values['no-http']) options.http = false;
   if (values.seconds !== undefined) {

@@ -1,5 +1,5 @@
 import postgres from 'postgres';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import {
   DEFAULT_DATABASE_URL,
   DEFAULT_REDIS_URL,
@@ -18,6 +18,7 @@ import { STORE_NAMES, type BenchRow, type OperationName, type StoreName } from '
 import { currentLoad, describeMachine } from './report/machine-info.js';
 import { renderMarkdown } from './report/markdown-tables.js';
 import { renderSvg } from './report/svg-chart.js';
+import { FloorPgliteSubject } from './subjects/floor-pglite-subject.js';
 import { FloorPostgresSubject } from './subjects/floor-postgres-subject.js';
 import { FloorRedisSubject } from './subjects/floor-redis-subject.js';
 import { LangchainPostgresSubject } from './subjects/langchain-postgres-subject.js';
@@ -36,6 +37,7 @@ const ORDER: OperationName[] = [
   'read50',
   'ping',
   'lrange50',
+  'lrange50_decoded',
   'list_sessions',
   'read_last_50',
   'add',
@@ -96,6 +98,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
     seed,
     workload,
     rows: [],
+    ...(options.baseline !== undefined && {
+      baseline: JSON.parse(await readFile(options.baseline, 'utf8')) as BenchRow[],
+    }),
     skipped: [],
     loads: [],
     seconds: 0,
@@ -198,6 +203,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchResult>
 function makeSubjects(context: BenchContext): Subject[] {
   return [
     new FloorPostgresSubject(context),
+    new FloorPgliteSubject(),
     new FloorRedisSubject(context),
     convstoreSubject(context, 'postgres'),
     convstoreSubject(context, 'pglite'),

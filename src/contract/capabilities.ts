@@ -15,6 +15,23 @@ export interface StoreCapabilities {
    * Redis does not answer.
    */
   writeBehindQueue?: () => Promise<WriteBehindQueue>;
+  /**
+   * Signals that a session's streaming drafts changed (a checkpoint or a finalize), from any
+   * process on the same database or Redis: the service's draft events wait on it instead of
+   * polling. Signals carry nothing but the wake-up; the follower reads the store.
+   */
+  changes?: ChangeFeed;
+}
+
+/** Wake-ups per session, delivered soon after a draft of it changed, on every instance. */
+export interface ChangeFeed {
+  /**
+   * Calls `onChange` after each change to a draft of the session, until the returned function
+   * is called. Resolves once the feed listens, so a change made after it resolves is signalled.
+   * A signal can be lost while the connection is re-established: followers still re-read now
+   * and then.
+   */
+  watch(session: { userId: string; sessionId: string }, onChange: () => void): Promise<() => void>;
 }
 
 /** The write-behind queue: entries waiting, and when the oldest was queued (null: none). */

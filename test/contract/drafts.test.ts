@@ -1,6 +1,11 @@
 import { expect, it } from 'vitest';
 import type { ConversationStore, Message } from '../../src/index.js';
-import { describeContract, openStore } from '../support/store-under-test.js';
+import {
+  describeContract,
+  openAnotherInstance,
+  openStore,
+  STORE_UNDER_TEST,
+} from '../support/store-under-test.js';
 
 const key = { userId: 'alice', sessionId: 's1' };
 
@@ -111,5 +116,50 @@ describeContract('streaming drafts', () => {
       (await store.history({ ...key, last: 10, statuses: ['complete'] })).map((m) => m.seq),
     ).toEqual([1]);
     expect((await store.history({ ...key, last: 10 })).map((m) => m.seq)).toEqual([1, 2]);
+  });
+
+  it('wakes the followers of a draft on another instance, and only those of its session', async () => {
+    const store = await openStore();
+    if (STORE_UNDER_TEST === 'http') {
+      // The HTTP client has no feed of its own: the service behind it follows with its store's.
+      expect(store.capabilities.changes).toBeUndefined();
+      return;
+    }
+    const elsewhere = await openAnotherInstance(store);
+    const feed = elsewhere.capabilities.changes!;
+    expect(feed).toBeDefined();
+    const other = { ...key, sessionId: 's2' };
+    const first = await store.beginMessage({ ...key, messageId: 'd1' });
+    const second = await store.beginMessage({ ...other, messageId: 'd2' });
+    const wakes = { mine: 0, theirs: 0, bob: 0 };
+    const stops = [
+      await feed.watch(key, () => wakes.mine++),
+      await feed.watch(other, () => wakes.theirs++),
+      await feed.watch({ userId: 'bob', sessionId: 's1' }, () => wakes.bob++),
+    ];
+    await store.checkpointMessage({ ...key, messageId: 'd1', lease: first.lease, content: 'He' });
+    await expect.poll(() => wakes.mine).toBe(1);
+    // Signals arrive in the order they were sent: once s2's is in, s1's follower was not woken
+    // by it, nor was bob's (same session id, another user).
+    await store.finalizeMessage({
+      ...other,
+      messageId: 'd2',
+      lease: second.lease,
+      status: 'complete',
+    });
+    await expect.poll(() => wakes.theirs).toBe(1);
+    await store.finalizeMessage({ ...key, messageId: 'd1', lease: first.lease, status: 'aborted' });
+    await expect.poll(() => wakes.mine).toBe(2);
+    expect(wakes).toEqual({ mine: 2, theirs: 1, bob: 0 });
+    // Stopped: no more wake-ups. The signal after it, for another session, proves that delivery
+    // went on (signals arrive in order).
+    stops[0]!();
+    const third = await store.beginMessage({ ...key, messageId: 'd3' });
+    const fourth = await store.beginMessage({ ...other, messageId: 'd4' });
+    await store.checkpointMessage({ ...key, messageId: 'd3', lease: third.lease, content: 'x' });
+    await store.checkpointMessage({ ...other, messageId: 'd4', lease: fourth.lease, content: 'y' });
+    await expect.poll(() => wakes.theirs).toBe(2);
+    expect(wakes.mine).toBe(2);
+    for (const stop of stops.slice(1)) stop();
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/servers.js';
+import { openEventStream } from './support/event-stream.js';
 import { spawnService } from './support/spawn-service.js';
 import {
   ADMIN_TOKEN,
@@ -98,6 +99,43 @@ describe.skipIf(!available)('several service instances on one PostgreSQL and one
       expect(messages.map((m) => m.content)).toEqual(expected);
       expect(messages.map((m) => m.seq)).toEqual(expected.map((_, i) => i + 1));
     }
+  });
+
+  it('stream a draft from one instance while the others checkpoint and finalize it', async () => {
+    const apis = await threeInstances();
+    const key = await apis[0]!.newUser('fern');
+    const begun = await apis[0]!.request('POST', '/v1/sessions/chat/drafts', {
+      token: key,
+      body: { message_id: 'reply' },
+    });
+    expect(begun.status).toBe(201);
+    const lease = begun.body.lease as string;
+    const stream = await openEventStream(`${apis[1]!.url}/v1/sessions/chat/messages/reply/events`, {
+      authorization: `Bearer ${key}`,
+    });
+    expect(await stream.next()).toMatchObject({ id: '1', data: { status: 'streaming' } });
+    const streamed = ['Hel', 'Hello', 'Hello, wor'];
+    for (const [i, content] of streamed.entries()) {
+      const put = await apis[i % 2 === 0 ? 2 : 0]!.request(
+        'PUT',
+        '/v1/sessions/chat/drafts/reply',
+        {
+          token: key,
+          body: { lease, content },
+        },
+      );
+      expect(put.status).toBe(200);
+      expect(await stream.next()).toMatchObject({ id: String(i + 2), data: { content } });
+    }
+    const done = await apis[2]!.request('POST', '/v1/sessions/chat/drafts/reply/finalize', {
+      token: key,
+      body: { lease, status: 'complete', content: 'Hello, world' },
+    });
+    expect(done.status).toBe(200);
+    expect(await stream.next()).toMatchObject({
+      data: { status: 'complete', content: 'Hello, world' },
+    });
+    expect(await stream.next()).toBeNull();
   });
 
   it.each(['write-through', 'write-behind'] as const)(

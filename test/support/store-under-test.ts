@@ -70,6 +70,19 @@ export async function openStore(options: TestStoreOptions = {}): Promise<Convers
   return store;
 }
 
+/**
+ * A second instance of a store opened by openStore, on the same schema / key prefix: what another
+ * process of the same application would open. Not for the http store (one service per test).
+ */
+export async function openAnotherInstance(store: ConversationStore): Promise<ConversationStore> {
+  const entry = opened.find((candidate) => candidate.store === store);
+  if (!entry) throw new Error('openAnotherInstance: not a store opened by openStore');
+  if (STORE_UNDER_TEST === 'http') throw new Error('openAnotherInstance: not for the http store');
+  const another = await createStore(await locateFor(entry.schema, entry.keyPrefix));
+  opened.push({ store: another, schema: entry.schema, keyPrefix: entry.keyPrefix });
+  return another;
+}
+
 async function locateFor(schema: string, keyPrefix: string): Promise<StoreOptions> {
   switch (STORE_UNDER_TEST) {
     case 'pglite':

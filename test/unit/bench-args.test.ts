@@ -1,3 +1,4 @@
+import { baselineLines, readTargets } from '../../src/bench/report/targets.js';
 import { describe, expect, it } from 'vitest';
 import { parseBenchArgs, UsageRequest } from '../../src/bench/parse-bench-args.js';
 import { floorOf, ratios } from '../../src/bench/report/floors.js';
@@ -94,5 +95,43 @@ describe('bench arithmetic', () => {
     ];
     expect(ratios(rows[1]!, rows).vsFloor).toBeCloseTo(1.25);
     expect(ratios(rows[1]!, rows).vsSketch).toBeUndefined();
+  });
+});
+
+describe('bench targets', () => {
+  it('reads PGlite against its own floors, not the server', () => {
+    const rows = [
+      row('floor-postgres', 'insert1', 0.2, 4000),
+      row('floor-pglite', 'insert1', 0.05, 12000),
+      row('floor-pglite', 'read50', 0.4, 2000),
+      row('pglite', 'add', 1.0, 900),
+      row('pglite', 'read_last_50', 0.8, 1000),
+    ];
+    expect(ratios(rows[3]!, rows).vsFloor).toBeCloseTo(20);
+    const readings = readTargets(rows);
+    const figure = (start: string) => readings.find((r) => r.target.figure.startsWith(start))!;
+    expect(figure('pglite add').value).toBeCloseTo(20);
+    expect(figure('pglite add').met).toBe(false);
+    expect(figure('pglite read_last_50').value).toBeCloseTo(2);
+    expect(figure('postgres add p50').value).toBeUndefined();
+  });
+
+  it('needs a speed-up over the sketch at both concurrencies', () => {
+    const rows = [
+      row('sketch-postgres', 'list_sessions', 0.2, 10000),
+      row('postgres', 'list_sessions', 0.1, 10000),
+      row('sketch-postgres', 'list_sessions', 2, 20000, 32),
+      row('postgres', 'list_sessions', 3, 15000, 32),
+    ];
+    const reading = readTargets(rows).find((r) => r.target.figure.startsWith('postgres list'))!;
+    expect(reading.value).toBeCloseTo(0.75);
+    expect(reading.met).toBe(false);
+  });
+
+  it('compares each row with a baseline run, each against its own floors', () => {
+    const now = [row('floor-postgres', 'insert1', 0.2, 4000), row('postgres', 'add', 0.4, 2000)];
+    const then = [row('floor-postgres', 'insert1', 0.4, 2000), row('postgres', 'add', 1.2, 700)];
+    const [line] = baselineLines(now, then, (r, all) => ratios(r, all).vsFloor);
+    expect(line).toEqual(['postgres', 'add', '1', '3.00', '2.00', '0.67']);
   });
 });

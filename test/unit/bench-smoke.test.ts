@@ -6,6 +6,7 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { runBench } from '../../src/bench/run-bench.js';
 import { renderTable } from '../../src/bench/report/terminal-table.js';
+import { renderExplain, runExplain } from '../../src/bench/explain/run-explain.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../support/servers.js';
 
 const available = inject('postgresAvailable') && inject('redisAvailable');
@@ -52,7 +53,10 @@ describe.skipIf(!available)('npm run bench (a very reduced run)', () => {
     for (const c of [1, 4]) {
       for (const op of ['select1', 'insert1', 'read50'])
         expect(keys).toContain(`floor-postgres/${op}/${c}`);
-      for (const op of ['ping', 'lrange50']) expect(keys).toContain(`floor-redis/${op}/${c}`);
+      for (const op of ['select1', 'insert1', 'read50'])
+        expect(keys).toContain(`floor-pglite/${op}/${c}`);
+      for (const op of ['ping', 'lrange50', 'lrange50_decoded'])
+        expect(keys).toContain(`floor-redis/${op}/${c}`);
       for (const store of ['postgres', 'sketch-postgres']) {
         for (const op of ['add', 'read_last_50', 'list_sessions', 'clear_session', 'chat_turn']) {
           expect(keys).toContain(`${store}/${op}/${c}`);
@@ -64,6 +68,9 @@ describe.skipIf(!available)('npm run bench (a very reduced run)', () => {
       /^<svg [^>]*>[\s\S]*sketch-postgres[\s\S]*<\/svg>\n$/,
     );
     expect(renderTable(result)).toMatch(/^operation +\| postgres/m);
+    expect(renderTable(result)).toMatch(
+      /^postgres add p50 \(c=1\), x floor-postgres insert1 +\| [\d.]+ /m,
+    );
     expect(await readFile(markdown, 'utf8')).toMatch(/^\| add \| [\d.]+ \(/m);
 
     // Every schema and key of the run is gone.
@@ -79,6 +86,21 @@ describe.skipIf(!available)('npm run bench (a very reduced run)', () => {
       await sql.end({ timeout: 1 });
       redis.disconnect();
     }
+  });
+
+  it('explains an append: server figures beside the floor insert, and the client profiled', async () => {
+    const report = await runExplain({ databaseUrl: TEST_DATABASE_URL, appends: 30, log: () => {} });
+    const [floor, append] = report.server;
+    expect(floor!.walRecords).toBeGreaterThanOrEqual(1);
+    expect(floor!.btreeEntries).toBe(0);
+    // The append writes a message (its key, its idempotency key...) and moves its session.
+    expect(append!.btreeEntries).toBeGreaterThanOrEqual(2);
+    expect(append!.walRecords).toBeGreaterThan(floor!.walRecords);
+    expect(append!.executionMs).toBeGreaterThan(0);
+    expect(append!.hotShare).toBeGreaterThanOrEqual(0);
+    expect(report.client.appendMs).toBeGreaterThan(0);
+    expect(report.client.profile.byPlace.map((p) => p.place)).toContain('postgres');
+    expect(renderExplain(report)).toMatch(/^ {2}append \(postgres store\) +execution [\d.]+ ms/m);
   });
 
   it('grows the messages table with its own loader and measures the store beside the floors', async () => {

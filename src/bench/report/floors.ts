@@ -2,43 +2,83 @@ import type { BenchRow, OperationName } from '../names.js';
 
 /**
  * Which floor each (store, operation) is read against: the physical minimum of the round trips
- * it must make. A durable write cannot beat a one-row committed INSERT; a PostgreSQL read of 50
- * messages cannot beat a 50-row key-range read; a Redis read cannot beat an LRANGE of 50; any
- * Redis round trip cannot beat PING. A chat turn is a read and two writes.
+ * it must make, on the engine it runs on. A durable write cannot beat a one-row committed INSERT;
+ * a PostgreSQL read of 50 messages cannot beat a 50-row key-range read; a Redis read cannot beat
+ * an LRANGE of 50; any Redis round trip cannot beat PING. PGlite's floors are measured on a PGlite
+ * of their own (its engine runs in this process: the server's floors say nothing about it). A
+ * chat turn is a read and two writes.
  */
 type FloorOp = 'select1' | 'insert1' | 'read50' | 'ping' | 'lrange50';
 
-interface Backing {
-  write: FloorOp;
-  read: FloorOp;
-  other: FloorOp;
+/** A floor: the floor subject's store name and its operation. */
+export interface Floor {
+  store: 'floor-postgres' | 'floor-pglite' | 'floor-redis';
+  operation: FloorOp;
 }
 
-const POSTGRES: Backing = { write: 'insert1', read: 'read50', other: 'select1' };
-const REDIS: Backing = { write: 'ping', read: 'lrange50', other: 'ping' };
+interface Backing {
+  write: Floor;
+  read: Floor;
+  other: Floor;
+}
+
+const PG = (operation: FloorOp): Floor => ({ store: 'floor-postgres', operation });
+const PGLITE = (operation: FloorOp): Floor => ({ store: 'floor-pglite', operation });
+const REDIS_FLOOR = (operation: FloorOp): Floor => ({ store: 'floor-redis', operation });
+
+const POSTGRES: Backing = { write: PG('insert1'), read: PG('read50'), other: PG('select1') };
+const REDIS: Backing = {
+  write: REDIS_FLOOR('ping'),
+  read: REDIS_FLOOR('lrange50'),
+  other: REDIS_FLOOR('ping'),
+};
 
 const BACKING: Record<string, Backing> = {
   postgres: POSTGRES,
-  pglite: POSTGRES,
+  pglite: { write: PGLITE('insert1'), read: PGLITE('read50'), other: PGLITE('select1') },
   'sketch-postgres': POSTGRES,
   'langchain-postgres': POSTGRES,
   'http-postgres': POSTGRES,
   redis: REDIS,
   'langchain-redis': REDIS,
   // Write-through acknowledges after the PostgreSQL commit; reads come from Redis.
-  'hybrid-write-through': { write: 'insert1', read: 'lrange50', other: 'select1' },
+  'hybrid-write-through': {
+    write: PG('insert1'),
+    read: REDIS_FLOOR('lrange50'),
+    other: PG('select1'),
+  },
   // Write-behind acknowledges after the Redis append.
-  'hybrid-write-behind': { write: 'ping', read: 'lrange50', other: 'select1' },
+  'hybrid-write-behind': {
+    write: REDIS_FLOOR('ping'),
+    read: REDIS_FLOOR('lrange50'),
+    other: PG('select1'),
+  },
   // On a cluster, against the same floors (a single Redis on the same loopback): the ratio is
   // what the cluster client and, with -wait1, waiting for a replica add.
-  'hybrid-cluster-write-through': { write: 'insert1', read: 'lrange50', other: 'select1' },
-  'hybrid-cluster-write-through-wait1': { write: 'insert1', read: 'lrange50', other: 'select1' },
-  'hybrid-cluster-write-behind': { write: 'ping', read: 'lrange50', other: 'select1' },
-  'hybrid-cluster-write-behind-wait1': { write: 'ping', read: 'lrange50', other: 'select1' },
+  'hybrid-cluster-write-through': {
+    write: PG('insert1'),
+    read: REDIS_FLOOR('lrange50'),
+    other: PG('select1'),
+  },
+  'hybrid-cluster-write-through-wait1': {
+    write: PG('insert1'),
+    read: REDIS_FLOOR('lrange50'),
+    other: PG('select1'),
+  },
+  'hybrid-cluster-write-behind': {
+    write: REDIS_FLOOR('ping'),
+    read: REDIS_FLOOR('lrange50'),
+    other: PG('select1'),
+  },
+  'hybrid-cluster-write-behind-wait1': {
+    write: REDIS_FLOOR('ping'),
+    read: REDIS_FLOOR('lrange50'),
+    other: PG('select1'),
+  },
 };
 
 /** The floor operations (each may repeat) that one op of `operation` on `store` must pay. */
-export function floorOps(store: string, operation: OperationName): FloorOp[] {
+export function floorOps(store: string, operation: OperationName): Floor[] {
   const backing = BACKING[store.replace(/@.*$/, '')];
   if (!backing) return [];
   switch (operation) {
@@ -73,9 +113,8 @@ export function floorOf(
   for (const op of ops) {
     const floor = rows.find(
       (r) =>
-        r.store.startsWith('floor-') &&
-        (/@.*$/.exec(r.store)?.[0] ?? '') === at &&
-        r.operation === op &&
+        r.store === `${op.store}${at}` &&
+        r.operation === op.operation &&
         r.concurrency === row.concurrency,
     );
     if (!floor) return undefined;

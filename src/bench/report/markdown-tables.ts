@@ -2,6 +2,7 @@ import type { BenchResult } from '../bench-result.js';
 import type { BenchRow } from '../names.js';
 import { STORE_OPERATIONS } from '../names.js';
 import { ratios } from './floors.js';
+import { baselineLines, targetLines } from './targets.js';
 
 /**
  * The results as Markdown, for docs/BENCHMARKS.md: the machine, then per concurrency an
@@ -57,6 +58,26 @@ export function renderMarkdown(result: BenchResult): string {
       out.push(`| ${operation} | ${cells.join(' | ')} |`);
     }
     out.push('');
+  }
+  out.push(
+    '**Targets** (read off this run)',
+    '',
+    '| figure | measured | goal | |',
+    '| --- | ---: | ---: | --- |',
+    ...targetLines(rows).map((cells) => `| ${cells.join(' | ')} |`),
+    '',
+  );
+  if (result.baseline) {
+    out.push(
+      '**Beside the baseline run** (cost × floor, each run against its own floors; now / then > 1 is slower)',
+      '',
+      '| store | operation | c | then | now | now / then |',
+      '| --- | --- | ---: | ---: | ---: | ---: |',
+      ...baselineLines(rows, result.baseline, (row, all) => ratios(row, all).vsFloor).map(
+        (cells) => `| ${cells.join(' | ')} |`,
+      ),
+      '',
+    );
   }
   out.push(
     '**Every row** (the `--json` rows)',

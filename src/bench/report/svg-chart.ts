@@ -13,6 +13,7 @@ const COLOURS: Record<string, string> = {
   'langchain-postgres': '#bcbd22',
   'langchain-redis': '#ff7f0e',
   'floor-postgres': '#2ca02c',
+  'floor-pglite': '#9edae5',
   'floor-redis': '#8c564b',
   'http-postgres': '#393b79',
 };

@@ -1,6 +1,7 @@
 import { STORE_OPERATIONS } from '../names.js';
 import type { BenchResult } from '../bench-result.js';
 import { ratios } from './floors.js';
+import { baselineLines, targetLines } from './targets.js';
 
 /**
  * The sketch's "Benchmarks Esperados" table, measured: operation x store, p50 at concurrency 1
@@ -47,6 +48,17 @@ export function renderTable(result: BenchResult): string {
       }),
     ]);
     lines.push(...grid([header, ...body]));
+  }
+  lines.push('', 'targets (issue 15), read off this run:');
+  lines.push(...grid([['figure', 'measured', 'goal', ''], ...targetLines(rows)]));
+  if (result.baseline) {
+    lines.push('', 'beside the baseline run: cost x floor then and now (now / then > 1: slower)');
+    lines.push(
+      ...grid([
+        ['store', 'operation', 'c', 'then', 'now', 'now / then'],
+        ...baselineLines(rows, result.baseline, (row, all) => ratios(row, all).vsFloor),
+      ]),
+    );
   }
   lines.push('', 'floors and growth: p50 / p95 / p99 ms, ops/s');
   const others = rows.filter((r) => r.store.startsWith('floor-') || r.store.includes('@'));

@@ -7,14 +7,18 @@ import { deleteKeys, openRedis } from './redis-connection.js';
 import type { Operation, Subject } from './subject.js';
 
 /**
- * The Redis floors on one ioredis connection: a PING round trip, and an LRANGE of 50 items the
- * size of stored messages (each a JSON message as a Redis store would keep it).
+ * The Redis floors on one ioredis connection: a PING round trip, an LRANGE of 50 items the size
+ * of stored messages (each a JSON message as a Redis store would keep it), and the same LRANGE
+ * with its items decoded into message objects: the least any store reading from Redis must do
+ * before it can hand messages to its caller.
  */
 export class FloorRedisSubject implements Subject {
   readonly store = 'floor-redis';
   private redis: Redis | undefined;
   private targets: Targets | undefined;
   private readonly prefix: string;
+  /** The last decoded page: kept, so that the decoding cannot be optimised away. */
+  private lastPage: unknown[] = [];
 
   constructor(private readonly context: BenchContext) {
     this.prefix = `${context.runPrefix}:floor:`;
@@ -50,6 +54,14 @@ export class FloorRedisSubject implements Subject {
       lrange50: async (n) => {
         await redis.lrange(`${this.prefix}${targets.sessionIndex('read', n)}`, -size, -1);
       },
+      lrange50_decoded: async (n) => {
+        const items = await redis.lrange(
+          `${this.prefix}${targets.sessionIndex('read', n)}`,
+          -size,
+          -1,
+        );
+        this.lastPage = items.map(decodeItem);
+      },
     };
   }
 
@@ -58,4 +70,9 @@ export class FloorRedisSubject implements Subject {
     await deleteKeys(this.redis, this.prefix);
     this.redis.disconnect();
   }
+}
+
+function decodeItem(item: string): unknown {
+  const message = JSON.parse(item) as { createdAt: string };
+  return { ...message, createdAt: new Date(message.createdAt) };
 }

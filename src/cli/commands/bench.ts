@@ -31,22 +31,9 @@ export function benchCommand(context: CommandContext): Command {
           output.note(usage);
           throw ValidationError.field('bench', (error as Error).message);
         }
-        if (options.usage !== undefined) {
-          const { usageBenchText } = await import('../../bench/usage-bench.js');
-          const { result, text } = await usageBenchText(
-            options.databaseUrl,
-            options.usage,
-            (line) => output.note(line),
-          );
-          output.result(result, text);
-          return;
-        }
-        const [{ runBench }, { renderTable }] = await Promise.all([
-          import('../../bench/run-bench.js'),
-          import('../../bench/report/terminal-table.js'),
-        ]);
-        const result = await runBench(options);
-        output.result(result, renderTable(result));
+        const { runBenchCommand } = await import('../../bench/run-command.js');
+        const { result, text } = await runBenchCommand(options, (line) => output.note(line));
+        output.result(result, text);
       }),
     );
 }

@@ -1,8 +1,7 @@
 import type { FastifyInstance } from 'fastify';
-import { NotFoundError } from '../../contract/errors.js';
-import type { ConversationStore } from '../../contract/store.js';
-import type { FinalStatus, Message, MessageKind, Metadata, Role } from '../../contract/types.js';
+import type { FinalStatus, MessageKind, Metadata, Role } from '../../contract/types.js';
 import { callerId, type RouteContext } from '../http/route-context.js';
+import { findMessage, followMessage } from './follow-message.js';
 import { changesFromWire, messageJson, type WireNewMessage } from '../../wire/messages.js';
 
 interface SessionParams {
@@ -154,8 +153,9 @@ export function registerDraftRoutes(app: FastifyInstance, { store, schemas }: Ro
         description:
           'Each change is an event `message` whose id is the message version and whose data ' +
           'is the message; the stream ends once its status is not streaming. Reconnect with ' +
-          'Last-Event-ID to get only what changed since. Works from any service instance: it ' +
-          'reads the store.',
+          'Last-Event-ID to get only what changed since. Works from any service instance: a ' +
+          'change made through any of them (or the library) wakes it at once (PostgreSQL ' +
+          'NOTIFY, Redis pub/sub, in process on PGlite).',
         tags: ['drafts'],
         params: schemas.messageParams,
         response: {
@@ -180,7 +180,7 @@ export function registerDraftRoutes(app: FastifyInstance, { store, schemas }: Ro
       raw.on('close', () => {
         closed = true;
       });
-      await follow(store, { userId, sessionId, seq: first.seq }, first, seen, {
+      await followMessage(store, { userId, sessionId, seq: first.seq }, first, seen, {
         send: (message) => {
           raw.write(
             `id: ${message.version}\nevent: message\ndata: ${JSON.stringify(messageJson(message))}\n\n`,
@@ -192,48 +192,3 @@ export function registerDraftRoutes(app: FastifyInstance, { store, schemas }: Ro
     },
   );
 }
-
-/** A message of a session by id, from its newest messages (where drafts are). */
-async function findMessage(
-  store: ConversationStore,
-  userId: string,
-  sessionId: string,
-  messageId: string,
-): Promise<Message> {
-  const recent = await store.history({ userId, sessionId, last: FIND_WINDOW });
-  const found = recent.find((message) => message.messageId === messageId);
-  if (!found) throw new NotFoundError('message not found');
-  return found;
-}
-
-/**
- * Sends the message whenever its version moves past `seen`, re-reading it by seq (one indexed
- * read), until it is final, gone, or the client left.
- */
-async function follow(
-  store: ConversationStore,
-  at: { userId: string; sessionId: string; seq: number },
-  first: Message,
-  seen: number,
-  out: { send(message: Message): void; alive(): boolean },
-): Promise<void> {
-  let current: Message | undefined = first;
-  let sent = seen;
-  while (current && out.alive()) {
-    if (current.version > sent) {
-      out.send(current);
-      sent = current.version;
-    }
-    if (current.status !== 'streaming') return;
-    await new Promise((resolve) => setTimeout(resolve, POLL_MS));
-    const [next] = await store
-      .history({ userId: at.userId, sessionId: at.sessionId, afterSeq: at.seq - 1, limit: 1 })
-      .catch(() => []);
-    current = next?.seq === at.seq ? next : undefined;
-  }
-}
-
-/** How often a follower re-reads a streaming draft. */
-const POLL_MS = 100;
-/** How far back a followed message is looked for. */
-const FIND_WINDOW = 200;

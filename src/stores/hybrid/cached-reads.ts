@@ -79,6 +79,8 @@ export abstract class CachedReads implements StoreBackend {
       writeMode,
       // The queue of writes waiting for PostgreSQL (queue depth and lag metrics).
       ...(writeMode === 'write-behind' ? { writeBehindQueue: () => cache.queue() } : {}),
+      // Drafts are written in PostgreSQL in both modes: its NOTIFY wakes their followers.
+      changes: base.sql.capabilities.changes,
       // Export and import through PostgreSQL (see hybridPortability).
       portability: hybridPortability(base.sql, cache, () => this.flushFirst()),
     };

@@ -53,6 +53,10 @@ export function postgresDriver(sql: Sql, owned: boolean): SqlDriver {
         connection.release();
       }
     },
+    listen: async (channel, onPayload) => {
+      const { unlisten } = await sql.listen(channel, onPayload);
+      return unlisten;
+    },
     close: async () => {
       if (owned) await sql.end({ timeout: 5 });
     },
@@ -60,9 +64,12 @@ export function postgresDriver(sql: Sql, owned: boolean): SqlDriver {
 }
 
 function runner(sql: Sql | TransactionSql | ReservedSql): SqlRunner {
+  const query = async <Row extends object>(text: string, params: readonly unknown[]) =>
+    (await sql.unsafe(text, params as never[], { prepare: true })) as unknown as Row[];
   return {
-    query: async <Row extends object>(text: string, params: readonly unknown[]) =>
-      (await sql.unsafe(text, params as never[], { prepare: true })) as unknown as Row[],
+    query,
+    // postgres.js parses rows fast; building JSON on the server would only add to the read.
+    queryMany: query,
     exec: async (script) => {
       await sql.unsafe(script);
     },

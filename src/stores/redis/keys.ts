@@ -17,6 +17,7 @@ import { LEGACY_SESSION_WORDS, SESSION_WORDS } from './layout.js';
  *   <prefix>{<user>}:counts           hash: session id -> kept messages (for cleanup's counts)
  *   <prefix>agents                    hash: agent id -> agent JSON (shared catalogue, no TTL)
  *   <prefix>cleanup-lock              string: the token of the running cleanup
+ *   <prefix>changes                   pub/sub channel: draft changes (an opaque session hash)
  *
  * Before structured messages a session kept its messages in a list `msgs:<session>` (index =
  * seq - first) with `ids:<session>` (messageId -> seq): the scripts move such a session into the
@@ -31,6 +32,11 @@ export class RedisKeys {
         'must be 0-64 characters from A-Z a-z 0-9 . _ : - (no braces: they would break hash tags)',
       );
     }
+  }
+
+  /** The pub/sub channel draft checkpoints and finalizes are signalled on (no key: no slot). */
+  changesChannel(): string {
+    return `${this.prefix}changes`;
   }
 
   /** The user's key base; scripts that walk a user's sessions build keys from it. */

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { BusyError, InternalError, UnsupportedError } from '../../contract/errors.js';
 import type { UsageReport } from '../../contract/usage.js';
 import type { StoreCapabilities } from '../../contract/capabilities.js';
+import { SessionChangeFeed, sessionSignalKey } from '../change-feed/session-change-feed.js';
+import { subscribeChanges } from './subscribe-changes.js';
 import type { StoreBackend } from '../../contract/store-backend.js';
 import type { SearchPage } from '../../contract/search.js';
 import type {
@@ -78,6 +80,7 @@ const NS = 'convstore_redis';
 export class RedisStore implements StoreBackend {
   readonly kind = 'redis' as const;
   readonly capabilities: StoreCapabilities;
+  private readonly changes: SessionChangeFeed;
   private readonly redis: RedisConnection;
   private readonly keys: RedisKeys;
   private readonly ttlMs: number;
@@ -87,8 +90,12 @@ export class RedisStore implements StoreBackend {
     this.keys = options.keys;
     this.ttlMs = (options.ttlSeconds ?? 0) * 1000;
     defineScripts(this.redis, NS, storeScripts());
+    this.changes = new SessionChangeFeed(this.keys.prefix, (onKey) =>
+      subscribeChanges(this.redis, this.keys.changesChannel(), onKey),
+    );
     // Export and import of whole sessions (see PortableStore).
     this.capabilities = {
+      changes: this.changes,
       portability: new RedisPortability({
         connection: this.redis,
         keys: this.keys,
@@ -167,16 +174,29 @@ export class RedisStore implements StoreBackend {
 
   async checkpointMessage(input: ResolvedCheckpointInput): Promise<Message> {
     const { userId, sessionId, messageId, lease, ...change } = input;
-    return this.run(
+    const message = await this.run(
       checkpointMessageCall(this.settings(userId, sessionId), messageId, lease, change),
     );
+    this.signalChange(userId, sessionId);
+    return message;
   }
 
   async finalizeMessage(input: ResolvedFinalizeInput): Promise<Message> {
     const { userId, sessionId, messageId, lease, status, ...change } = input;
-    return this.run(
+    const message = await this.run(
       finalizeMessageCall(this.settings(userId, sessionId), messageId, lease, status, change),
     );
+    this.signalChange(userId, sessionId);
+    return message;
+  }
+
+  /**
+   * Wakes the session's draft followers on every instance. Sent after the script, not awaited:
+   * the writer does not wait for it, and a lost signal only delays a follower until its re-read.
+   */
+  private signalChange(userId: string, sessionId: string): void {
+    const key = sessionSignalKey(this.keys.prefix, userId, sessionId);
+    this.redis.publish(this.keys.changesChannel(), key).catch(() => {});
   }
 
   async createSession(input: CreateSessionInput & { sessionId: string }): Promise<Session> {
@@ -299,6 +319,7 @@ export class RedisStore implements StoreBackend {
   }
 
   async close(): Promise<void> {
+    await this.changes.close().catch(() => {});
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 

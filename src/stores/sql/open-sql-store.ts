@@ -23,8 +23,9 @@ export async function openSqlStore(
     schema: options.schema,
     ttlSeconds: options.ttlSeconds,
     maxHistory: options.maxHistory,
-    // PGlite runs one query at a time in this process: nothing queues for a connection there.
-    batchAppendsBeyond: driver.kind === 'postgres' ? options.poolSize : null,
+    // PGlite runs one statement at a time: appends that queue behind it go as one batch, which
+    // pays the statement's fixed cost (and the write to disk) once for all of them.
+    batchAppendsBeyond: driver.kind === 'postgres' ? options.poolSize : 1,
   });
 }
 

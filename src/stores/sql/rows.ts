@@ -75,7 +75,7 @@ export function sessionFromRow(row: SessionRow): Session {
  * stored row as to_jsonb() writes it (timestamps as text; no derived columns). int8 arrives as
  * a string from postgres.js.
  */
-export interface MessageRow {
+interface MessageFields {
   seq: number | string | null;
   message_id: string;
   role: Role;
@@ -90,6 +90,17 @@ export interface MessageRow {
   status: MessageStatus;
   version: number;
   updated_at: Date | string | null;
+  token_count: number | null;
+  lease_expires_at?: string | null;
+}
+
+/** A history read's row: usage comes as one JSON value (null when the message has none). */
+export interface ReadMessageRow extends MessageFields {
+  usage: Usage | null;
+}
+
+/** A stored row as to_jsonb() writes it: usage as its columns. */
+export interface StoredMessageRow extends MessageFields {
   model: string | null;
   provider: string | null;
   input_tokens: number | string | null;
@@ -99,9 +110,10 @@ export interface MessageRow {
   cached_input_tokens: number | string | null;
   latency_ms: number | string | null;
   finish_reason: string | null;
-  token_count: number | null;
-  lease_expires_at?: string | null;
 }
+
+/** Either shape a message row comes in; `usage` tells them apart. */
+export type MessageRow = ReadMessageRow | StoredMessageRow;
 
 export function messageFromRow(row: MessageRow): Message {
   const createdAt = new Date(row.created_at);
@@ -125,12 +137,12 @@ export function messageFromRow(row: MessageRow): Message {
     status: leaseRanOut ? 'aborted' : row.status,
     version: Number(row.version),
     updatedAt: row.updated_at === null ? createdAt : new Date(row.updated_at),
-    usage: usageFromRow(row),
+    usage: 'usage' in row ? row.usage : usageFromColumns(row),
     tokenCount: row.token_count ?? estimateTokens(row.content, row.data),
   };
 }
 
-function usageFromRow(row: MessageRow): Usage | null {
+function usageFromColumns(row: StoredMessageRow): Usage | null {
   const usage: Usage = {};
   if (row.model !== null) usage.model = row.model;
   if (row.provider !== null) usage.provider = row.provider;

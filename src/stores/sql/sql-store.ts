@@ -55,6 +55,7 @@ import {
   type SessionRow,
 } from './rows.js';
 import { quoteSchema, renderSql } from './schema-name.js';
+import { SessionChangeFeed } from '../change-feed/session-change-feed.js';
 import { decodeSearchCursor, encodeSearchCursor, MAX_SEARCH_OFFSET } from './search-cursor.js';
 import { type SearchRow, searchHitFromRow } from './search-rows.js';
 import { cjkTerms } from './search-terms.js';
@@ -62,6 +63,9 @@ import { decodeSessionCursor, encodeSessionCursor } from './session-cursor.js';
 import { SqlPortability } from './sql-portability.js';
 import type { SqlDriver } from './sql-driver.js';
 import { toStoreError } from './sql-errors.js';
+
+/** The channel draft changes are signalled on (sql/functions/10_signal_change.sql). */
+const CHANGES_CHANNEL = 'convstore_changes';
 
 export interface SqlStoreOptions {
   driver: SqlDriver;
@@ -81,7 +85,10 @@ type Queries = { [K in keyof typeof QUERIES]: string };
  */
 export class SqlStore implements StoreBackend {
   readonly kind: 'postgres' | 'pglite';
-  readonly capabilities: StoreCapabilities & { portability: SqlPortability };
+  readonly capabilities: StoreCapabilities & {
+    portability: SqlPortability;
+    changes: SessionChangeFeed;
+  };
   private readonly sql: Queries;
   private readonly driver: SqlDriver;
   private cleanupRunning = false;
@@ -111,6 +118,8 @@ export class SqlStore implements StoreBackend {
         (text, params) => this.run(text, params),
         (work) => this.guard(() => this.driver.transaction(work)),
       ),
+      // Draft checkpoints and finalizes NOTIFY (sql/functions/10_signal_change.sql).
+      changes: new SessionChangeFeed(quoted, (onKey) => this.driver.listen(CHANGES_CHANNEL, onKey)),
     };
   }
 
@@ -155,7 +164,7 @@ export class SqlStore implements StoreBackend {
   async history(input: ResolvedHistoryInput): Promise<Message[]> {
     const { userId, sessionId, query } = input;
     const [text, params] = this.historyStatement(query);
-    const rows = await this.run<MessageRow>(text, [userId, sessionId, ...params]);
+    const rows = await this.runMany<MessageRow>(text, [userId, sessionId, ...params]);
     if (rows.length === 0) throw sessionNotFound();
     return rows.filter((row) => row.seq !== null).map(messageFromRow);
   }
@@ -320,7 +329,7 @@ export class SqlStore implements StoreBackend {
   async listSessions(input: ListSessionsInput & { limit: number }): Promise<SessionPage> {
     const { userId, limit, cursor } = input;
     const position = cursor === undefined ? null : decodeSessionCursor(cursor);
-    const rows = await this.run<SessionRow & { updated_us: string }>(
+    const rows = await this.runMany<SessionRow & { updated_us: string }>(
       position ? this.sql.listSessionsAfter : this.sql.listSessions,
       position
         ? [userId, position.updatedMicros, position.sessionId, limit + 1]
@@ -444,6 +453,7 @@ export class SqlStore implements StoreBackend {
   }
 
   async close(): Promise<void> {
+    await this.capabilities.changes.close().catch(() => {});
     await this.driver.close();
   }
 
@@ -465,6 +475,11 @@ export class SqlStore implements StoreBackend {
 
   private run<Row extends object>(text: string, params: readonly unknown[]): Promise<Row[]> {
     return this.guard(() => this.driver.query<Row>(text, params));
+  }
+
+  /** A read of many rows (see SqlDriver.queryMany). */
+  private runMany<Row extends object>(text: string, params: readonly unknown[]): Promise<Row[]> {
+    return this.guard(() => this.driver.queryMany<Row>(text, params));
   }
 
   private async guard<T>(work: () => Promise<T>): Promise<T> {

@@ -23,6 +23,7 @@ DECLARE
   claim record;
   s {{schema}}.sessions;
   is_new boolean := false;
+  ids text[];
   stored jsonb;
   mismatch text;
   added integer;
@@ -38,34 +39,42 @@ BEGIN
     is_new := claim.is_new;
   END IF;
 
-  -- Retries: one probe of the (user, session, message_id) index per message. LIMIT 1 keeps the
-  -- lateral join a nested loop, where a plain join lets the planner (short of statistics) hash
-  -- the whole session instead.
-  SELECT jsonb_object_agg(i.value->>'messageId', to_jsonb(x)),
-         min(i.value->>'messageId') FILTER (
-           WHERE x.fingerprint IS NOT NULL AND x.fingerprint <> i.value->>'fingerprint')
-    INTO stored, mismatch
-    FROM jsonb_array_elements(p_messages) AS i(value)
-   CROSS JOIN LATERAL (
-         SELECT * FROM {{schema}}.messages x
-          WHERE x.user_id = p_user_id AND x.session_id = p_session_id
-            AND x.message_id = i.value->>'messageId'
-          LIMIT 1
-         ) x;
-  IF mismatch IS NOT NULL THEN
-    RAISE EXCEPTION 'a retried messageId carries other fields than the stored message'
-      USING ERRCODE = 'CV001';
+  -- Retries: one probe of the (user, session, message_id) index for all the ids at once; the
+  -- stored rows are gathered only when there is one. (The gathering, a lateral join building
+  -- JSON per message, was a fifth of the append's time on PGlite when run on every call.)
+  SELECT array_agg(value->>'messageId') INTO ids FROM jsonb_array_elements(p_messages);
+  IF EXISTS (SELECT 1 FROM {{schema}}.messages x
+              WHERE x.user_id = p_user_id AND x.session_id = p_session_id
+                AND x.message_id = ANY (ids)) THEN
+    -- LIMIT 1 keeps the lateral join a nested loop, where a plain join lets the planner (short
+    -- of statistics) hash the whole session instead.
+    SELECT jsonb_object_agg(i.value->>'messageId', to_jsonb(x)),
+           min(i.value->>'messageId') FILTER (
+             WHERE x.fingerprint IS NOT NULL AND x.fingerprint <> i.value->>'fingerprint')
+      INTO stored, mismatch
+      FROM jsonb_array_elements(p_messages) AS i(value)
+     CROSS JOIN LATERAL (
+           SELECT * FROM {{schema}}.messages x
+            WHERE x.user_id = p_user_id AND x.session_id = p_session_id
+              AND x.message_id = i.value->>'messageId'
+            LIMIT 1
+           ) x;
+    IF mismatch IS NOT NULL THEN
+      RAISE EXCEPTION 'a retried messageId carries other fields than the stored message'
+        USING ERRCODE = 'CV001';
+    END IF;
   END IF;
   stored := coalesce(stored, '{}');
 
-  added := jsonb_array_length(p_messages) - (SELECT count(*) FROM jsonb_object_keys(stored));
+  added := cardinality(ids) - (SELECT count(*) FROM jsonb_object_keys(stored));
   IF added = 0 AND NOT is_new THEN
     RETURN jsonb_build_object('session', to_jsonb(s), 'inserted', 0, 'messages',
       (SELECT jsonb_agg(jsonb_build_object('retry', stored->(v->>'messageId')) ORDER BY ord)
          FROM jsonb_array_elements(p_messages) WITH ORDINALITY AS m(v, ord)));
   END IF;
 
-  IF p_agent_id IS NOT NULL THEN
+  -- The agent row exists already when the session names it.
+  IF p_agent_id IS NOT NULL AND p_agent_id IS DISTINCT FROM s.agent_id THEN
     INSERT INTO {{schema}}.agents (agent_id) VALUES (p_agent_id) ON CONFLICT DO NOTHING;
   END IF;
 
@@ -106,6 +115,13 @@ BEGIN
    WHERE user_id = p_user_id AND session_id = p_session_id
   RETURNING * INTO s;
 
+  -- New messages take seqs in input order, so without retries an answer is its position.
+  IF stored = '{}' THEN
+    RETURN jsonb_build_object('session', to_jsonb(s), 'inserted', added, 'messages',
+      (SELECT jsonb_agg(jsonb_build_object('seq', s.last_seq - added + ord, 'created_at', now())
+                        ORDER BY ord)
+         FROM generate_series(1, added) AS ord));
+  END IF;
   RETURN jsonb_build_object('session', to_jsonb(s), 'inserted', added, 'messages',
     (SELECT jsonb_agg(answer ORDER BY ord) FROM (
        SELECT ord, CASE WHEN stored ? (v->>'messageId')

@@ -114,6 +114,7 @@ BEGIN
   END IF;
   m := {{schema}}.apply_message_changes(m, p_changes || '{"leaseRenew": true}');
   PERFORM {{schema}}.touch_session(p_user_id, p_session_id, 0, p_ttl_seconds);
+  PERFORM {{schema}}.signal_change(p_user_id, p_session_id);
   RETURN to_jsonb(m);
 END;
 $$;
@@ -143,6 +144,7 @@ BEGIN
   END IF;
   m := {{schema}}.apply_message_changes(m, p_changes || jsonb_build_object('status', p_status));
   PERFORM {{schema}}.touch_session(p_user_id, p_session_id, 0, p_ttl_seconds);
+  PERFORM {{schema}}.signal_change(p_user_id, p_session_id);
   RETURN to_jsonb(m);
 END;
 $$;
