@@ -3,6 +3,7 @@ import { BusyError, InternalError, UnsupportedError } from '../../contract/error
 import type { UsageReport } from '../../contract/usage.js';
 import type { StoreCapabilities } from '../../contract/capabilities.js';
 import { SessionChangeFeed, sessionSignalKey } from '../change-feed/session-change-feed.js';
+import type { ChangeSignal } from './script-call.js';
 import { subscribeChanges } from './subscribe-changes.js';
 import type { StoreBackend } from '../../contract/store-backend.js';
 import type { SearchPage } from '../../contract/search.js';
@@ -179,29 +180,37 @@ export class RedisStore implements StoreBackend {
 
   async checkpointMessage(input: ResolvedCheckpointInput): Promise<Message> {
     const { userId, sessionId, messageId, lease, ...change } = input;
-    const message = await this.run(
-      checkpointMessageCall(this.settings(userId, sessionId), messageId, lease, change),
+    return this.run(
+      checkpointMessageCall(
+        this.settings(userId, sessionId),
+        messageId,
+        lease,
+        change,
+        this.changeSignal(userId, sessionId),
+      ),
     );
-    this.signalChange(userId, sessionId);
-    return message;
   }
 
   async finalizeMessage(input: ResolvedFinalizeInput): Promise<Message> {
     const { userId, sessionId, messageId, lease, status, ...change } = input;
-    const message = await this.run(
-      finalizeMessageCall(this.settings(userId, sessionId), messageId, lease, status, change),
+    return this.run(
+      finalizeMessageCall(
+        this.settings(userId, sessionId),
+        messageId,
+        lease,
+        status,
+        change,
+        this.changeSignal(userId, sessionId),
+      ),
     );
-    this.signalChange(userId, sessionId);
-    return message;
   }
 
-  /**
-   * Wakes the session's draft followers on every instance. Sent after the script, not awaited:
-   * the writer does not wait for it, and a lost signal only delays a follower until its re-read.
-   */
-  private signalChange(userId: string, sessionId: string): void {
-    const key = sessionSignalKey(this.keys.prefix, userId, sessionId);
-    this.redis.publish(this.keys.changesChannel(), key).catch(() => {});
+  /** Where the draft scripts publish that the session's drafts changed (its followers wake). */
+  private changeSignal(userId: string, sessionId: string): ChangeSignal {
+    return {
+      channel: this.keys.changesChannel(),
+      key: sessionSignalKey(this.keys.prefix, userId, sessionId),
+    };
   }
 
   async createSession(input: CreateSessionInput & { sessionId: string }): Promise<Session> {

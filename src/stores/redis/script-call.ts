@@ -19,3 +19,9 @@ export interface WriteSettings {
   ttlMs: number;
   maxHistory: number;
 }
+
+/** Where a draft script publishes its change signal (see change-feed/session-change-feed.ts). */
+export interface ChangeSignal {
+  channel: string;
+  key: string;
+}

@@ -16,8 +16,9 @@ describe('redis and hybrid options', () => {
       'cache',
     ],
     [
-      'a cluster as the cache',
-      { url: 'postgres://127.0.0.1:1/x', cache: { url: 'redis+cluster://127.0.0.1:1' } },
+      // (A cluster is a cache the hybrid takes: test/stores/hybrid/cluster-write-behind.test.ts.)
+      'a cache that is not Redis',
+      { url: 'postgres://127.0.0.1:1/x', cache: { url: 'memcached://127.0.0.1:1' } },
       'cache.url',
     ],
     [

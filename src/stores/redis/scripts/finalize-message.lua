@@ -5,7 +5,9 @@
 -- rules as the SQL stores' finalize_message).
 --   KEYS: the session keys (layout.ts SESSION_KEYS)
 --   ARGV[1] session id   ARGV[2] ttl ms   ARGV[3] messageId   ARGV[4] lease token ('' none)
---   ARGV[5] final status   ARGV[6..] the change, CHANGE_ARGS values
+--   ARGV[5] final status   ARGV[6] the changes channel   ARGV[7] the session's signal key
+--   ARGV[8..] the change, CHANGE_ARGS values
+-- Publishes the signal key on the channel when it ends the draft (as checkpoint-message).
 -- Returns { R.ok, now ms, message } or { R.sessionNotFound | R.messageNotFound |
 -- R.leaseConflict | R.notADraft }.
 if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
@@ -23,7 +25,7 @@ if current ~= 'streaming' and not (current == 'aborted' and ARGV[5] == 'aborted'
   return { R.notADraft }
 end
 if ARGV[4] ~= '' and h[H.lease] ~= ARGV[4] then return { R.leaseConflict } end
-local body = apply_changes(member, h, read_changes(6))
+local body = apply_changes(member, h, read_changes(8))
 h[H.status] = ARGV[5]
 h[H.leaseUntil] = 0
 h[H.lease] = ''
@@ -31,4 +33,5 @@ h[H.version] = h[H.version] + 1
 h[H.updatedAt] = now_ms
 member = replace_member(member, h, body)
 touch(now, tonumber(ARGV[2]))
+redis.call('PUBLISH', ARGV[6], ARGV[7])
 return { R.ok, now_ms, member }

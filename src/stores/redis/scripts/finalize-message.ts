@@ -1,6 +1,6 @@
 import type { FinalStatus, Message } from '../../../contract/types.js';
 import { changeArgs, type MessageChange } from '../message-codec.js';
-import type { ScriptCall, WriteSettings } from '../script-call.js';
+import type { ChangeSignal, ScriptCall, WriteSettings } from '../script-call.js';
 import { decodeOneMessage } from './update-message.js';
 
 /** finalize-message.lua: a draft ends complete, aborted or in error. */
@@ -10,6 +10,7 @@ export function finalizeMessageCall(
   lease: string | undefined,
   status: FinalStatus,
   change: MessageChange,
+  signal: ChangeSignal,
 ): ScriptCall<Message> {
   return {
     script: 'finalizeMessage',
@@ -20,6 +21,8 @@ export function finalizeMessageCall(
       messageId,
       lease ?? '',
       status,
+      signal.channel,
+      signal.key,
       ...changeArgs(change),
     ],
     decode: decodeOneMessage,
