@@ -30,6 +30,10 @@ describe.skipIf(!inject('postgresAvailable'))('round trips on PostgreSQL', () =>
         queries++;
         return real.query(text, params);
       },
+      queryMany: (text, params) => {
+        queries++;
+        return real.queryMany(text, params);
+      },
     };
     const store = new StoreFacade(
       new SqlStore({
