@@ -15,26 +15,42 @@ export interface SchemaLayout {
   partitions?: number | undefined;
 }
 
-/** Where 0001_init.sql says what follows the closing parenthesis of sessions and messages. */
-const PARTITION_BY_USER = '{{partition_by_user}}';
+/** The tables a partitioned layout partitions, as 0001_init.sql creates them. */
+const PARTITIONED_TABLES = ['sessions', 'messages'] as const;
 
 /**
- * A migration as it runs in a schema of this layout. Unpartitioned, the placeholder is empty and
- * 0001_init.sql is byte for byte the file that shipped before partitioning existed (a test pins
- * every migration's unpartitioned text), so existing databases are what new ones would be.
+ * A migration as it runs in a schema of this layout. 0001_init.sql stays exactly the file that
+ * shipped (a shipped migration is never edited): for a partitioned schema its CREATE TABLE of
+ * sessions and of messages gets `PARTITION BY HASH (user_id)` after its closing parenthesis here,
+ * and a migration that creates neither table runs as written.
  */
 export function renderMigration(
   script: string,
   quotedSchema: string,
   layout: SchemaLayout,
 ): string {
-  const partitionBy = layout.partitions === undefined ? '' : ' PARTITION BY HASH (user_id)';
-  return renderSql(script.replaceAll(PARTITION_BY_USER, partitionBy), quotedSchema);
+  const laidOut =
+    layout.partitions === undefined || !createsPartitionedTables(script)
+      ? script
+      : PARTITIONED_TABLES.reduce(partitionByUser, script);
+  return renderSql(laidOut, quotedSchema);
 }
 
 /** Whether a migration is the one that creates the partitioned tables (then partitions follow). */
 export function createsPartitionedTables(script: string): boolean {
-  return script.includes(PARTITION_BY_USER);
+  return PARTITIONED_TABLES.every((table) => script.includes(createTable(table)));
+}
+
+function createTable(table: string): string {
+  return `CREATE TABLE {{schema}}.${table} (`;
+}
+
+/** The table's statement ends at the first line that closes it (`);` alone on a line). */
+function partitionByUser(script: string, table: string): string {
+  const start = script.indexOf(createTable(table));
+  const end = script.indexOf('\n);', start);
+  if (start < 0 || end < 0) throw new Error(`0001_init.sql: no CREATE TABLE ${table} to partition`);
+  return `${script.slice(0, end)}\n) PARTITION BY HASH (user_id);${script.slice(end + 3)}`;
 }
 
 /** Creates the partitions of sessions and messages, in the migration's transaction. */

@@ -37,7 +37,7 @@ CREATE TABLE {{schema}}.sessions (
   -- Messages kept. Kept messages are always seq (last_seq - message_count, last_seq].
   message_count integer     NOT NULL DEFAULT 0,
   PRIMARY KEY (user_id, session_id)
-){{partition_by_user}};
+);
 
 -- listSessions: a user's sessions by last activity, scanned backwards from a keyset cursor.
 CREATE INDEX sessions_by_activity ON {{schema}}.sessions (user_id, updated_at, session_id);
@@ -59,7 +59,7 @@ CREATE TABLE {{schema}}.messages (
   -- The idempotency key: a retried append finds its message here.
   UNIQUE (user_id, session_id, message_id),
   FOREIGN KEY (user_id, session_id) REFERENCES {{schema}}.sessions ON DELETE CASCADE
-){{partition_by_user}};
+);
 
 -- claim_session: the locked session row an append or a create works on. Creates the user and the
 -- session when missing; an expired session that cleanup has not reclaimed yet is already gone for
