@@ -269,15 +269,21 @@ describe.skipIf(!available)('hybrid write-behind on a Redis Cluster', () => {
     const afterFailover = new Map<string, number>();
     const worker = async (userId: string) => {
       for (let n = 1; phase !== 'stop'; n++) {
-        for (;;) {
-          try {
-            await step(userId, n);
-            break;
-          } catch (error) {
-            if (!(error instanceof UnavailableError)) unexpected.push(error);
-            await new Promise((resolve) => setTimeout(resolve, 20));
-          }
-        }
+        // A client's retry: the same step (idempotent) until it is acknowledged, however long
+        // the failover keeps the slot without a writable master.
+        await expect
+          .poll(
+            () =>
+              step(userId, n).then(
+                () => true,
+                (error: unknown) => {
+                  if (!(error instanceof UnavailableError)) unexpected.push(error);
+                  return false;
+                },
+              ),
+            { timeout: 60_000, interval: 20 },
+          )
+          .toBe(true);
         done.set(userId, n);
         if (phase === 'after') afterFailover.set(userId, (afterFailover.get(userId) ?? 0) + 1);
       }
