@@ -14,10 +14,12 @@
 WITH inserted AS (
   INSERT INTO {{schema}}.messages
   -- @include message-insert-columns
-  SELECT v->>'user_id', v->>'session_id', (v->>'seq')::bigint,
+  SELECT user_id, session_id, seq,
   -- @include message-insert-values
-    FROM jsonb_array_elements($1::text::jsonb) AS m(v)
-   ORDER BY v->>'user_id', v->>'session_id', (v->>'seq')::bigint
+    FROM jsonb_to_recordset($1::text::jsonb) AS m(
+  -- @include message-record-columns
+         , user_id text, session_id text, seq bigint)
+   ORDER BY user_id, session_id, seq
   ON CONFLICT DO NOTHING
   RETURNING user_id, session_id, seq, tool_call_ids
 ),

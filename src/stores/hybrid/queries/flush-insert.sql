@@ -16,8 +16,10 @@
 -- Returns how many messages had to be renumbered, how many were skipped (including those of a
 -- redelivered entry), and the lowest seq inserted (null: none), which bounds flush-trim.
 WITH input AS (
-  SELECT (m->>'seq')::bigint AS seq, m->>'messageId' AS message_id, m AS v, ord
-    FROM jsonb_array_elements($3::text::jsonb) WITH ORDINALITY AS x(m, ord)
+  SELECT m.*, m."messageId" AS message_id, m.ordinality AS ord
+    FROM ROWS FROM (jsonb_to_recordset($3::text::jsonb) AS (
+  -- @include message-record-columns
+         , seq bigint)) WITH ORDINALITY AS m
 ),
 fresh AS (
   SELECT i.*

@@ -39,13 +39,14 @@ BEGIN
     is_new := claim.is_new;
   END IF;
 
-  -- Retries: one probe of the (user, session, message_id) index for all the ids at once; the
-  -- stored rows are gathered only when there is one. (The gathering, a lateral join building
-  -- JSON per message, was a fifth of the append's time on PGlite when run on every call.)
-  SELECT array_agg(value->>'messageId') INTO ids FROM jsonb_array_elements(p_messages);
-  IF EXISTS (SELECT 1 FROM {{schema}}.messages x
-              WHERE x.user_id = p_user_id AND x.session_id = p_session_id
-                AND x.message_id = ANY (ids)) THEN
+  -- Retries: one probe of the (user, session, message_id) index for all the ids at once, none
+  -- for a session just created; the stored rows are gathered only when there is one. (The
+  -- gathering, a lateral join building JSON per message, was a fifth of the append's time on
+  -- PGlite when run on every call.)
+  ids := ARRAY(SELECT value->>'messageId' FROM jsonb_array_elements(p_messages));
+  IF NOT is_new AND EXISTS (SELECT 1 FROM {{schema}}.messages x
+                             WHERE x.user_id = p_user_id AND x.session_id = p_session_id
+                               AND x.message_id = ANY (ids)) THEN
     -- LIMIT 1 keeps the lateral join a nested loop, where a plain join lets the planner (short
     -- of statistics) hash the whole session instead.
     SELECT jsonb_object_agg(i.value->>'messageId', to_jsonb(x)),
@@ -78,32 +79,38 @@ BEGIN
     INSERT INTO {{schema}}.agents (agent_id) VALUES (p_agent_id) ON CONFLICT DO NOTHING;
   END IF;
 
-  WITH fresh AS (
-    SELECT v, row_number() OVER (ORDER BY ord) AS n
-      FROM jsonb_array_elements(p_messages) WITH ORDINALITY AS m(v, ord)
-     WHERE NOT stored ? (v->>'messageId')
-  ),
-  inserted AS (
-    INSERT INTO {{schema}}.messages
-    -- @include message-insert-columns
-    SELECT p_user_id, p_session_id, s.last_seq + n,
-    -- @include message-insert-values
-      FROM fresh
-    RETURNING seq, tool_call_ids
-  )
-  INSERT INTO {{schema}}.tool_calls (user_id, session_id, call_id, seq)
-  SELECT p_user_id, p_session_id, c, seq FROM inserted, unnest(tool_call_ids) AS c
-  ON CONFLICT DO NOTHING;
+  -- Each message is read out of the JSON once, as a typed record (jsonb_to_recordset), where
+  -- taking each field with ->> walked the JSON per field: the append statement 0.95 -> 0.88 ms.
+  INSERT INTO {{schema}}.messages
+  -- @include message-insert-columns
+  SELECT p_user_id, p_session_id, s.last_seq + row_number() OVER (ORDER BY ordinality),
+  -- @include message-insert-values
+    FROM ROWS FROM (jsonb_to_recordset(p_messages) AS (
+  -- @include message-record-columns
+         )) WITH ORDINALITY
+   WHERE NOT stored ? "messageId";
+
+  -- Which message opened each tool call (pair-aligned windows); most appends open none.
+  IF jsonb_path_exists(p_messages, '$[*].toolCallIds[0]') THEN
+    INSERT INTO {{schema}}.tool_calls (user_id, session_id, call_id, seq)
+    SELECT p_user_id, p_session_id, c, x.seq
+      FROM {{schema}}.messages x, unnest(x.tool_call_ids) AS c
+     WHERE x.user_id = p_user_id AND x.session_id = p_session_id AND x.seq > s.last_seq
+    ON CONFLICT DO NOTHING;
+  END IF;
 
   -- Trim to the newest p_max_history: the oldest overflow, found by walking the primary key
-  -- from the session's first message (seqs may have gaps where messages were removed).
+  -- from the session's first message (seqs may have gaps where messages were removed). The seqs
+  -- are taken first and deleted by key: written as `seq <= (the overflow-th seq)`, the planner
+  -- (a generic plan, few statistics) walked the session on its message_id index instead and
+  -- read every message of it: the append 1.70 -> 1.10 ms through the store.
   overflow := s.message_count + added - coalesce(p_max_history, 2147483647);
   IF overflow > 0 THEN
     DELETE FROM {{schema}}.messages
      WHERE user_id = p_user_id AND session_id = p_session_id
-       AND seq <= (SELECT seq FROM {{schema}}.messages
-                    WHERE user_id = p_user_id AND session_id = p_session_id
-                    ORDER BY seq OFFSET overflow - 1 LIMIT 1);
+       AND seq = ANY (ARRAY(SELECT seq FROM {{schema}}.messages
+                             WHERE user_id = p_user_id AND session_id = p_session_id
+                             ORDER BY seq LIMIT overflow));
   END IF;
 
   UPDATE {{schema}}.sessions
