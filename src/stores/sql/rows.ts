@@ -70,12 +70,8 @@ export function sessionFromRow(row: SessionRow): Session {
   };
 }
 
-/**
- * A message row: the history queries' select list (sql/fragments/message-columns.sql) or a
- * stored row as to_jsonb() writes it (timestamps as text; no derived columns). int8 arrives as
- * a string from postgres.js.
- */
-interface MessageFields {
+/** int8 arrives as a string from postgres.js, a timestamp as a Date (as a string in JSON). */
+interface MessageCore {
   seq: number | string | null;
   message_id: string;
   role: Role;
@@ -83,24 +79,37 @@ interface MessageFields {
   metadata: Metadata;
   created_at: Date | string;
   data: string | null;
+}
+
+/**
+ * A history read's row (sql/fragments/message-columns.sql): the fields every message has, and
+ * the rest as one JSON value, null for a plain message.
+ */
+export interface ReadMessageRow extends MessageCore {
+  extra: {
+    format: string | null;
+    kind: MessageKind;
+    toolCallIds: string[];
+    toolResultIds: string[];
+    status: MessageStatus;
+    version: number;
+    updatedAt: string | null;
+    usage: Usage | null;
+    tokenCount: number | null;
+  } | null;
+}
+
+/** A stored row as to_jsonb() writes it (timestamps as text, usage as its columns). */
+export interface StoredMessageRow extends MessageCore {
   format: string | null;
   kind: MessageKind;
   tool_call_ids: string[];
   tool_result_ids: string[];
   status: MessageStatus;
   version: number;
-  updated_at: Date | string | null;
+  updated_at: string | null;
   token_count: number | null;
-  lease_expires_at?: string | null;
-}
-
-/** A history read's row: usage comes as one JSON value (null when the message has none). */
-export interface ReadMessageRow extends MessageFields {
-  usage: Usage | null;
-}
-
-/** A stored row as to_jsonb() writes it: usage as its columns. */
-export interface StoredMessageRow extends MessageFields {
+  lease_expires_at: string | null;
   model: string | null;
   provider: string | null;
   input_tokens: number | string | null;
@@ -112,14 +121,63 @@ export interface StoredMessageRow extends MessageFields {
   finish_reason: string | null;
 }
 
-/** Either shape a message row comes in; `usage` tells them apart. */
+/** Either shape a message row comes in; `extra` tells them apart. */
 export type MessageRow = ReadMessageRow | StoredMessageRow;
 
 export function messageFromRow(row: MessageRow): Message {
+  return 'extra' in row ? messageFromRead(row) : messageFromStored(row);
+}
+
+function messageFromRead(row: ReadMessageRow): Message {
+  const createdAt = new Date(row.created_at);
+  const extra = row.extra;
+  if (extra === null) return plainMessage(row, createdAt);
+  return {
+    seq: Number(row.seq),
+    messageId: row.message_id,
+    role: row.role,
+    content: row.content,
+    metadata: row.metadata,
+    createdAt,
+    data: row.data,
+    format: extra.format,
+    kind: extra.kind,
+    toolCallIds: extra.toolCallIds,
+    toolResultIds: extra.toolResultIds,
+    status: extra.status,
+    version: Number(extra.version),
+    updatedAt: extra.updatedAt === null ? createdAt : new Date(extra.updatedAt),
+    usage: extra.usage,
+    tokenCount: extra.tokenCount ?? estimateTokens(row.content, row.data),
+  };
+}
+
+/** What message-columns.sql leaves out of a plain message: every field at its default. */
+function plainMessage(row: MessageCore, createdAt: Date): Message {
+  return {
+    seq: Number(row.seq),
+    messageId: row.message_id,
+    role: row.role,
+    content: row.content,
+    metadata: row.metadata,
+    createdAt,
+    data: row.data,
+    format: null,
+    kind: 'message',
+    toolCallIds: [],
+    toolResultIds: [],
+    status: 'complete',
+    version: 1,
+    updatedAt: createdAt,
+    usage: null,
+    tokenCount: estimateTokens(row.content, row.data),
+  };
+}
+
+function messageFromStored(row: StoredMessageRow): Message {
   const createdAt = new Date(row.created_at);
   const leaseRanOut =
     row.status === 'streaming' &&
-    row.lease_expires_at !== undefined &&
     row.lease_expires_at !== null &&
     new Date(row.lease_expires_at).getTime() <= Date.now();
   return {
@@ -137,7 +195,7 @@ export function messageFromRow(row: MessageRow): Message {
     status: leaseRanOut ? 'aborted' : row.status,
     version: Number(row.version),
     updatedAt: row.updated_at === null ? createdAt : new Date(row.updated_at),
-    usage: 'usage' in row ? row.usage : usageFromColumns(row),
+    usage: usageFromColumns(row),
     tokenCount: row.token_count ?? estimateTokens(row.content, row.data),
   };
 }

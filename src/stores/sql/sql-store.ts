@@ -170,7 +170,9 @@ export class SqlStore implements StoreBackend {
     const [text, params] = this.historyStatement(query);
     const rows = await this.runMany<MessageRow>(text, [userId, sessionId, ...params]);
     if (rows.length === 0) throw sessionNotFound();
-    return rows.filter((row) => row.seq !== null).map(messageFromRow);
+    const messages = rows.filter((row) => row.seq !== null).map(messageFromRow);
+    // history-newest.sql answers newest first (no Sort on the server).
+    return query.kind === 'newest' ? messages.reverse() : messages;
   }
 
   async updateMessage(input: ResolvedUpdateMessageInput): Promise<Message> {
