@@ -63,9 +63,32 @@ export class StreamFlusher {
    * Writes everything this flusher can take now, of every stream or (with `userId`) of that
    * user's bucket only; resolves with how many entries it wrote.
    */
-  flushNow(userId?: string): Promise<number> {
-    const streams = userId === undefined ? this.streams : [this.options.keys.streamOf(userId)];
-    return this.exclusive(() => this.drain(streams));
+  async flushNow(userId?: string): Promise<number> {
+    if (userId === undefined) return this.exclusive(() => this.drain(this.streams));
+    const stream = this.options.keys.streamOf(userId);
+    if (await this.settled(stream)) return 0;
+    return this.exclusive(() => this.drain([stream]));
+  }
+
+  /**
+   * Whether a user's stream holds nothing for any flusher: every entry delivered (lag 0) and none
+   * pending. One round trip, where draining an empty stream takes three (own pending, claim,
+   * new); a list of sessions, a search or a read of a session with queued entries asks this
+   * before reading PostgreSQL (write-behind list_sessions 0.59 ms against 0.26 ms on postgres,
+   * bench --quick). Lag is null when Redis cannot tell (entries deleted before delivery): then
+   * the stream is drained.
+   */
+  private async settled(stream: FlushStream): Promise<boolean> {
+    if (this.legacy && this.groupReady.has(this.legacy.key)) return false;
+    const pipeline = this.options.redis.pipeline().xinfo('GROUPS', stream.key);
+    if (this.legacy) pipeline.exists(this.legacy.key);
+    const [groups, legacy] = (await pipeline.exec()) ?? [];
+    if (legacy && (legacy[0] || legacy[1] !== 0)) return false;
+    if (!groups) return false;
+    const [error, reply] = groups;
+    if (error) return error.message.includes('no such key');
+    const group = (reply as unknown[][]).map(fieldsOf).find((g) => g.name === FLUSH_GROUP);
+    return group !== undefined && group.pending === 0 && group.lag === 0;
   }
 
   /** Stops the loop after its current batch; entries left are taken by the next flusher. */
@@ -235,6 +258,13 @@ const MAX_BACKOFF_MS = 2000;
 const WAIT_MS = 500;
 /** How often an idle flusher on a cluster looks at every stream again. */
 const CLUSTER_POLL_MS = 200;
+
+/** An XINFO GROUPS entry (a flat list of names and values) as an object. */
+function fieldsOf(flat: unknown[]): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (let i = 0; i + 1 < flat.length; i += 2) fields[String(flat[i])] = flat[i + 1];
+  return fields;
+}
 
 function isCluster(redis: RedisConnection): boolean {
   return 'isCluster' in redis && redis.isCluster;
