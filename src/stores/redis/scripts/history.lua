@@ -57,7 +57,7 @@ local function kept(h)
   return not wanted or wanted[effective_status(h, now_ms)] == true
 end
 
-local windowed = kind == 'newest' and (align ~= 'exact' or budget ~= nil or pin)
+local windowed = kind == 'newest' and (align ~= 'exact' or budget ~= nil or pin or wanted ~= nil)
 
 if not windowed then
   local lo, hi, reverse = '-inf', '+inf', true
@@ -89,6 +89,284 @@ if not windowed then
     for i = 1, math.floor(n / 2) do out[i], out[n - i + 1] = out[n - i + 1], out[i] end
   end
   return { R.ok, now_ms, out }
+end
+
+-- Windows from the window index (prelude.lua: running token sums, user seqs, messages that are
+-- not 'complete'), in ranks of the log (0 the oldest, n - 1 the newest). A plain read of the
+-- last 50 is one ZRANGE, about 70-85 us of server time here, so a window may add only a few
+-- lookups: walking the heads it passes (a pattern match each, about 3 us, plus the bodies past
+-- the window) made budgets and filters 3-8x a plain read. Here a start is computed (a budget
+-- from one ZCOUNT on the sums; a count from the left-out messages, usually none), moved to the
+-- nearest safe cut by checking only that cut (the results after it and their calls in one
+-- HMGET, the message before it, the nearest user message), and the window read in one ZRANGE
+-- by rank. Nil when the index cannot decide it alone (a result whose call is gone or left out,
+-- a filter without 'complete', a long run of pinned messages): the walk below then does, as
+-- before.
+local function indexed_window()
+  if wanted and not wanted.complete then return nil end
+  local n = redis.call('ZCARD', K.log)
+  if redis.call('ZCARD', K.tokens) ~= n then return nil end
+  local aligned = align ~= 'exact' or budget ~= nil
+  local function rank_of(seq)
+    return redis.call('ZCOUNT', K.log, '-inf', '(' .. fmt(seq))
+  end
+
+  -- The leading system messages (base: the rank after the last).
+  local pinned, pinned_tokens, base = {}, 0, 0
+  if pin then
+    local lead = redis.call('ZRANGE', K.log, 0, 7)
+    local ended = false
+    for r, member in ipairs(lead) do
+      local h = scan_head(member)
+      if kept(h) then
+        if h[H.role] ~= 'system' then
+          ended = true
+          break
+        end
+        pinned[#pinned + 1] = member
+        pinned_tokens = pinned_tokens + h[H.tokenCount]
+        base = r
+      end
+    end
+    if not ended and #lead == 8 then return nil end
+  end
+
+  -- The messages after base the statuses leave out, newest first: by_rank[rank] = tokens,
+  -- loaded a chunk at a time from K.odd as far back as asked. lowest: the oldest rank loaded;
+  -- low_seq: every entry from it on was read; exhausted: all were.
+  local left_out, by_rank, seq_left_out = {}, {}, {}
+  local lowest, done, exhausted, cursor = math.huge, not wanted, not wanted, '+inf'
+  local low_seq = math.huge
+  local function load()
+    local entries = redis.call('ZRANGE', K.odd, cursor, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, 16)
+    if #entries < 16 then done, exhausted = true, true end
+    for _, entry in ipairs(entries) do
+      local seq, status, lease, tokens = string.match(entry, '^(%d+):(%a+):(%d+):(%d+)$')
+      cursor = '(' .. seq
+      low_seq = tonumber(seq)
+      local h = { low_seq }
+      h[H.status], h[H.leaseUntil] = status, tonumber(lease)
+      if not kept(h) then
+        seq_left_out[low_seq] = true
+        local r = rank_of(seq)
+        if r < base then
+          done, exhausted = true, false
+          return
+        end
+        left_out[#left_out + 1] = r
+        by_rank[r] = tonumber(tokens)
+        lowest = r
+      end
+    end
+    if not done then lowest = math.min(lowest, rank_of(low_seq)) end
+  end
+  local function reach(r)
+    while not done and lowest >= r do load() end
+  end
+  -- How many of the ranks from r on are left out, and their tokens.
+  local function left_out_from(r)
+    reach(r)
+    local count, tokens = 0, 0
+    for _, x in ipairs(left_out) do
+      if x < r then break end
+      count = count + 1
+      tokens = tokens + by_rank[x]
+    end
+    return count, tokens
+  end
+  local function is_left_out(r)
+    reach(r)
+    return by_rank[r] ~= nil
+  end
+  local function seq_is_left_out(seq)
+    if not wanted then return false end
+    if exhausted or seq >= low_seq then return seq_left_out[seq] == true end
+    local entry = redis.call('ZRANGE', K.odd, seq, seq, 'BYSCORE')[1]
+    if not entry then return false end
+    local status, lease = string.match(entry, '^%d+:(%a+):(%d+):')
+    local h = { seq }
+    h[H.status], h[H.leaseUntil] = status, tonumber(lease)
+    return not kept(h)
+  end
+
+  -- The results from seq on: false when one's call is gone (or left out, or after it: the walk
+  -- decides those), else the lowest call seq and the newest result answering a call before seq.
+  local function results_from(seq)
+    local entries = redis.call('ZRANGE', K.results, seq, '+inf', 'BYSCORE')
+    if #entries == 0 then return nil, nil end
+    if #entries > 500 then return false end
+    local seqs, ids = {}, {}
+    for i, entry in ipairs(entries) do
+      local rs, id = string.match(entry, '^(%d+):(.*)$')
+      seqs[i], ids[i] = tonumber(rs), id
+    end
+    local calls = redis.call('HMGET', K.calls, unpack(ids))
+    local low, newest = math.huge, nil
+    for i, rs in ipairs(seqs) do
+      if not seq_is_left_out(rs) then
+        local cs = tonumber(calls[i])
+        if not cs or cs > rs or seq_is_left_out(cs) then return false end
+        if cs < seq then
+          if cs < low then low = cs end
+          if not newest or rs > newest then newest = rs end
+        end
+      end
+    end
+    if newest then return low, newest end
+    return nil, nil
+  end
+
+  -- The kept message just before rank r (after base), or nil.
+  local function before(r)
+    r = r - 1
+    while r >= base and is_left_out(r) do r = r - 1 end
+    if r < base then return nil end
+    return scan_head(redis.call('ZRANGE', K.log, r, r)[1]), r
+  end
+
+  -- The start of the newest `count` kept messages (the largest such rank), base when fewer.
+  local function newest_start(count)
+    local s = n - count
+    while s > base do
+      local c = left_out_from(s)
+      local next_s = n - count - c
+      if next_s == s then break end
+      s = next_s
+    end
+    if s < base then s = base end
+    return s
+  end
+
+  -- Backwards to the nearest safe cut (a tool-pairs or turn window).
+  local function settle_back(s)
+    -- No safe cut: all of it, unless a result in it has lost its call.
+    local function all()
+      if base >= n then return base end
+      local first = tonumber(head_seq(redis.call('ZRANGE', K.log, base, base)[1]))
+      if results_from(first) == false then return nil end
+      return base
+    end
+    while s > base do
+      if is_left_out(s) then
+        s = s - 1
+      else
+        local member = redis.call('ZRANGE', K.log, s, s)[1]
+        local seq = tonumber(head_seq(member))
+        local low = results_from(seq)
+        if low == false then return nil end
+        if low then
+          s = rank_of(low)
+        else
+          local h, r = before(s)
+          if h and h[H.kind] == 'reasoning' then
+            s = r
+          elseif align == 'turn' and scan_head(member)[H.role] ~= 'user' then
+            local user = redis.call('ZRANGE', K.users, '(' .. fmt(seq), '-inf', 'BYSCORE', 'REV',
+              'LIMIT', 0, 1)[1]
+            if not user then return all() end
+            s = rank_of(user)
+          else
+            return s
+          end
+        end
+      end
+    end
+    return all()
+  end
+
+  -- Forwards to the nearest safe cut (a budget window: it may only shrink); n when none.
+  local function settle_forward(s)
+    while s < n do
+      if is_left_out(s) then
+        s = s + 1
+      else
+        local member = redis.call('ZRANGE', K.log, s, s)[1]
+        local seq = tonumber(head_seq(member))
+        local low, newest = results_from(seq)
+        if low == false then return nil end
+        if low then
+          s = rank_of(newest) + 1
+        else
+          local h = before(s)
+          if h and h[H.kind] == 'reasoning' then
+            s = s + 1
+          elseif align == 'turn' and scan_head(member)[H.role] ~= 'user' then
+            local user = redis.call('ZRANGE', K.users, '(' .. fmt(seq), '+inf', 'BYSCORE', 'LIMIT',
+              0, 1)[1]
+            if not user then return n end
+            s = rank_of(user)
+          else
+            return s
+          end
+        end
+      end
+    end
+    return n
+  end
+
+  -- The earliest start whose kept messages' tokens fit: sums before a rank are the running sum
+  -- of the rank before it, so one ZCOUNT finds it; left-out messages cost nothing, so the start
+  -- moves back by theirs until it holds.
+  local function budget_start()
+    local left = budget - pinned_tokens
+    if left < 0 or n == 0 then return n end
+    local total = tonumber(redis.call('ZRANGE', K.tokens, -1, -1, 'WITHSCORES')[2])
+    local s, skipped = n, 0
+    while true do
+      local floor = total - left - skipped
+      local r = redis.call('ZCOUNT', K.tokens, '-inf', '(' .. fmt(floor))
+      local c = r + 1
+      if r == 0 then
+        local first = scan_head(redis.call('ZRANGE', K.log, 0, 0)[1])
+        local sum = tonumber(redis.call('ZSCORE', K.tokens, fmt(first[H.seq])))
+        if sum - first[H.tokenCount] >= floor then c = 0 end
+      end
+      if c > s then c = s end
+      if c < base then c = base end
+      s = c
+      local _, tokens = left_out_from(s)
+      if tokens == skipped then
+        if s > base and is_left_out(s - 1) then
+          s = s - 1
+          _, skipped = left_out_from(s)
+        else
+          return s
+        end
+      else
+        skipped = tokens
+      end
+    end
+  end
+
+  local s
+  if budget then
+    s = budget_start()
+    if limit then s = math.max(s, newest_start(limit)) end
+    s = settle_forward(s)
+  else
+    s = newest_start(limit)
+    if aligned then s = settle_back(s) end
+  end
+  if not s then return nil end
+
+  local out = {}
+  for _, member in ipairs(pinned) do out[#out + 1] = member end
+  if s < n then
+    local members = redis.call('ZRANGE', K.log, s, -1)
+    if left_out_from(s) == 0 then
+      for _, member in ipairs(members) do out[#out + 1] = member end
+    else
+      for i, member in ipairs(members) do
+        if not by_rank[s + i - 1] then out[#out + 1] = member end
+      end
+    end
+  end
+  return out
+end
+
+do
+  local out = indexed_window()
+  if out then return { R.ok, now_ms, out } end
 end
 
 -- A result's call exists when a kept message at or before it opens that call id (the earliest
