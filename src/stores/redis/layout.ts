@@ -63,14 +63,16 @@ export type MemberTuple = [
 ];
 
 /**
- * The window index (see prelude.lua and history.lua), kept exact by every write so a window is cut
- * without reading the messages it passes: `tokens:` (zset: seq by the running sum of token counts
- * up to it, so a suffix's tokens are one subtraction), `users:` (zset: the seqs of user messages)
- * and `odd:` (zset by seq: `<seq>:<status>:<lease until>:<tokens>` of each message whose status is
- * not 'complete'). A session gets it from the first script of this version that touches it
- * (SESSION_FIELD.windowIndex says which version built it).
+ * The window index (fragments/window-index.lua), kept exact by every write so history.lua cuts a
+ * window without reading the messages it passes: `tokens:` (zset: seq by the running sum of token
+ * counts up to it, so a suffix's tokens are one subtraction), `users:` (zset: the seqs of user
+ * messages), `odd:` (zset by seq: `<seq>:<status>:<lease until>:<tokens>:<c|-><r|->` of each
+ * message whose status is not 'complete'), `pairs:` and `paired:` (zsets: `<result seq>:<call id>`
+ * of each result whose call is linked at or before it, by the call's seq and by the result's). A
+ * session gets it from the first script of this version that touches it (SESSION_FIELD.windowIndex
+ * says which version built it).
  */
-export const WINDOW_INDEX_WORDS = ['tokens', 'users', 'odd'] as const;
+export const WINDOW_INDEX_WORDS = ['tokens', 'users', 'odd', 'pairs', 'paired'] as const;
 
 /** The window index's layout version, kept in the session hash once the index is built. */
 export const WINDOW_INDEX_VERSION = '1';

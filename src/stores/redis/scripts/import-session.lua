@@ -29,7 +29,7 @@ for i = 10, #ARGV, 5 do
     if rebuild or redis.call('ZCOUNT', K.log, '(' .. seq, '+inf') > 0 then
       rebuild = true
     else
-      index_newest(seq, scan_head(ARGV[i + 2]))
+      index_newest(seq, scan_head(ARGV[i + 2]), ARGV[i + 3] ~= '[]')
     end
     redis.call('HSET', K.mids, id, seq .. ' ')
     if ARGV[i + 3] ~= '[]' then link_calls(seq, cjson.decode(ARGV[i + 3])) end

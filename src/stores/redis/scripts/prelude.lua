@@ -105,108 +105,7 @@ local function head_at(seq)
   return redis.call('ZRANGE', K.log, seq, seq, 'BYSCORE')[1]
 end
 
--- The window index (layout.ts WINDOW_INDEX_WORDS), so history.lua cuts a window from a few
--- lookups instead of reading every message it passes: K.tokens seq by the running sum of token
--- counts up to it (only differences are read, so the oldest messages can go without touching the
--- rest), K.users the seqs of user messages, K.odd '<seq>:<status>:<lease until>:<tokens>' of each
--- message whose status is not 'complete'. Every write keeps it exact, through the functions below.
-local function mark_odd(seq, h)
-  if h[H.status] ~= 'complete' then
-    redis.call('ZADD', K.odd, seq, seq .. ':' .. h[H.status] .. ':' .. fmt(h[H.leaseUntil]) .. ':' ..
-      fmt(h[H.tokenCount]))
-  end
-end
-
-local function index_marks(seq, h)
-  if h[H.role] == 'user' then redis.call('ZADD', K.users, seq, seq) end
-  mark_odd(seq, h)
-end
-
-local function unindex_marks(seq)
-  redis.call('ZREM', K.users, seq)
-  redis.call('ZREMRANGEBYSCORE', K.odd, seq, seq)
-end
-
--- Adds delta to the running sums of every message after seq, or takes it from every message
--- before it, whichever side holds fewer: either keeps each difference across seq right (a change
--- at the newest or the oldest message shifts nothing). True when it shifted the later side.
-local function shift_sums(seq, sum, delta)
-  local n = tonumber(seq)
-  local before = redis.call('ZCOUNT', K.log, '-inf', '(' .. seq)
-  local after = redis.call('ZCOUNT', K.log, '(' .. seq, '+inf')
-  local later = after <= before
-  if delta == 0 then return later end
-  local entries
-  -- Sums only grow with seq, so the later seqs sum to at least this one's, the earlier to at most.
-  if later then
-    entries = redis.call('ZRANGE', K.tokens, sum, '+inf', 'BYSCORE')
-  else
-    entries = redis.call('ZRANGE', K.tokens, '-inf', sum, 'BYSCORE')
-  end
-  for _, entry in ipairs(entries) do
-    local other = tonumber(entry)
-    if later and other > n then
-      redis.call('ZINCRBY', K.tokens, fmt(delta), entry)
-    elseif not later and other < n then
-      redis.call('ZINCRBY', K.tokens, fmt(-delta), entry)
-    end
-  end
-  return later
-end
-
--- Indexes a message newer than every other one (seq a string, h its scanned head).
-local function index_newest(seq, h)
-  local top = redis.call('ZRANGE', K.tokens, -1, -1, 'WITHSCORES')[2]
-  redis.call('ZADD', K.tokens, fmt((tonumber(top) or 0) + h[H.tokenCount]), seq)
-  index_marks(seq, h)
-end
-
-local function unindex_message(seq, tokens)
-  local sum = redis.call('ZSCORE', K.tokens, seq)
-  unindex_marks(seq)
-  if not sum then return end
-  redis.call('ZREM', K.tokens, seq)
-  shift_sums(seq, sum, -tokens)
-end
-
--- A message's head changed (same seq): its token count, status or lease.
-local function reindex_message(seq, old, h)
-  local delta = h[H.tokenCount] - old[H.tokenCount]
-  if delta ~= 0 then
-    local sum = redis.call('ZSCORE', K.tokens, seq)
-    if shift_sums(seq, sum, delta) then redis.call('ZINCRBY', K.tokens, fmt(delta), seq) end
-  end
-  if old[H.status] ~= 'complete' or h[H.status] ~= 'complete' then
-    redis.call('ZREMRANGEBYSCORE', K.odd, seq, seq)
-    mark_odd(seq, h)
-  end
-end
-
--- Builds the index from the log (a session from before it, an import out of order); the keys
--- expire with the session.
-local function rebuild_index()
-  redis.call('DEL', K.tokens, K.users, K.odd)
-  local sum, sums = 0, {}
-  local function flush()
-    if #sums > 0 then redis.call('ZADD', K.tokens, unpack(sums)) end
-    sums = {}
-  end
-  for _, member in ipairs(redis.call('ZRANGE', K.log, 0, -1)) do
-    local h = scan_head(member)
-    local seq = fmt(h[H.seq])
-    sum = sum + h[H.tokenCount]
-    sums[#sums + 1] = fmt(sum)
-    sums[#sums + 1] = seq
-    if #sums >= 200 then flush() end
-    index_marks(seq, h)
-  end
-  flush()
-  redis.call('HSET', K.meta, F.windowIndex, WINDOW_INDEX_VERSION)
-  local ttl = redis.call('PTTL', K.meta)
-  if ttl > 0 then
-    for _, key in ipairs({ K.tokens, K.users, K.odd }) do redis.call('PEXPIRE', key, ttl) end
-  end
-end
+-- @include window-index
 
 local function seq_of_id(id)
   local stored = redis.call('HGET', K.mids, id)
@@ -222,22 +121,31 @@ local function new_message(i)
 end
 
 local function link_calls(seq, calls)
-  for _, id in ipairs(calls) do redis.call('HSETNX', K.calls, id, seq) end
+  for _, id in ipairs(calls) do
+    if redis.call('HSETNX', K.calls, id, seq) == 1 then pair_call(seq, id) end
+  end
 end
 
 -- K.results: one entry '<seq>:<call id>' scored by seq per call a message answers, so a window
 -- finds the results it holds without reading every message.
 local function index_results(seq, results)
-  for _, id in ipairs(results) do redis.call('ZADD', K.results, seq, seq .. ':' .. id) end
+  for _, id in ipairs(results) do
+    redis.call('ZADD', K.results, seq, seq .. ':' .. id)
+    pair_result(seq, id)
+  end
 end
 
 local function unindex_results(seq)
   redis.call('ZREMRANGEBYSCORE', K.results, seq, seq)
+  unpair_results(seq)
 end
 
 local function unlink_calls(seq, calls)
   for _, id in ipairs(calls) do
-    if redis.call('HGET', K.calls, id) == seq then redis.call('HDEL', K.calls, id) end
+    if redis.call('HGET', K.calls, id) == seq then
+      redis.call('HDEL', K.calls, id)
+      unpair_call(seq, id)
+    end
   end
 end
 
@@ -252,7 +160,7 @@ local function insert_message(m, now_ms, lease, lease_until, lease_ms)
   local member = '[' .. seq .. ',"' .. string.format('%08d', at) .. '",' .. tail .. ',{' ..
     m.body .. '}]'
   redis.call('ZADD', K.log, seq, member)
-  index_newest(seq, scan_head(member))
+  index_newest(seq, scan_head(member), m.calls ~= '[]')
   redis.call('HSET', K.mids, m.id, seq .. ' ' .. m.fp)
   if m.calls ~= '[]' then link_calls(seq, cjson.decode(m.calls)) end
   if m.results ~= '[]' then index_results(seq, cjson.decode(m.results)) end
@@ -291,8 +199,8 @@ local DAY_MS = 86400000
 
 -- Creates the session hash (a new session, or one that expired: nothing is left over).
 local function start_session(now)
-  redis.call('DEL', K.log, K.mids, K.calls, K.ops, K.results, K.tokens, K.users, K.odd,
-    K.legacyList, K.legacyIds)
+  redis.call('DEL', K.log, K.mids, K.calls, K.ops, K.results, K.tokens, K.users, K.odd, K.pairs,
+    K.paired, K.legacyList, K.legacyIds)
   redis.call('HSET', K.meta, F.createdAt, fmt(now), F.metadata, '{}', F.agentId, '',
     F.title, 'null', F.lastSeq, '0', F.messageCount, '0', F.windowIndex, WINDOW_INDEX_VERSION)
 end
@@ -300,7 +208,8 @@ end
 -- Slides every TTL (a write). The index and counts outlive the sessions they name by a day, so
 -- cleanup can still count what expired (the sessions themselves vanish at their TTL).
 local function slide(ttl)
-  local session = { K.meta, K.log, K.mids, K.calls, K.ops, K.results, K.tokens, K.users, K.odd }
+  local session = { K.meta, K.log, K.mids, K.calls, K.ops, K.results, K.tokens, K.users, K.odd,
+    K.pairs, K.paired }
   for _, key in ipairs(session) do
     if ttl <= 0 then redis.call('PERSIST', key) else redis.call('PEXPIRE', key, ttl) end
   end

@@ -1,0 +1,323 @@
+-- indexed_window (included by history.lua): a window cut from the window index (prelude.lua:
+-- running token sums, user seqs, the messages that are not 'complete'), in ranks of the log (0
+-- the oldest, n - 1 the newest).
+-- Why: a plain read of the last 50 is one ZRANGE (70-130 us of server time here), and a window
+-- may add only a few lookups to stay near it. Walking the heads a window passes (a pattern match
+-- each, about 3 us, and the bodies read past the window) made budgets and filters 3-8x a plain
+-- read. Here the start is computed (a budget from one ZCOUNT on the running sums; a count from
+-- the left-out messages, usually none), moved to the nearest safe cut by looking only at each
+-- candidate cut (the results after it and their calls in one HMGET, read once; the message
+-- before it; the nearest user message from K.users), and the window read in one ZRANGE by rank.
+-- Returns nil when the index cannot decide alone (a result whose call is gone, after it or left
+-- out; a filter without 'complete'; more than a few pinned messages): the walk then does.
+local KIND_PATTERN = '^%[%d+,"%d+",%d+,%d+,%d+,"%a+",%d+,"[^"]*",%d+,"[^"]*","%a+","([%a-]+)"'
+
+local function indexed_window()
+  if wanted and not wanted.complete then return nil end
+  local n = redis.call('ZCARD', K.log)
+  -- Written by an older version since the index was built: only the walk is right.
+  if redis.call('ZCARD', K.tokens) ~= n then return nil end
+  local aligned = align ~= 'exact' or budget ~= nil
+  local function rank_of(seq)
+    return redis.call('ZCOUNT', K.log, '-inf', '(' .. fmt(seq))
+  end
+
+  -- The leading system messages (base: the rank after the last one).
+  local pinned, pinned_tokens, base = {}, 0, 0
+  if pin then
+    local ended, from = false, 0
+    while not ended and from < 12 do
+      local lead = redis.call('ZRANGE', K.log, from, from + 3)
+      for i, member in ipairs(lead) do
+        local h = scan_head(member)
+        if kept(h) then
+          if h[H.role] ~= 'system' then
+            ended = true
+            break
+          end
+          pinned[#pinned + 1] = member
+          pinned_tokens = pinned_tokens + h[H.tokenCount]
+          base = from + i
+        end
+      end
+      if #lead < 4 then ended = true end
+      from = from + 4
+    end
+    if not ended then return nil end
+  end
+
+  -- The messages after base the statuses leave out, newest first (left_out, their ranks):
+  -- by_rank[rank] their tokens, linked[rank] whether they open or answer calls. lowest: the
+  -- oldest rank read; low_seq: every entry of K.odd from it on was read; exhausted: all were.
+  local left_out, by_rank, linked, seq_left_out = {}, {}, {}, {}
+  local lowest, done, exhausted, cursor = math.huge, not wanted, not wanted, '+inf'
+  local low_seq = math.huge
+  -- Reads K.odd newest first, 16 entries a call, and ranks (one ZCOUNT) only the left-out
+  -- entries it needs: down to rank r.
+  local buffer, next_entry = {}, 1
+  local function reach(r)
+    while not done and lowest >= r do
+      if next_entry > #buffer then
+        buffer = redis.call('ZRANGE', K.odd, cursor, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, 16)
+        next_entry = 1
+        if #buffer == 0 then
+          done, exhausted = true, true
+          return
+        end
+      end
+      local entry = buffer[next_entry]
+      next_entry = next_entry + 1
+      local seq, status, lease, tokens, links = string.match(entry,
+        '^(%d+):(%a+):(%d+):(%d+):(..)$')
+      cursor = '(' .. seq
+      low_seq = tonumber(seq)
+      local h = { low_seq }
+      h[H.status], h[H.leaseUntil] = status, tonumber(lease)
+      if not kept(h) then
+        seq_left_out[low_seq] = true
+        local rank = rank_of(seq)
+        if rank < base then
+          done = true
+          return
+        end
+        left_out[#left_out + 1] = rank
+        by_rank[rank] = tonumber(tokens)
+        linked[rank] = links ~= '--'
+        lowest = rank
+      end
+    end
+  end
+  -- How many of the ranks from r on are left out, and their tokens.
+  local function left_out_from(r)
+    reach(r)
+    local count, tokens = 0, 0
+    for _, x in ipairs(left_out) do
+      if x < r then break end
+      count = count + 1
+      tokens = tokens + by_rank[x]
+    end
+    return count, tokens
+  end
+  local function is_left_out(r)
+    reach(r)
+    return by_rank[r] ~= nil
+  end
+  local function seq_is_left_out(seq)
+    if not wanted then return false end
+    if exhausted or seq >= low_seq then return seq_left_out[seq] == true end
+    local entry = redis.call('ZRANGE', K.odd, seq, seq, 'BYSCORE')[1]
+    if not entry then return false end
+    local status, lease = string.match(entry, '^%d+:(%a+):(%d+):')
+    local h = { seq }
+    h[H.status], h[H.leaseUntil] = status, tonumber(lease)
+    return not kept(h)
+  end
+
+  -- The kept results from some seq on with their calls' seqs, read once and extended backwards
+  -- as the cut moves (from: the lowest seq read; false once one has lost its call).
+  local results, results_at = {}, math.huge
+  local function read_results(seq)
+    if seq >= results_at then return end
+    local hi = results_at == math.huge and '+inf' or '(' .. fmt(results_at)
+    results_at = seq
+    local entries = redis.call('ZRANGE', K.results, seq, hi, 'BYSCORE')
+    if #entries == 0 then return end
+    if #entries > 500 then
+      results = false
+      return
+    end
+    local ids = {}
+    for i, entry in ipairs(entries) do
+      local rs, id = string.match(entry, '^(%d+):(.*)$')
+      entries[i], ids[i] = tonumber(rs), id
+    end
+    local calls = redis.call('HMGET', K.calls, unpack(ids))
+    for i, rs in ipairs(entries) do
+      if results and not seq_is_left_out(rs) then
+        local cs = tonumber(calls[i])
+        if not cs or cs > rs or seq_is_left_out(cs) then
+          results = false
+        else
+          results[#results + 1] = { rs, cs }
+        end
+      end
+    end
+  end
+  -- false when a result from seq on has lost its call, else the lowest call seq before seq that
+  -- one answers and the newest result answering such a call (nil when none).
+  local function calls_before(seq, s)
+    -- No left-out message from s on opens or answers a call: the pair counts decide.
+    local counted = true
+    for _, x in ipairs(left_out) do
+      if x < s then break end
+      if linked[x] then counted = false end
+    end
+    if counted then
+      local split = redis.call('ZCOUNT', K.pairs, '-inf', '(' .. fmt(seq)) -
+        redis.call('ZCOUNT', K.paired, '-inf', '(' .. fmt(seq))
+      if split == 0 then return nil, nil end
+    end
+    read_results(seq)
+    if not results then return false end
+    local low, newest = nil, nil
+    for _, r in ipairs(results) do
+      if r[1] >= seq and r[2] < seq then
+        if not low or r[2] < low then low = r[2] end
+        if not newest or r[1] > newest then newest = r[1] end
+      end
+    end
+    return low, newest
+  end
+
+  -- The message at rank r and the kind of the kept one before it (nil at base), with its rank.
+  local function at(r)
+    if r <= base then return redis.call('ZRANGE', K.log, r, r)[1], nil, nil end
+    local pair = redis.call('ZRANGE', K.log, r - 1, r)
+    local p = r - 1
+    if not is_left_out(p) then return pair[2], string.match(pair[1], KIND_PATTERN), p end
+    repeat p = p - 1 until p < base or not is_left_out(p)
+    if p < base then return pair[2], nil, nil end
+    return pair[2], string.match(redis.call('ZRANGE', K.log, p, p)[1], KIND_PATTERN), p
+  end
+
+  -- The start of the newest `count` kept messages (the largest such rank), base when fewer.
+  local function newest_start(count)
+    local s = n - count
+    while s > base do
+      local c = left_out_from(s)
+      local next_s = n - count - c
+      if next_s == s then break end
+      s = next_s
+    end
+    if s < base then s = base end
+    return s
+  end
+
+  -- Backwards to the nearest safe cut (a tool-pairs or turn window); base when none, unless a
+  -- result in all of it has lost its call.
+  local function settle_back(s)
+    while s > base do
+      if is_left_out(s) then
+        s = s - 1
+      else
+        local member, before, p = at(s)
+        local seq = tonumber(head_seq(member))
+        local user = align == 'turn' and
+          tonumber(redis.call('ZRANGE', K.users, seq, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, 1)[1])
+        if user == nil then
+          s = base
+        elseif user and user ~= seq then
+          s = rank_of(user)
+        else
+          local low = calls_before(seq, s)
+          if low == false then return nil end
+          if low then
+            s = rank_of(low)
+          elseif before == 'reasoning' then
+            s = p
+          else
+            return s, seq
+          end
+        end
+      end
+    end
+    if base >= n then return base end
+    local first = tonumber(head_seq(redis.call('ZRANGE', K.log, base, base)[1]))
+    if calls_before(first, base) == false then return nil end
+    return base, first
+  end
+
+  -- Forwards to the nearest safe cut (a budget window may only shrink); n when none.
+  local function settle_forward(s)
+    while s < n do
+      if is_left_out(s) then
+        s = s + 1
+      else
+        local member, before = at(s)
+        local seq = tonumber(head_seq(member))
+        local user = align == 'turn' and
+          tonumber(redis.call('ZRANGE', K.users, seq, '+inf', 'BYSCORE', 'LIMIT', 0, 1)[1])
+        if user == nil then return n end
+        if user and user ~= seq then
+          s = rank_of(user)
+        else
+          local low, newest = calls_before(seq, s)
+          if low == false then return nil end
+          if low then
+            s = rank_of(newest) + 1
+          elseif before == 'reasoning' then
+            s = s + 1
+          else
+            return s, seq
+          end
+        end
+      end
+    end
+    return n
+  end
+
+  -- The earliest start whose kept messages' tokens fit: a suffix's tokens are the newest
+  -- running sum less the one before it, so one ZCOUNT finds it; left-out messages cost nothing,
+  -- so the start moves back by their tokens until it holds.
+  local function budget_start()
+    local left = budget - pinned_tokens
+    if left < 0 or n == 0 then return n end
+    local total = tonumber(redis.call('ZRANGE', K.tokens, -1, -1, 'WITHSCORES')[2])
+    local s, skipped = n, 0
+    while true do
+      local floor = total - left - skipped
+      local r = redis.call('ZCOUNT', K.tokens, '-inf', '(' .. fmt(floor))
+      local c = r + 1
+      if r == 0 then
+        local first = scan_head(redis.call('ZRANGE', K.log, 0, 0)[1])
+        local sum = tonumber(redis.call('ZSCORE', K.tokens, fmt(first[H.seq])))
+        if sum - first[H.tokenCount] >= floor then c = 0 end
+      end
+      if c > s then c = s end
+      if c < base then c = base end
+      s = c
+      local _, tokens = left_out_from(s)
+      if tokens == skipped then
+        if s > base and is_left_out(s - 1) then
+          s = s - 1
+          _, skipped = left_out_from(s)
+        else
+          return s
+        end
+      else
+        skipped = tokens
+      end
+    end
+  end
+
+  local s, seq
+  if budget then
+    s = budget_start()
+    if limit then s = math.max(s, newest_start(limit)) end
+    s, seq = settle_forward(s)
+  else
+    s = newest_start(limit)
+    if aligned then s, seq = settle_back(s) end
+  end
+  if not s then return nil end
+  -- An aligned window leaves out results whose call is gone: the walk does that.
+  if seq and redis.call('ZCOUNT', K.results, seq, '+inf') ~=
+      redis.call('ZCOUNT', K.paired, seq, '+inf') then
+    return nil
+  end
+
+  -- The window in one read; left-out messages and pinned ones spliced in C (table.remove and
+  -- table.insert), not copied message by message.
+  local out = {}
+  if s < n then
+    out = redis.call('ZRANGE', K.log, s, -1)
+    if left_out_from(s) > 0 then
+      for _, r in ipairs(left_out) do
+        if r < s then break end
+        table.remove(out, r - s + 1)
+      end
+    end
+  end
+  for i = #pinned, 1, -1 do table.insert(out, 1, pinned[i]) end
+  return out
+end
