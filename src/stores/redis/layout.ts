@@ -68,11 +68,12 @@ export type MemberTuple = [
  * counts up to it, so a suffix's tokens are one subtraction), `users:` (zset: the seqs of user
  * messages), `odd:` (zset by seq: `<seq>:<status>:<lease until>:<tokens>:<c|-><r|->` of each
  * message whose status is not 'complete'), `pairs:` and `paired:` (zsets: `<result seq>:<call id>`
- * of each result whose call is linked at or before it, by the call's seq and by the result's). A
+ * of each result whose call is linked at or before it, by the call's seq and by the result's),
+ * `orphans:` (zset: the seqs of messages answering a call id that is not paired). A
  * session gets it from the first script of this version that touches it (SESSION_FIELD.windowIndex
  * says which version built it).
  */
-export const WINDOW_INDEX_WORDS = ['tokens', 'users', 'odd', 'pairs', 'paired'] as const;
+export const WINDOW_INDEX_WORDS = ['tokens', 'users', 'odd', 'pairs', 'paired', 'orphans'] as const;
 
 /** The window index's layout version, kept in the session hash once the index is built. */
 export const WINDOW_INDEX_VERSION = '1';

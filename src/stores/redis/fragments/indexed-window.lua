@@ -46,43 +46,72 @@ local function indexed_window()
     if not ended then return nil end
   end
 
-  -- The messages after base the statuses leave out, newest first (left_out, their ranks):
-  -- by_rank[rank] their tokens, linked[rank] whether they open or answer calls. lowest: the
-  -- oldest rank read; low_seq: every entry of K.odd from it on was read; exhausted: all were.
-  local left_out, by_rank, linked, seq_left_out = {}, {}, {}, {}
-  local lowest, done, exhausted, cursor = math.huge, not wanted, not wanted, '+inf'
-  local low_seq = math.huge
-  -- Reads K.odd newest first, 16 entries a call, and ranks (one ZCOUNT) only the left-out
-  -- entries it needs: down to rank r.
-  local buffer, next_entry = {}, 1
+  -- The messages after base a window leaves out, newest first (left_out: their ranks): those the
+  -- statuses do not keep (status_out) and, aligned, the orphans (orphan_seq); by_rank[rank] their
+  -- tokens, linked[rank] whether one left out by status opens or answers calls. Read from K.odd
+  -- and K.orphans newest first, 16 entries a call, and ranked (one ZCOUNT each) only as far back
+  -- as asked. lowest: the oldest rank read; low_seq: every K.odd entry from it on was read;
+  -- exhausted: all were.
+  local left_out, by_rank, linked, status_out, seq_left_out, orphan_seq = {}, {}, {}, {}, {}, {}
+  local lowest, exhausted, low_seq = math.huge, not wanted, math.huge
+  local sources = {}
+  if wanted then sources[#sources + 1] = { key = K.odd, odd = true } end
+  if aligned then sources[#sources + 1] = { key = K.orphans } end
+  for _, source in ipairs(sources) do source.cursor, source.buffer, source.at = '+inf', {}, 1 end
+  local done = #sources == 0
+  local function peek(source)
+    if source.done then return nil end
+    if source.at > #source.buffer then
+      source.buffer = redis.call('ZRANGE', source.key, source.cursor, '-inf', 'BYSCORE', 'REV',
+        'LIMIT', 0, 16)
+      source.at = 1
+      if #source.buffer == 0 then
+        source.done = true
+        if source.odd then exhausted = true end
+        return nil
+      end
+    end
+    local entry = source.buffer[source.at]
+    return tonumber(string.match(entry, '^(%d+)')), entry
+  end
   local function reach(r)
     while not done and lowest >= r do
-      if next_entry > #buffer then
-        buffer = redis.call('ZRANGE', K.odd, cursor, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, 16)
-        next_entry = 1
-        if #buffer == 0 then
-          done, exhausted = true, true
-          return
-        end
+      local pick, seq, entry = nil, -1, nil
+      for _, source in ipairs(sources) do
+        local s, e = peek(source)
+        if s and s > seq then pick, seq, entry = source, s, e end
       end
-      local entry = buffer[next_entry]
-      next_entry = next_entry + 1
-      local seq, status, lease, tokens, links = string.match(entry,
-        '^(%d+):(%a+):(%d+):(%d+):(..)$')
-      cursor = '(' .. seq
-      low_seq = tonumber(seq)
-      local h = { low_seq }
-      h[H.status], h[H.leaseUntil] = status, tonumber(lease)
-      if not kept(h) then
-        seq_left_out[low_seq] = true
+      if not pick then
+        done = true
+        return
+      end
+      pick.at = pick.at + 1
+      pick.cursor = '(' .. fmt(seq)
+      local out, tokens, links = false, nil, false
+      if pick.odd then
+        low_seq = seq
+        local _, status, lease, t, l = string.match(entry, '^(%d+):(%a+):(%d+):(%d+):(..)$')
+        local h = { seq }
+        h[H.status], h[H.leaseUntil] = status, tonumber(lease)
+        if not kept(h) then
+          seq_left_out[seq] = true
+          out, tokens, links = true, tonumber(t), l ~= '--'
+        end
+      elseif not seq_left_out[seq] then
+        orphan_seq[seq] = true
+        out = true
+      end
+      if out then
         local rank = rank_of(seq)
         if rank < base then
           done = true
           return
         end
+        if not tokens then
+          tokens = scan_head(redis.call('ZRANGE', K.log, rank, rank)[1])[H.tokenCount]
+        end
         left_out[#left_out + 1] = rank
-        by_rank[rank] = tonumber(tokens)
-        linked[rank] = links ~= '--'
+        by_rank[rank], linked[rank], status_out[rank] = tokens, links, pick.odd == true
         lowest = rank
       end
     end
@@ -133,7 +162,7 @@ local function indexed_window()
     end
     local calls = redis.call('HMGET', K.calls, unpack(ids))
     for i, rs in ipairs(entries) do
-      if results and not seq_is_left_out(rs) then
+      if results and not seq_is_left_out(rs) and not orphan_seq[rs] then
         local cs = tonumber(calls[i])
         if not cs or cs > rs or seq_is_left_out(cs) then
           results = false
@@ -146,7 +175,8 @@ local function indexed_window()
   -- false when a result from seq on has lost its call, else the lowest call seq before seq that
   -- one answers and the newest result answering such a call (nil when none).
   local function calls_before(seq, s)
-    -- No left-out message from s on opens or answers a call: the pair counts decide.
+    reach(s)
+    -- No message left out by status from s on opens or answers a call: the pair counts decide.
     local counted = true
     for _, x in ipairs(left_out) do
       if x < s then break end
@@ -174,8 +204,12 @@ local function indexed_window()
     if r <= base then return redis.call('ZRANGE', K.log, r, r)[1], nil, nil end
     local pair = redis.call('ZRANGE', K.log, r - 1, r)
     local p = r - 1
-    if not is_left_out(p) then return pair[2], string.match(pair[1], KIND_PATTERN), p end
-    repeat p = p - 1 until p < base or not is_left_out(p)
+    reach(p)
+    if not status_out[p] then return pair[2], string.match(pair[1], KIND_PATTERN), p end
+    repeat
+      p = p - 1
+      reach(p)
+    until p < base or not status_out[p]
     if p < base then return pair[2], nil, nil end
     return pair[2], string.match(redis.call('ZRANGE', K.log, p, p)[1], KIND_PATTERN), p
   end
@@ -216,7 +250,7 @@ local function indexed_window()
           elseif before == 'reasoning' then
             s = p
           else
-            return s, seq
+            return s
           end
         end
       end
@@ -224,7 +258,7 @@ local function indexed_window()
     if base >= n then return base end
     local first = tonumber(head_seq(redis.call('ZRANGE', K.log, base, base)[1]))
     if calls_before(first, base) == false then return nil end
-    return base, first
+    return base
   end
 
   -- Forwards to the nearest safe cut (a budget window may only shrink); n when none.
@@ -248,7 +282,7 @@ local function indexed_window()
           elseif before == 'reasoning' then
             s = s + 1
           else
-            return s, seq
+            return s
           end
         end
       end
@@ -290,21 +324,16 @@ local function indexed_window()
     end
   end
 
-  local s, seq
+  local s
   if budget then
     s = budget_start()
     if limit then s = math.max(s, newest_start(limit)) end
-    s, seq = settle_forward(s)
+    s = settle_forward(s)
   else
     s = newest_start(limit)
-    if aligned then s, seq = settle_back(s) end
+    if aligned then s = settle_back(s) end
   end
   if not s then return nil end
-  -- An aligned window leaves out results whose call is gone: the walk does that.
-  if seq and redis.call('ZCOUNT', K.results, seq, '+inf') ~=
-      redis.call('ZCOUNT', K.paired, seq, '+inf') then
-    return nil
-  end
 
   -- The window in one read; left-out messages and pinned ones spliced in C (table.remove and
   -- table.insert), not copied message by message.

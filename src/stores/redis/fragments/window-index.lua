@@ -9,6 +9,8 @@
 --   K.pairs / K.paired  '<result seq>:<call id>' of each result whose call is linked (K.calls) at
 --             or before it, by the call's seq / by the result's: a cut at s splits a pair when
 --             fewer pairs end before s than begin before it, two ZCOUNTs.
+--   K.orphans the seqs of messages answering a call id that is not paired (its call is gone or
+--             comes later): aligned windows leave them out.
 local function mark_odd(seq, status, lease_until, tokens, calls, results)
   if status == 'complete' then return end
   redis.call('ZADD', K.odd, seq, seq .. ':' .. status .. ':' .. fmt(lease_until) .. ':' ..
@@ -79,6 +81,15 @@ local function reindex_message(seq, old, h)
   end
 end
 
+-- A message answering calls is an orphan while one of its call ids is not paired.
+local function recheck_orphan(seq)
+  if redis.call('ZCOUNT', K.results, seq, seq) > redis.call('ZCOUNT', K.paired, seq, seq) then
+    redis.call('ZADD', K.orphans, seq, seq)
+  else
+    redis.call('ZREM', K.orphans, seq)
+  end
+end
+
 local function add_pair(call_seq, result_seq, member)
   redis.call('ZADD', K.pairs, call_seq, member)
   redis.call('ZADD', K.paired, result_seq, member)
@@ -90,11 +101,13 @@ local function pair_result(seq, id)
   if call_seq and tonumber(call_seq) <= tonumber(seq) then add_pair(call_seq, seq, seq .. ':' .. id) end
 end
 
+-- The message at seq answers no call any more.
 local function unpair_results(seq)
   for _, member in ipairs(redis.call('ZRANGE', K.paired, seq, seq, 'BYSCORE')) do
     redis.call('ZREM', K.pairs, member)
   end
   redis.call('ZREMRANGEBYSCORE', K.paired, seq, seq)
+  redis.call('ZREM', K.orphans, seq)
 end
 
 -- A call id was linked to seq: the results answering it from seq on are paired.
@@ -102,7 +115,9 @@ local function pair_call(seq, id)
   local suffix = ':' .. id
   for _, member in ipairs(redis.call('ZRANGE', K.results, seq, '+inf', 'BYSCORE')) do
     if string.sub(member, -#suffix) == suffix and string.match(member, '^%d+:(.*)$') == id then
-      add_pair(seq, string.match(member, '^(%d+):'), member)
+      local result_seq = string.match(member, '^(%d+):')
+      add_pair(seq, result_seq, member)
+      recheck_orphan(result_seq)
     end
   end
 end
@@ -113,6 +128,7 @@ local function unpair_call(seq, id)
     if string.match(member, '^%d+:(.*)$') == id then
       redis.call('ZREM', K.pairs, member)
       redis.call('ZREM', K.paired, member)
+      redis.call('ZADD', K.orphans, string.match(member, '^(%d+):'), string.match(member, '^(%d+):'))
     end
   end
 end
@@ -120,7 +136,7 @@ end
 -- Builds the index from the log, the call links and the results (a session from before it, an
 -- import out of order); the keys expire with the session.
 local function rebuild_index()
-  redis.call('DEL', K.tokens, K.users, K.odd, K.pairs, K.paired)
+  redis.call('DEL', K.tokens, K.users, K.odd, K.pairs, K.paired, K.orphans)
   local sum, sums = 0, {}
   local function flush()
     if #sums > 0 then redis.call('ZADD', K.tokens, unpack(sums)) end
@@ -137,14 +153,17 @@ local function rebuild_index()
     index_marks(seq, h, calls)
   end
   flush()
+  local answering = {}
   for _, member in ipairs(redis.call('ZRANGE', K.results, 0, -1)) do
     local seq, id = string.match(member, '^(%d+):(.*)$')
     pair_result(seq, id)
+    if answering[#answering] ~= seq then answering[#answering + 1] = seq end
   end
+  for _, seq in ipairs(answering) do recheck_orphan(seq) end
   redis.call('HSET', K.meta, F.windowIndex, WINDOW_INDEX_VERSION)
   local ttl = redis.call('PTTL', K.meta)
   if ttl > 0 then
-    for _, key in ipairs({ K.tokens, K.users, K.odd, K.pairs, K.paired }) do
+    for _, key in ipairs({ K.tokens, K.users, K.odd, K.pairs, K.paired, K.orphans }) do
       redis.call('PEXPIRE', key, ttl)
     end
   end

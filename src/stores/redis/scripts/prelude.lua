@@ -133,6 +133,7 @@ local function index_results(seq, results)
     redis.call('ZADD', K.results, seq, seq .. ':' .. id)
     pair_result(seq, id)
   end
+  if #results > 0 then recheck_orphan(seq) end
 end
 
 local function unindex_results(seq)
@@ -200,7 +201,7 @@ local DAY_MS = 86400000
 -- Creates the session hash (a new session, or one that expired: nothing is left over).
 local function start_session(now)
   redis.call('DEL', K.log, K.mids, K.calls, K.ops, K.results, K.tokens, K.users, K.odd, K.pairs,
-    K.paired, K.legacyList, K.legacyIds)
+    K.paired, K.orphans, K.legacyList, K.legacyIds)
   redis.call('HSET', K.meta, F.createdAt, fmt(now), F.metadata, '{}', F.agentId, '',
     F.title, 'null', F.lastSeq, '0', F.messageCount, '0', F.windowIndex, WINDOW_INDEX_VERSION)
 end
@@ -209,7 +210,7 @@ end
 -- cleanup can still count what expired (the sessions themselves vanish at their TTL).
 local function slide(ttl)
   local session = { K.meta, K.log, K.mids, K.calls, K.ops, K.results, K.tokens, K.users, K.odd,
-    K.pairs, K.paired }
+    K.pairs, K.paired, K.orphans }
   for _, key in ipairs(session) do
     if ttl <= 0 then redis.call('PERSIST', key) else redis.call('PEXPIRE', key, ttl) end
   end
