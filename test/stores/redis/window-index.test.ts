@@ -51,12 +51,12 @@ describe.skipIf(!available)('redis store: window index', () => {
 
   /** The index as the scripts keep it; running sums relative to the oldest message's. */
   async function storedIndex(prefix: string) {
-    const sums = await admin.zrange(keyOf(prefix, 'tokens'), 0, -1, 'WITHSCORES');
+    const sums = await admin.zrange(keyOf(prefix, 'tokens'), '0', '-1', 'WITHSCORES');
     const bySeq: Array<[number, number]> = [];
     for (let i = 0; i < sums.length; i += 2) bySeq.push([Number(sums[i]), Number(sums[i + 1])]);
     bySeq.sort((a, b) => a[0] - b[0]);
     const zset = async (word: string) => {
-      const flat = await admin.zrange(keyOf(prefix, word), 0, -1, 'WITHSCORES');
+      const flat = await admin.zrange(keyOf(prefix, word), '0', '-1', 'WITHSCORES');
       const out: string[] = [];
       for (let i = 0; i < flat.length; i += 2) out.push(`${flat[i]}@${flat[i + 1]}`);
       return out.sort();
@@ -73,7 +73,7 @@ describe.skipIf(!available)('redis store: window index', () => {
 
   /** The index by its definition, from the raw log and call links. */
   async function expectedIndex(prefix: string) {
-    const members = (await admin.zrange(keyOf(prefix, 'log'), 0, -1)).map(
+    const members = (await admin.zrange(keyOf(prefix, 'log'), '0', '-1')).map(
       (m) => JSON.parse(m) as MemberTuple,
     );
     const links = await admin.hgetall(keyOf(prefix, 'calls'));
