@@ -186,6 +186,28 @@ local function indexed_window()
       local split = redis.call('ZCOUNT', K.pairs, '-inf', '(' .. fmt(seq)) -
         redis.call('ZCOUNT', K.paired, '-inf', '(' .. fmt(seq))
       if split == 0 then return nil, nil end
+      -- The split pairs are nearly always the first results after the cut: read those, 8 at a
+      -- time with their calls' seqs (ZMSCORE), until all `split` are found. An orphan's pairs
+      -- are found but do not count (it is left out).
+      local found, low, newest, offset = 0, nil, nil, 0
+      while found < split do
+        local entries = redis.call('ZRANGE', K.paired, seq, '+inf', 'BYSCORE', 'LIMIT', offset, 8)
+        if #entries == 0 then break end
+        local calls = redis.call('ZMSCORE', K.pairs, unpack(entries))
+        for i, entry in ipairs(entries) do
+          local cs = tonumber(calls[i])
+          if cs and cs < seq then
+            found = found + 1
+            local rs = tonumber(string.match(entry, '^(%d+):'))
+            if not orphan_seq[rs] then
+              if not low or cs < low then low = cs end
+              if not newest or rs > newest then newest = rs end
+            end
+          end
+        end
+        offset = offset + #entries
+      end
+      if found == split then return low, newest end
     end
     read_results(seq)
     if not results then return false end
