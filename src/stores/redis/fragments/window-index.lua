@@ -95,10 +95,12 @@ local function add_pair(call_seq, result_seq, member)
   redis.call('ZADD', K.paired, result_seq, member)
 end
 
--- A result (seq, call id) was indexed: paired when its call is linked at or before it.
+-- A result (seq, call id) was indexed: paired when its call is linked at or before it (true).
 local function pair_result(seq, id)
   local call_seq = redis.call('HGET', K.calls, id)
-  if call_seq and tonumber(call_seq) <= tonumber(seq) then add_pair(call_seq, seq, seq .. ':' .. id) end
+  if not call_seq or tonumber(call_seq) > tonumber(seq) then return false end
+  add_pair(call_seq, seq, seq .. ':' .. id)
+  return true
 end
 
 -- The message at seq answers no call any more.

@@ -129,11 +129,13 @@ end
 -- K.results: one entry '<seq>:<call id>' scored by seq per call a message answers, so a window
 -- finds the results it holds without reading every message.
 local function index_results(seq, results)
+  local orphan = false
   for _, id in ipairs(results) do
     redis.call('ZADD', K.results, seq, seq .. ':' .. id)
-    pair_result(seq, id)
+    if not pair_result(seq, id) then orphan = true end
   end
-  if #results > 0 then recheck_orphan(seq) end
+  -- Not an orphan before: a new message, or one unindexed first (apply_changes).
+  if orphan then redis.call('ZADD', K.orphans, seq, seq) end
 end
 
 local function unindex_results(seq)
@@ -161,7 +163,13 @@ local function insert_message(m, now_ms, lease, lease_until, lease_ms)
   local member = '[' .. seq .. ',"' .. string.format('%08d', at) .. '",' .. tail .. ',{' ..
     m.body .. '}]'
   redis.call('ZADD', K.log, seq, member)
-  index_newest(seq, scan_head(member), m.calls ~= '[]')
+  -- The index's values from what the append sent, not a scan of the member.
+  local role, tokens = string.match(m.tail, '^"[^"]*","(%a+)","[%a-]+",(%d+),')
+  local h = { tonumber(seq) }
+  h[H.status], h[H.leaseUntil], h[H.role] = m.status, lease_until or 0, role
+  h[H.tokenCount] = tonumber(tokens)
+  h[H.toolResultIds] = m.results ~= '[]' and { true } or NO_IDS
+  index_newest(seq, h, m.calls ~= '[]')
   redis.call('HSET', K.mids, m.id, seq .. ' ' .. m.fp)
   if m.calls ~= '[]' then link_calls(seq, cjson.decode(m.calls)) end
   if m.results ~= '[]' then index_results(seq, cjson.decode(m.results)) end
