@@ -120,9 +120,11 @@ local function new_message(i)
     results = ARGV[i + 4], tail = ARGV[i + 5], body = ARGV[i + 6] }
 end
 
-local function link_calls(seq, calls)
+-- newest: no message after seq answers these yet (its own results are paired as they are
+-- indexed), so there is nothing to pair.
+local function link_calls(seq, calls, newest)
   for _, id in ipairs(calls) do
-    if redis.call('HSETNX', K.calls, id, seq) == 1 then pair_call(seq, id) end
+    if redis.call('HSETNX', K.calls, id, seq) == 1 and not newest then pair_call(seq, id) end
   end
 end
 
@@ -171,7 +173,7 @@ local function insert_message(m, now_ms, lease, lease_until, lease_ms)
   h[H.toolResultIds] = m.results ~= '[]' and { true } or NO_IDS
   index_newest(seq, h, m.calls ~= '[]')
   redis.call('HSET', K.mids, m.id, seq .. ' ' .. m.fp)
-  if m.calls ~= '[]' then link_calls(seq, cjson.decode(m.calls)) end
+  if m.calls ~= '[]' then link_calls(seq, cjson.decode(m.calls), true) end
   if m.results ~= '[]' then index_results(seq, cjson.decode(m.results)) end
   return member
 end
