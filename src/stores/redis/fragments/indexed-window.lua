@@ -1,15 +1,20 @@
--- indexed_window (included by history.lua): a window cut from the window index (prelude.lua:
--- running token sums, user seqs, the messages that are not 'complete'), in ranks of the log (0
--- the oldest, n - 1 the newest).
--- Why: a plain read of the last 50 is one ZRANGE (70-130 us of server time here), and a window
--- may add only a few lookups to stay near it. Walking the heads a window passes (a pattern match
--- each, about 3 us, and the bodies read past the window) made budgets and filters 3-8x a plain
--- read. Here the start is computed (a budget from one ZCOUNT on the running sums; a count from
--- the left-out messages, usually none), moved to the nearest safe cut by looking only at each
--- candidate cut (the results after it and their calls in one HMGET, read once; the message
--- before it; the nearest user message from K.users), and the window read in one ZRANGE by rank.
--- Returns nil when the index cannot decide alone (a result whose call is gone, after it or left
--- out; a filter without 'complete'; more than a few pinned messages): the walk then does.
+-- indexed_window (included by history.lua): a window cut from the window index
+-- (window-index.lua: running token sums, user seqs, the messages that are not 'complete', calls
+-- and results by both ends, orphans), in ranks of the log (0 the oldest, n - 1 the newest).
+-- Why (docs/BENCHMARKS.md, "Redis windows (issue 11)"): a plain read of the last 50 is three
+-- calls and one ZRANGE, 140-160 us of server time here; each further call from Lua costs
+-- 1.5-2 us and each element it returns about 0.5 us. Walking the heads a window passes (a
+-- pattern match each, about 3 us, and the bodies read past the window) made budgets, filters
+-- and pinned windows 3-6x a plain read on the server. Here the start is computed (a budget from
+-- one ZCOUNT on the running sums; a count from the newest left-out messages, read a few at a
+-- time), moved to the nearest safe cut by looking only at each candidate (the two messages
+-- around it; two ZCOUNTs on the pairs, and only when they differ the split pairs, found among
+-- the first results after it; the nearest user message), and the window read in one ZRANGE by
+-- rank: measured 1.15-1.5x a plain read of the same length on the server and 1.0-1.3x end to end
+-- (all four options together 1.7-2.0x and 1.3x), against 1.5-6x and 1.2-2.9x for the walk.
+-- Returns nil when the index cannot decide alone (a result whose call the status filter leaves
+-- out; a filter without 'complete'; more than thirteen leading system messages; a log an older
+-- version wrote to): the walk then does.
 local KIND_PATTERN = '^%[%d+,"%d+",%d+,%d+,%d+,"%a+",%d+,"[^"]*",%d+,"[^"]*","%a+","([%a-]+)"'
 
 local function indexed_window()

@@ -10,7 +10,9 @@
 -- `data` stays byte for byte what the caller gave; K.mids messageId -> '<seq> <fingerprint>'
 -- (idempotency); K.calls tool call id -> seq of the first message opening it; K.ops operation
 -- id -> '<body hash> <seq,seq,...>' (transactions); K.results '<seq>:<call id>' by seq for every
--- call a message answers; K.sessions and K.counts the user's index and counts.
+-- call a message answers; K.sessions and K.counts the user's index and counts; the window index
+-- (fragments/window-index.lua, included below) kept by insert_message, remove_message,
+-- replace_member and the call and result links.
 
 local function now_us()
   local t = redis.call('TIME')
