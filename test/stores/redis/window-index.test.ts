@@ -277,6 +277,68 @@ describe.skipIf(!available)('redis store: window index', () => {
     await expectExact(target, prefix, 'imported the oldest after');
   });
 
+  /** The commands a script sends from Lua while `call` runs, seen with MONITOR. */
+  async function scriptCommands(call: () => Promise<unknown>): Promise<string[][]> {
+    const monitor = await admin.monitor();
+    const seen: string[][] = [];
+    let done = false;
+    const marker = `marker-${Math.random()}`;
+    monitor.on('monitor', (_time: string, args: string[], source: string) => {
+      if (args[0]?.toLowerCase() === 'echo' && args[1] === marker) done = true;
+      else if (!done && source === 'lua') seen.push(args);
+    });
+    try {
+      await call();
+      await admin.echo(marker);
+      await expect.poll(() => done).toBe(true);
+      return seen;
+    } finally {
+      monitor.disconnect();
+    }
+  }
+
+  it('cuts windows from the index, reading the log only around the cut and for the window', async () => {
+    const [store, prefix] = await open();
+    const messages: NewMessage[] = [{ role: 'system', content: 'rules', tokenCount: 5 }];
+    for (let turn = 0; messages.length < 300; turn++) {
+      messages.push(user(`q${turn}`, 4), call([`t${turn}`]), result(`t${turn}`, 7), {
+        role: 'assistant',
+        content: `a${turn}`,
+        tokenCount: 5,
+        status: turn % 9 === 0 ? 'error' : 'complete',
+      });
+    }
+    for (let i = 0; i < messages.length; i += 100) {
+      await store.append({ ...key, messages: messages.slice(i, i + 100) });
+    }
+    const all = await store.history({ ...key, last: 1000 });
+    const log = keyOf(prefix, 'log');
+    const queries: WindowQuery[] = [
+      { tokenBudget: 200, align: 'turn', pinSystem: true, statuses: ['complete'] },
+      { last: 50, align: 'tool-pairs' },
+      { last: 50, statuses: ['complete'] },
+    ];
+    for (const query of queries) {
+      const commands = await scriptCommands(() => store.history({ ...key, ...query }));
+      const got = (await store.history({ ...key, ...query })).map((m) => m.seq);
+      expect(got).toEqual(referenceWindow(all, query));
+      // The walk reads the log in chunks of up to 256 heads and never the index.
+      const indexed = commands.filter(
+        ([, k = '']) => k.includes(':tokens:') || k.includes(':pairs:'),
+      );
+      if (query.tokenBudget !== undefined || query.align !== undefined) {
+        expect(indexed.length, JSON.stringify(query)).toBeGreaterThan(0);
+      }
+      const reads = commands.filter(([c, k]) => c!.toLowerCase() === 'zrange' && k === log);
+      for (const read of reads) {
+        const limit = read.indexOf('LIMIT');
+        if (limit >= 0) expect(Number(read[limit + 2])).toBeLessThanOrEqual(2);
+        else if (read[3] !== '-1') expect(Number(read[3]) - Number(read[2])).toBeLessThan(8);
+      }
+      expect(reads.length, JSON.stringify(query)).toBeLessThanOrEqual(8);
+    }
+  });
+
   it('is built by the first script that touches a session from before it', async () => {
     const [store, prefix] = await open();
     await store.append({
