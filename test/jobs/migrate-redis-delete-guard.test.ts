@@ -126,8 +126,9 @@ describe.skipIf(!available())('migrate-redis --delete-source keeps what changed'
       messages: [{ role: 'user', content: 'written after verification' }],
     });
 
-    // The quiet session's meta, log and messageId hash (redis/keys.ts).
-    expect(await reader.deleteSessions(read)).toEqual({ deletedKeys: 3, changedKeys: [busyMeta] });
+    // The quiet session's meta, log, messageId hash and window index (its running token sums and
+    // user messages; redis/keys.ts, layout.ts).
+    expect(await reader.deleteSessions(read)).toEqual({ deletedKeys: 5, changedKeys: [busyMeta] });
     expect(await source.getSession({ userId: 'bob', sessionId: 'quiet' })).toBeNull();
     const kept = await source.history({ userId: 'bob', sessionId: 'busy' });
     expect(kept.map((message) => message.content)).toEqual([

@@ -18,6 +18,8 @@ export const SESSION_FIELD = {
   title: 't',
   /** JSON object. */
   metadata: 'm',
+  /** The window index's layout version (layout.ts WINDOW_INDEX_VERSION); absent before it. */
+  windowIndex: 'w',
 } as const;
 
 /**

@@ -63,10 +63,34 @@ export type MemberTuple = [
 ];
 
 /**
+ * The window index (fragments/window-index.lua), kept exact by every write so history.lua cuts a
+ * window without reading the messages it passes: `tokens:` (zset: seq by the running sum of token
+ * counts up to it, so a suffix's tokens are one subtraction), `users:` (zset: the seqs of user
+ * messages), `odd:` (zset by seq: `<seq>:<status>:<lease until>:<tokens>:<c|-><r|->` of each
+ * message whose status is not 'complete'), `pairs:` and `paired:` (zsets: `<result seq>:<call id>`
+ * of each result whose call is linked at or before it, by the call's seq and by the result's),
+ * `orphans:` (zset: the seqs of messages answering a call id that is not paired). A
+ * session gets it from the first script of this version that touches it (SESSION_FIELD.windowIndex
+ * says which version built it).
+ */
+export const WINDOW_INDEX_WORDS = ['tokens', 'users', 'odd', 'pairs', 'paired', 'orphans'] as const;
+
+/** The window index's layout version, kept in the session hash once the index is built. */
+export const WINDOW_INDEX_VERSION = '1';
+
+/**
  * The keys of a session script, in KEYS order (see RedisKeys.store): the session's own keys,
  * `<base><word>:<session>` for each word of SESSION_WORDS, then the user's index and counts.
  */
-export const SESSION_WORDS = ['meta', 'log', 'mids', 'calls', 'ops', 'results'] as const;
+export const SESSION_WORDS = [
+  'meta',
+  'log',
+  'mids',
+  'calls',
+  'ops',
+  'results',
+  ...WINDOW_INDEX_WORDS,
+] as const;
 
 /**
  * The list layout's keys of a session an older redis store wrote (`msgs:` a list of items,

@@ -6,6 +6,7 @@ import {
   MESSAGE_ARGS,
   SESSION_KEYS,
   SESSION_WORDS,
+  WINDOW_INDEX_VERSION,
 } from './layout.js';
 import type { RedisConnection } from './redis-connection.js';
 import { SCRIPT_RESULT } from './script-results.js';
@@ -75,6 +76,7 @@ export function luaTables(): string {
     `local R = ${quoted(SCRIPT_RESULT)}`,
     `local MSG_ARGS = ${MESSAGE_ARGS}`,
     `local CHANGE_ARGS = ${CHANGE_ARGS}`,
+    `local WINDOW_INDEX_VERSION = '${WINDOW_INDEX_VERSION}'`,
     '',
   ].join('\n');
 }

@@ -95,6 +95,9 @@ describe.skipIf(!available)('redis store: keys, TTLs and round trips', () => {
         '{alice}:meta:s2',
         '{alice}:mids:s1',
         '{alice}:sessions',
+        // The window index (layout.ts WINDOW_INDEX_WORDS): running token sums, user messages.
+        '{alice}:tokens:s1',
+        '{alice}:users:s1',
       ].map((key) => prefix + key),
     );
     for (const key of keys.filter((k) => k.includes('{alice}'))) {

@@ -6,6 +6,7 @@
 if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
 upgrade()
 local deleted = redis.call('ZCARD', K.log)
-redis.call('DEL', K.log, K.mids, K.calls, K.results)
+redis.call('DEL', K.log, K.mids, K.calls, K.results, K.tokens, K.users, K.odd,
+  K.pairs, K.paired, K.orphans)
 touch(now_us(), tonumber(ARGV[2]))
 return { R.ok, deleted }

@@ -57,7 +57,7 @@ local function kept(h)
   return not wanted or wanted[effective_status(h, now_ms)] == true
 end
 
-local windowed = kind == 'newest' and (align ~= 'exact' or budget ~= nil or pin)
+local windowed = kind == 'newest' and (align ~= 'exact' or budget ~= nil or pin or wanted ~= nil)
 
 if not windowed then
   local lo, hi, reverse = '-inf', '+inf', true
@@ -89,6 +89,13 @@ if not windowed then
     for i = 1, math.floor(n / 2) do out[i], out[n - i + 1] = out[n - i + 1], out[i] end
   end
   return { R.ok, now_ms, out }
+end
+
+-- @include indexed-window
+
+do
+  local out = indexed_window()
+  if out then return { R.ok, now_ms, out } end
 end
 
 -- A result's call exists when a kept message at or before it opens that call id (the earliest

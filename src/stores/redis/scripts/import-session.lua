@@ -16,6 +16,9 @@ local ttl = tonumber(ARGV[2])
 if redis.call('EXISTS', K.meta) == 0 then start_session(now) else upgrade() end
 
 local inserted = 0
+-- Messages newer than every stored one are indexed as they come; any other order rebuilds the
+-- window index once at the end.
+local rebuild = false
 local last = tonumber(redis.call('HGET', K.meta, F.lastSeq) or '0')
 for i = 10, #ARGV, 5 do
   local seq, id = ARGV[i], ARGV[i + 1]
@@ -23,6 +26,11 @@ for i = 10, #ARGV, 5 do
     #redis.call('ZRANGEBYSCORE', K.log, seq, seq, 'LIMIT', 0, 1) > 0
   if not held then
     redis.call('ZADD', K.log, seq, ARGV[i + 2])
+    if rebuild or redis.call('ZCOUNT', K.log, '(' .. seq, '+inf') > 0 then
+      rebuild = true
+    else
+      index_newest(seq, scan_head(ARGV[i + 2]), ARGV[i + 3] ~= '[]')
+    end
     redis.call('HSET', K.mids, id, seq .. ' ')
     if ARGV[i + 3] ~= '[]' then link_calls(seq, cjson.decode(ARGV[i + 3])) end
     if ARGV[i + 4] ~= '[]' then index_results(seq, cjson.decode(ARGV[i + 4])) end
@@ -31,6 +39,7 @@ for i = 10, #ARGV, 5 do
   if tonumber(seq) > last then last = tonumber(seq) end
 end
 if tonumber(ARGV[9]) > last then last = tonumber(ARGV[9]) end
+if rebuild then rebuild_index() end
 
 redis.call('HSET', K.meta, F.createdAt, ARGV[4], F.agentId, ARGV[6], F.title, ARGV[7],
   F.metadata, ARGV[8], F.lastSeq, fmt(last))

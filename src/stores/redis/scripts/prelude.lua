@@ -10,7 +10,9 @@
 -- `data` stays byte for byte what the caller gave; K.mids messageId -> '<seq> <fingerprint>'
 -- (idempotency); K.calls tool call id -> seq of the first message opening it; K.ops operation
 -- id -> '<body hash> <seq,seq,...>' (transactions); K.results '<seq>:<call id>' by seq for every
--- call a message answers; K.sessions and K.counts the user's index and counts.
+-- call a message answers; K.sessions and K.counts the user's index and counts; the window index
+-- (fragments/window-index.lua, included below) kept by insert_message, remove_message,
+-- replace_member and the call and result links.
 
 local function now_us()
   local t = redis.call('TIME')
@@ -105,6 +107,8 @@ local function head_at(seq)
   return redis.call('ZRANGE', K.log, seq, seq, 'BYSCORE')[1]
 end
 
+-- @include window-index
+
 local function seq_of_id(id)
   local stored = redis.call('HGET', K.mids, id)
   if not stored then return nil, nil end
@@ -118,23 +122,37 @@ local function new_message(i)
     results = ARGV[i + 4], tail = ARGV[i + 5], body = ARGV[i + 6] }
 end
 
-local function link_calls(seq, calls)
-  for _, id in ipairs(calls) do redis.call('HSETNX', K.calls, id, seq) end
+-- newest: no message after seq answers these yet (its own results are paired as they are
+-- indexed), so there is nothing to pair.
+local function link_calls(seq, calls, newest)
+  for _, id in ipairs(calls) do
+    if redis.call('HSETNX', K.calls, id, seq) == 1 and not newest then pair_call(seq, id) end
+  end
 end
 
 -- K.results: one entry '<seq>:<call id>' scored by seq per call a message answers, so a window
 -- finds the results it holds without reading every message.
 local function index_results(seq, results)
-  for _, id in ipairs(results) do redis.call('ZADD', K.results, seq, seq .. ':' .. id) end
+  local orphan = false
+  for _, id in ipairs(results) do
+    redis.call('ZADD', K.results, seq, seq .. ':' .. id)
+    if not pair_result(seq, id) then orphan = true end
+  end
+  -- Not an orphan before: a new message, or one unindexed first (apply_changes).
+  if orphan then redis.call('ZADD', K.orphans, seq, seq) end
 end
 
 local function unindex_results(seq)
   redis.call('ZREMRANGEBYSCORE', K.results, seq, seq)
+  unpair_results(seq)
 end
 
 local function unlink_calls(seq, calls)
   for _, id in ipairs(calls) do
-    if redis.call('HGET', K.calls, id) == seq then redis.call('HDEL', K.calls, id) end
+    if redis.call('HGET', K.calls, id) == seq then
+      redis.call('HDEL', K.calls, id)
+      unpair_call(seq, id)
+    end
   end
 end
 
@@ -149,8 +167,15 @@ local function insert_message(m, now_ms, lease, lease_until, lease_ms)
   local member = '[' .. seq .. ',"' .. string.format('%08d', at) .. '",' .. tail .. ',{' ..
     m.body .. '}]'
   redis.call('ZADD', K.log, seq, member)
+  -- The index's values from what the append sent, not a scan of the member.
+  local role, tokens = string.match(m.tail, '^"[^"]*","(%a+)","[%a-]+",(%d+),')
+  local h = { tonumber(seq) }
+  h[H.status], h[H.leaseUntil], h[H.role] = m.status, lease_until or 0, role
+  h[H.tokenCount] = tonumber(tokens)
+  h[H.toolResultIds] = m.results ~= '[]' and { true } or NO_IDS
+  index_newest(seq, h, m.calls ~= '[]')
   redis.call('HSET', K.mids, m.id, seq .. ' ' .. m.fp)
-  if m.calls ~= '[]' then link_calls(seq, cjson.decode(m.calls)) end
+  if m.calls ~= '[]' then link_calls(seq, cjson.decode(m.calls), true) end
   if m.results ~= '[]' then index_results(seq, cjson.decode(m.results)) end
   return member
 end
@@ -159,6 +184,7 @@ end
 local function remove_message(member)
   local h = decode_head(member)
   redis.call('ZREM', K.log, member)
+  unindex_message(fmt(h[H.seq]), h[H.tokenCount])
   redis.call('HDEL', K.mids, h[H.messageId])
   unlink_calls(fmt(h[H.seq]), h[H.toolCallIds])
   if #h[H.toolResultIds] > 0 then unindex_results(fmt(h[H.seq])) end
@@ -169,6 +195,7 @@ local function replace_member(old_member, h, body)
   local member = encode_member(h, body)
   redis.call('ZREM', K.log, old_member)
   redis.call('ZADD', K.log, h[H.seq], member)
+  reindex_message(fmt(h[H.seq]), scan_head(old_member), h)
   return member
 end
 
@@ -185,15 +212,17 @@ local DAY_MS = 86400000
 
 -- Creates the session hash (a new session, or one that expired: nothing is left over).
 local function start_session(now)
-  redis.call('DEL', K.log, K.mids, K.calls, K.ops, K.results, K.legacyList, K.legacyIds)
+  redis.call('DEL', K.log, K.mids, K.calls, K.ops, K.results, K.tokens, K.users, K.odd, K.pairs,
+    K.paired, K.orphans, K.legacyList, K.legacyIds)
   redis.call('HSET', K.meta, F.createdAt, fmt(now), F.metadata, '{}', F.agentId, '',
-    F.title, 'null', F.lastSeq, '0', F.messageCount, '0')
+    F.title, 'null', F.lastSeq, '0', F.messageCount, '0', F.windowIndex, WINDOW_INDEX_VERSION)
 end
 
 -- Slides every TTL (a write). The index and counts outlive the sessions they name by a day, so
 -- cleanup can still count what expired (the sessions themselves vanish at their TTL).
 local function slide(ttl)
-  local session = { K.meta, K.log, K.mids, K.calls, K.ops, K.results }
+  local session = { K.meta, K.log, K.mids, K.calls, K.ops, K.results, K.tokens, K.users, K.odd,
+    K.pairs, K.paired, K.orphans }
   for _, key in ipairs(session) do
     if ttl <= 0 then redis.call('PERSIST', key) else redis.call('PEXPIRE', key, ttl) end
   end
@@ -298,8 +327,7 @@ end
 -- migrate-redis can still read it).
 local LEGACY_ITEM = '^{"seq":(%d+),"messageId":"([^"]*)","createdAt":(%d+),"role":"(%a+)",' ..
   '"content":(.*)}$'
-local function upgrade()
-  if redis.call('EXISTS', K.legacyList) == 0 then return end
+local function upgrade_list()
   local complete = true
   for _, item in ipairs(redis.call('LRANGE', K.legacyList, 0, -1)) do
     local seq, id, created, role, rest = string.match(item, LEGACY_ITEM)
@@ -337,5 +365,15 @@ local function upgrade()
   if ttl > 0 then
     redis.call('PEXPIRE', K.log, ttl)
     redis.call('PEXPIRE', K.mids, ttl)
+  end
+end
+
+-- Brings a session to this version's layout: the list layout into the log, then the window
+-- index built once.
+local function upgrade()
+  local listed = redis.call('EXISTS', K.legacyList) == 1
+  if listed then upgrade_list() end
+  if listed or redis.call('HGET', K.meta, F.windowIndex) ~= WINDOW_INDEX_VERSION then
+    rebuild_index()
   end
 end
