@@ -133,13 +133,7 @@ function messageFromRead(row: ReadMessageRow): Message {
   const extra = row.extra;
   if (extra === null) return plainMessage(row, createdAt);
   return {
-    seq: Number(row.seq),
-    messageId: row.message_id,
-    role: row.role,
-    content: row.content,
-    metadata: row.metadata,
-    createdAt,
-    data: row.data,
+    ...coreFields(row, createdAt),
     format: extra.format,
     kind: extra.kind,
     toolCallIds: extra.toolCallIds,
@@ -155,13 +149,7 @@ function messageFromRead(row: ReadMessageRow): Message {
 /** What message-columns.sql leaves out of a plain message: every field at its default. */
 function plainMessage(row: MessageCore, createdAt: Date): Message {
   return {
-    seq: Number(row.seq),
-    messageId: row.message_id,
-    role: row.role,
-    content: row.content,
-    metadata: row.metadata,
-    createdAt,
-    data: row.data,
+    ...coreFields(row, createdAt),
     format: null,
     kind: 'message',
     toolCallIds: [],
@@ -174,12 +162,8 @@ function plainMessage(row: MessageCore, createdAt: Date): Message {
   };
 }
 
-function messageFromStored(row: StoredMessageRow): Message {
-  const createdAt = new Date(row.created_at);
-  const leaseRanOut =
-    row.status === 'streaming' &&
-    row.lease_expires_at !== null &&
-    new Date(row.lease_expires_at).getTime() <= Date.now();
+/** The fields every message row carries as columns, whatever its shape. */
+function coreFields(row: MessageCore, createdAt: Date) {
   return {
     seq: Number(row.seq),
     messageId: row.message_id,
@@ -188,6 +172,17 @@ function messageFromStored(row: StoredMessageRow): Message {
     metadata: row.metadata,
     createdAt,
     data: row.data,
+  };
+}
+
+function messageFromStored(row: StoredMessageRow): Message {
+  const createdAt = new Date(row.created_at);
+  const leaseRanOut =
+    row.status === 'streaming' &&
+    row.lease_expires_at !== null &&
+    new Date(row.lease_expires_at).getTime() <= Date.now();
+  return {
+    ...coreFields(row, createdAt),
     format: row.format,
     kind: row.kind,
     toolCallIds: row.tool_call_ids,
