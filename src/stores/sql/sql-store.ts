@@ -40,7 +40,7 @@ import type { SearchPage } from '../../contract/search.js';
 import { AppendBatcher, type AppendRequest } from './append-batcher.js';
 import { messageChanges } from './message-changes.js';
 import { QUERIES } from './queries.generated.js';
-import { usageParams, usageRowFromSql, type UsageSqlRow } from './usage-rows.js';
+import { readsUsageTotals, usageParams, usageRowFromSql, type UsageSqlRow } from './usage-rows.js';
 import { SqlUsageRollup } from './usage-rollup.js';
 import type { ResolvedUsageInput, UsageReport } from '../../contract/usage.js';
 import {
@@ -369,9 +369,14 @@ export class SqlStore implements StoreBackend {
     return agentFromRow(row!);
   }
 
-  /** A report from the rollup, the hours it does not hold read live (usage.sql, 0009). */
+  /**
+   * A report from the rollup, the hours it does not hold read live: a user's report, or one by
+   * user, from the per-user level (usage.sql, 0009: exact); everyone's from the user-less level
+   * (usage-totals.sql, 0010: distinct counts estimated, see the README).
+   */
   async usage(input: ResolvedUsageInput): Promise<UsageReport> {
-    const rows = await this.run<UsageSqlRow>(this.sql.usage, usageParams(input));
+    const text = readsUsageTotals(input) ? this.sql.usageTotals : this.sql.usage;
+    const rows = await this.run<UsageSqlRow>(text, usageParams(input));
     return { rows: rows.map((row) => usageRowFromSql(row, input)) };
   }
 

@@ -109,8 +109,9 @@ CREATE OR REPLACE FUNCTION {{schema}}.usage_hours_of(
    GROUP BY 1, 2, 3, 4, 5, 6
 $$;
 
--- Rolls the messages of [p_from, p_to) (whole UTC hours) up again: what usage_hourly held for
--- those hours is replaced by what messages hold now. Returns the rows written.
+-- Rolls the messages of [p_from, p_to) (whole UTC hours) up again: what usage_hourly and
+-- usage_hourly_totals held for those hours is replaced by what messages hold now. Returns the
+-- usage_hourly rows written.
 CREATE OR REPLACE FUNCTION {{schema}}.usage_roll_hours(p_from timestamptz, p_to timestamptz)
 RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
@@ -119,6 +120,8 @@ BEGIN
   DELETE FROM {{schema}}.usage_hourly WHERE hour >= p_from AND hour < p_to;
   INSERT INTO {{schema}}.usage_hourly SELECT * FROM {{schema}}.usage_hours_of(p_from, p_to, NULL);
   GET DIAGNOSTICS written = ROW_COUNT;
+  -- The user-less level (0010, functions/12_usage_totals.sql), from the rows just written.
+  PERFORM {{schema}}.usage_roll_totals(p_from, p_to);
   RETURN written;
 END;
 $$;
