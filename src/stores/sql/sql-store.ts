@@ -57,7 +57,12 @@ import {
 } from './rows.js';
 import { quoteSchema, renderSql } from './schema-name.js';
 import { SessionChangeFeed } from '../change-feed/session-change-feed.js';
-import { decodeSearchCursor, encodeSearchCursor, MAX_SEARCH_OFFSET } from './search-cursor.js';
+import {
+  decodeSearchCursor,
+  encodeSearchCursor,
+  MAX_SEARCH_OFFSET,
+  RANKED_SEARCH_HITS,
+} from './search-cursor.js';
 import { type SearchRow, searchHitFromRow } from './search-rows.js';
 import { cjkTerms } from './search-terms.js';
 import { decodeSessionCursor, encodeSessionCursor } from './session-cursor.js';
@@ -425,7 +430,8 @@ export class SqlStore implements StoreBackend {
   /**
    * One round trip: the word index (search.sql), or, for a query with Chinese, Japanese or
    * Korean terms, the word index or the trigram index (search-cjk.sql). One row past the page
-   * says whether another page follows.
+   * says whether another page follows. The RANKED_SEARCH_HITS newest hits come best first, any
+   * older ones after them newest first.
    */
   async search(input: ResolvedSearchInput): Promise<SearchPage> {
     const { userId, query, sessionId, role, from, to, limit, cursor } = input;
@@ -447,8 +453,9 @@ export class SqlStore implements StoreBackend {
           cjk.likePattern,
           cjk.markPattern,
           cjk.first,
+          RANKED_SEARCH_HITS,
         ])
-      : await this.run<SearchRow>(this.sql.search, params);
+      : await this.run<SearchRow>(this.sql.search, [...params, RANKED_SEARCH_HITS]);
     const next = offset + limit;
     return {
       hits: rows.slice(0, limit).map(searchHitFromRow),
