@@ -134,6 +134,13 @@ function comparable(input: UsageInput, rows: UsageRow[]): Array<Partial<UsageRow
   return rows.map(({ sessions: _sessions, ...rest }) => rest);
 }
 
+async function countDistinctHours(subject: Subject): Promise<number> {
+  const [row] = await subject.query<{ n: number }>(
+    `SELECT count(DISTINCT hour)::integer AS n FROM "${subject.schema}".usage_hourly`,
+  );
+  return row!.n;
+}
+
 async function countRows(subject: Subject, table: string): Promise<number> {
   const [row] = await subject.query<{ n: number }>(
     `SELECT count(*)::integer AS n FROM "${subject.schema}".${table}`,
@@ -258,6 +265,36 @@ describe.skipIf(!inject('postgresAvailable'))('usage totals (level 2)', () => {
     expect(await countRows(subject, 'usage_dirty_hours')).toBe(0);
     expect(await subject.store.usage(everyone)).toEqual(after);
     await subject.store.close();
+  });
+
+  it('[postgres] a schema rolled up before 0010 reads live until the next roll-up fills it', async () => {
+    const subject = await open('postgres');
+    const q = `"${subject.schema}"`;
+    await subject.query(seedSql(subject.schema));
+    await runUsageRollup(subject.store);
+    const everyone: UsageInput = { from: FROM, to: TO, groupBy: ['day', 'agent'] };
+    const exact = await perUserLevel(subject, everyone);
+    await subject.store.close();
+    // Back to where the code before 0010 left the schema: rolled up, no user-less level.
+    await subject.query(
+      `DROP TABLE ${q}.usage_hourly_totals CASCADE;
+       DELETE FROM ${q}.schema_migrations WHERE version = 10;
+       DELETE FROM ${q}.schema_migrations_functions WHERE name LIKE '12_%';`,
+    );
+    const rolledHours = await countDistinctHours(subject);
+    const store = await createStore({
+      url: TEST_DATABASE_URL,
+      schema: subject.schema,
+      migrate: true,
+    });
+    expect(await countRows(subject, 'usage_dirty_hours')).toBe(rolledHours);
+    expect((await store.usage(everyone)).rows).toEqual(exact);
+    const next = await runUsageRollup(store);
+    expect(next.dirtyHours).toBe(rolledHours);
+    expect(await countRows(subject, 'usage_dirty_hours')).toBe(0);
+    expect(await countRows(subject, 'usage_hourly_totals')).toBeGreaterThan(0);
+    expect((await store.usage(everyone)).rows).toEqual(exact);
+    await store.close();
   });
 
   it('[postgres] distinct counts stay within 5 % at tens of thousands', async () => {
