@@ -43,7 +43,8 @@ export interface BenchResult {
 export interface SearchBenchRow {
   table_rows: number;
   query: string;
-  method: 'search' | 'ilike';
+  /** rank_all: search.sql before it ranked only the newest hits (search-rank-all.sql). */
+  method: 'search' | 'rank_all' | 'ilike';
   /** The user's messages the query matches. */
   hits: number;
   p50_ms: number;

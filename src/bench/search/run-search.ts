@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import postgres from 'postgres';
 import { createStore } from '../../create-store.js';
 import { schemaFor, type BenchContext } from '../bench-context.js';
 import type { SearchBenchRow } from '../bench-result.js';
@@ -30,7 +31,8 @@ export interface SearchBenchOptions {
 
 /**
  * Search at a table size: the postgres store's search (GIN indexes of 0007_search.sql) side by
- * side with a plain ILIKE scan of the same user's messages, one caller, each query run 30 times
+ * side with the search as it was before it ranked only the newest hits, and with a plain ILIKE
+ * scan of the same user's messages, one caller, each query run 30 times
  * after a warm-up. The table is bulk-loaded in the server with the word index dropped and built
  * after (as a restore would; see load/bulk-indexes.ts), ten users owning a tenth each.
  */
@@ -46,6 +48,12 @@ export async function runSearchBench(
     schema,
     migrate: true,
     poolSize: context.poolSize,
+  });
+  // The search as it was (every hit ranked), on a connection set up as the store's (jit off).
+  const before = postgres(context.databaseUrl, {
+    max: 1,
+    onnotice: () => {},
+    connection: { jit: 'off' },
   });
   try {
     const sessions = Math.ceil(options.size / PER_SESSION);
@@ -72,9 +80,13 @@ export async function runSearchBench(
       options.stopIfInterrupted();
       const [counted] = await admin.unsafe<{ n: string }[]>(q.searchCount, [userId, query]);
       const search = await time(() => store.search({ userId, query, limit: 20 }));
+      const rankAll = await time(() =>
+        before.unsafe(q.searchRankAll, [userId, query, null, null, null, null, 0, 21]),
+      );
       const ilike = await time(() => admin.unsafe(q.searchIlike, [userId, pattern, 20]));
       for (const [method, timing] of [
         ['search', search],
+        ['rank_all', rankAll],
         ['ilike', ilike],
       ] as const) {
         const row: SearchBenchRow = {
@@ -92,6 +104,7 @@ export async function runSearchBench(
       }
     }
   } finally {
+    await before.end();
     await store.close();
     await admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   }

@@ -7,6 +7,13 @@ import { ValidationError } from '../../contract/errors.js';
  */
 export const MAX_SEARCH_OFFSET = 10_000;
 
+/**
+ * Hits ranked per query: the newest ones (by createdAt). Ranking parses each message again, so
+ * a word in tens of thousands of a user's messages would cost seconds; beyond this many hits
+ * the older ones follow the ranked ones newest first, unranked (search.sql).
+ */
+export const RANKED_SEARCH_HITS = 1_000;
+
 /** Opaque to callers: base64url of `s<offset>`. */
 export function encodeSearchCursor(offset: number): string {
   return Buffer.from(`s${offset}`, 'utf8').toString('base64url');

@@ -40,7 +40,7 @@ import type { SearchPage } from '../../contract/search.js';
 import { AppendBatcher, type AppendRequest } from './append-batcher.js';
 import { messageChanges } from './message-changes.js';
 import { QUERIES } from './queries.generated.js';
-import { usageParams, usageRowFromSql, type UsageSqlRow } from './usage-rows.js';
+import { readsUsageTotals, usageParams, usageRowFromSql, type UsageSqlRow } from './usage-rows.js';
 import { SqlUsageRollup } from './usage-rollup.js';
 import type { ResolvedUsageInput, UsageReport } from '../../contract/usage.js';
 import {
@@ -57,7 +57,12 @@ import {
 } from './rows.js';
 import { quoteSchema, renderSql } from './schema-name.js';
 import { SessionChangeFeed } from '../change-feed/session-change-feed.js';
-import { decodeSearchCursor, encodeSearchCursor, MAX_SEARCH_OFFSET } from './search-cursor.js';
+import {
+  decodeSearchCursor,
+  encodeSearchCursor,
+  MAX_SEARCH_OFFSET,
+  RANKED_SEARCH_HITS,
+} from './search-cursor.js';
 import { type SearchRow, searchHitFromRow } from './search-rows.js';
 import { cjkTerms } from './search-terms.js';
 import { decodeSessionCursor, encodeSessionCursor } from './session-cursor.js';
@@ -371,9 +376,14 @@ export class SqlStore implements StoreBackend {
     return agentFromRow(row!);
   }
 
-  /** A report from the rollup, the hours it does not hold read live (usage.sql, 0009). */
+  /**
+   * A report from the rollup, the hours it does not hold read live: a user's report, or one by
+   * user, from the per-user level (usage.sql, 0009: exact); everyone's from the user-less level
+   * (usage-totals.sql, 0010: distinct counts estimated, see the README).
+   */
   async usage(input: ResolvedUsageInput): Promise<UsageReport> {
-    const rows = await this.run<UsageSqlRow>(this.sql.usage, usageParams(input));
+    const text = readsUsageTotals(input) ? this.sql.usageTotals : this.sql.usage;
+    const rows = await this.run<UsageSqlRow>(text, usageParams(input));
     return { rows: rows.map((row) => usageRowFromSql(row, input)) };
   }
 
@@ -422,7 +432,8 @@ export class SqlStore implements StoreBackend {
   /**
    * One round trip: the word index (search.sql), or, for a query with Chinese, Japanese or
    * Korean terms, the word index or the trigram index (search-cjk.sql). One row past the page
-   * says whether another page follows.
+   * says whether another page follows. The RANKED_SEARCH_HITS newest hits come best first, any
+   * older ones after them newest first.
    */
   async search(input: ResolvedSearchInput): Promise<SearchPage> {
     const { userId, query, sessionId, role, from, to, limit, cursor } = input;
@@ -444,8 +455,9 @@ export class SqlStore implements StoreBackend {
           cjk.likePattern,
           cjk.markPattern,
           cjk.first,
+          RANKED_SEARCH_HITS,
         ])
-      : await this.run<SearchRow>(this.sql.search, params);
+      : await this.run<SearchRow>(this.sql.search, [...params, RANKED_SEARCH_HITS]);
     const next = offset + limit;
     return {
       hits: rows.slice(0, limit).map(searchHitFromRow),

@@ -37,6 +37,14 @@ export function usageParams(input: ResolvedUsageInput): unknown[] {
   ];
 }
 
+/**
+ * Whether a report reads the user-less level (usage-totals.sql): everyone's usage, not grouped
+ * by user. Its sums equal the per-user level's; its distinct counts are sketch estimates.
+ */
+export function readsUsageTotals(input: ResolvedUsageInput): boolean {
+  return input.userId === null && !input.groupBy.includes('user');
+}
+
 /** A row with exactly the dimensions asked for (the others are absent, not null). */
 export function usageRowFromSql(row: UsageSqlRow, input: ResolvedUsageInput): UsageRow {
   const out: Partial<UsageRow> = {};

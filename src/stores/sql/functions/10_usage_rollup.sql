@@ -75,12 +75,15 @@ CREATE AGGREGATE {{schema}}.usage_latency_histogram(smallint[], integer[]) (
 -- The rollup rows of the messages created in [p_from, p_to), of one user (NULL: everyone): what
 -- usage_hourly holds for those hours once rolled up, and what reports and views read live for
 -- the hours after the watermark. SQL and STABLE, so the planner inlines it into its caller.
+-- Messages are summed first and each row then looks its session up (agent, created_at) by key:
+-- joined before, the planner hashed every session of the table to read one live hour (110 of
+-- 190 ms at 2 million messages, and growing with the sessions), as it cannot know how few
+-- messages an hour after the watermark holds.
 CREATE OR REPLACE FUNCTION {{schema}}.usage_hours_of(
   p_from timestamptz, p_to timestamptz, p_user_id text
 ) RETURNS SETOF {{schema}}.usage_hourly LANGUAGE sql STABLE AS $$
   WITH per_bucket AS (
-    SELECT {{schema}}.usage_hour(m.created_at) AS hour, m.user_id, m.session_id, s.agent_id,
-           m.model, s.created_at AS session_created_at,
+    SELECT {{schema}}.usage_hour(m.created_at) AS hour, m.user_id, m.session_id, m.model,
            {{schema}}.usage_latency_bucket(m.latency_ms) AS bucket,
            count(*) AS messages,
            count(*) FILTER (WHERE m.role = 'system') AS system_messages,
@@ -92,25 +95,41 @@ CREATE OR REPLACE FUNCTION {{schema}}.usage_hours_of(
            coalesce(sum(m.reasoning_tokens), 0) AS reasoning_tokens,
            coalesce(sum(m.cached_input_tokens), 0) AS cached_input_tokens
       FROM {{schema}}.messages m
-      JOIN {{schema}}.sessions s USING (user_id, session_id)
      WHERE m.created_at >= p_from AND m.created_at < p_to
        AND (p_user_id IS NULL OR m.user_id = p_user_id)
-     GROUP BY 1, 2, 3, 4, 5, 6, 7
+     GROUP BY 1, 2, 3, 4, 5
+  ),
+  per_row AS (
+    SELECT hour, user_id, session_id, model,
+           sum(messages)::integer AS messages, sum(system_messages)::integer AS system_messages,
+           sum(user_messages)::integer AS user_messages,
+           sum(assistant_messages)::integer AS assistant_messages,
+           sum(tool_messages)::integer AS tool_messages,
+           sum(input_tokens)::bigint AS input_tokens, sum(output_tokens)::bigint AS output_tokens,
+           sum(reasoning_tokens)::bigint AS reasoning_tokens,
+           sum(cached_input_tokens)::bigint AS cached_input_tokens,
+           coalesce(array_agg(bucket ORDER BY bucket) FILTER (WHERE bucket IS NOT NULL), '{}')
+             AS latency_buckets,
+           coalesce(array_agg(messages::integer ORDER BY bucket) FILTER (WHERE bucket IS NOT NULL),
+                    '{}') AS latency_counts
+      FROM per_bucket
+     GROUP BY 1, 2, 3, 4
   )
-  SELECT hour, user_id, session_id, agent_id, model, session_created_at,
-         sum(messages)::integer, sum(system_messages)::integer, sum(user_messages)::integer,
-         sum(assistant_messages)::integer, sum(tool_messages)::integer,
-         sum(input_tokens)::bigint, sum(output_tokens)::bigint, sum(reasoning_tokens)::bigint,
-         sum(cached_input_tokens)::bigint,
-         coalesce(array_agg(bucket ORDER BY bucket) FILTER (WHERE bucket IS NOT NULL), '{}'),
-         coalesce(array_agg(messages::integer ORDER BY bucket) FILTER (WHERE bucket IS NOT NULL),
-                  '{}')
-    FROM per_bucket
-   GROUP BY 1, 2, 3, 4, 5, 6
+  SELECT r.hour, r.user_id, r.session_id, s.agent_id, r.model, s.created_at, r.messages,
+         r.system_messages, r.user_messages, r.assistant_messages, r.tool_messages,
+         r.input_tokens, r.output_tokens, r.reasoning_tokens, r.cached_input_tokens,
+         r.latency_buckets, r.latency_counts
+    FROM per_row r
+    -- LIMIT 1 keeps the lookup a subquery run per row (an index probe), never a hash of all.
+    JOIN LATERAL (SELECT ss.agent_id, ss.created_at
+                    FROM {{schema}}.sessions ss
+                   WHERE ss.user_id = r.user_id AND ss.session_id = r.session_id
+                   LIMIT 1) s ON true
 $$;
 
--- Rolls the messages of [p_from, p_to) (whole UTC hours) up again: what usage_hourly held for
--- those hours is replaced by what messages hold now. Returns the rows written.
+-- Rolls the messages of [p_from, p_to) (whole UTC hours) up again: what usage_hourly and
+-- usage_hourly_totals held for those hours is replaced by what messages hold now. Returns the
+-- usage_hourly rows written.
 CREATE OR REPLACE FUNCTION {{schema}}.usage_roll_hours(p_from timestamptz, p_to timestamptz)
 RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
@@ -119,6 +138,8 @@ BEGIN
   DELETE FROM {{schema}}.usage_hourly WHERE hour >= p_from AND hour < p_to;
   INSERT INTO {{schema}}.usage_hourly SELECT * FROM {{schema}}.usage_hours_of(p_from, p_to, NULL);
   GET DIAGNOSTICS written = ROW_COUNT;
+  -- The user-less level (0010, functions/12_usage_totals.sql), from the rows just written.
+  PERFORM {{schema}}.usage_roll_totals(p_from, p_to);
   RETURN written;
 END;
 $$;

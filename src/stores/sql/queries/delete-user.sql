@@ -12,5 +12,17 @@ gone AS (
 ),
 erased_usage AS (
   DELETE FROM {{schema}}.usage_hourly WHERE user_id = $1
+),
+-- The user-less level (0010) cannot take one user out of a row: the hours they had usage in lose
+-- their totals rows and are marked dirty, read live (without them) until the next roll-up.
+their_hours AS (
+  SELECT DISTINCT hour FROM {{schema}}.usage_hourly WHERE user_id = $1
+),
+erased_totals AS (
+  DELETE FROM {{schema}}.usage_hourly_totals t USING their_hours h WHERE t.hour = h.hour
+),
+dirty AS (
+  INSERT INTO {{schema}}.usage_dirty_hours (hour) SELECT hour FROM their_hours
+      ON CONFLICT DO NOTHING
 )
 SELECT sessions, messages FROM doomed

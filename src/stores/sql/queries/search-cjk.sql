@@ -4,10 +4,11 @@
 -- 0007_search.sql; its partial-index pattern is repeated here exactly, so the planner uses it).
 -- MATERIALIZED for the reason given in search.sql. A substring hit ranks below any word hit,
 -- newest first; its snippet is the text around the first term, escaped for HTML, with every
--- term marked.
+-- term marked. As in search.sql, only the $12 newest hits are ranked, older ones follow newest
+-- first.
 --   $1..$8 as in search.sql; $9 the LIKE pattern (%term%term%, wildcards in terms escaped),
 --   $10 a regular expression matching any term (escaped as HTML, then for the regex),
---   $11 the first term.
+--   $11 the first term, $12 the newest hits ranked.
 WITH matched AS MATERIALIZED (
   SELECT m.session_id, m.seq, m.message_id, m.role, m.created_at, m.content
     FROM {{schema}}.messages m
@@ -22,22 +23,37 @@ WITH matched AS MATERIALIZED (
      AND ($6::timestamptz IS NULL OR m.created_at < $6::timestamptz)
 ),
 hits AS (
-  SELECT h.*,
-         to_tsvector('{{schema}}.search'::regconfig, h.content)
-           @@ websearch_to_tsquery('{{schema}}.search'::regconfig, $2) AS by_word
+  SELECT h.*, row_number() OVER (ORDER BY h.created_at DESC, h.session_id, h.seq) AS newness
     FROM matched h
     JOIN {{schema}}.sessions s ON s.user_id = $1 AND s.session_id = h.session_id
    WHERE s.expires_at IS NULL OR s.expires_at > now()
 ),
+-- The rank parses the message: for the newest hits, then for the page's older ones.
 ranked AS (
   SELECT hits.*,
-         CASE WHEN by_word
-              THEN 0.1 + ts_rank(to_tsvector('{{schema}}.search'::regconfig, content),
-                                 websearch_to_tsquery('{{schema}}.search'::regconfig, $2))
-              ELSE 0.05 END AS rank
+         CASE WHEN newness <= $12::bigint
+              THEN CASE WHEN to_tsvector('{{schema}}.search'::regconfig, content)
+                               @@ websearch_to_tsquery('{{schema}}.search'::regconfig, $2)
+                        THEN 0.1 + ts_rank(to_tsvector('{{schema}}.search'::regconfig, content),
+                                           websearch_to_tsquery('{{schema}}.search'::regconfig,
+                                                                $2))
+                        ELSE 0.05 END
+         END AS ranked
     FROM hits
-   ORDER BY rank DESC, created_at DESC, session_id, seq
+   ORDER BY newness > $12::bigint, ranked DESC, newness
   OFFSET $7 LIMIT $8
+),
+paged AS (
+  SELECT ranked.*, w.by_word,
+         coalesce(ranked,
+                  CASE WHEN w.by_word
+                       THEN 0.1 + ts_rank(to_tsvector('{{schema}}.search'::regconfig, content),
+                                          websearch_to_tsquery('{{schema}}.search'::regconfig,
+                                                               $2))
+                       ELSE 0.05 END) AS rank
+    FROM ranked,
+         LATERAL (SELECT to_tsvector('{{schema}}.search'::regconfig, content)
+                           @@ websearch_to_tsquery('{{schema}}.search'::regconfig, $2) AS by_word) w
 )
 SELECT session_id, seq, message_id, role, created_at, rank,
        CASE WHEN by_word
@@ -54,5 +70,5 @@ SELECT session_id, seq, message_id, role, created_at, rank,
                      '&', '&amp;'), '<', '&lt;'), '>', '&gt;'),
                    $10::text, '<mark>\&</mark>', 'g')
        END AS snippet
-  FROM ranked
- ORDER BY rank DESC, created_at DESC, session_id, seq
+  FROM paged
+ ORDER BY newness > $12::bigint, ranked DESC, newness
