@@ -70,7 +70,10 @@ const CROSS_USER_FUNCTIONS: Record<string, string> = {
     "the usage rollup's rows of an hour range: every user's (the job, the admin's report) or one",
   usage_roll_up: "the usage rollup job: every user's messages of the closed hours",
 };
-/** The usage rollup's functions (10_usage_rollup.sql): across users or on no user data. */
+/**
+ * The usage rollup's functions (10_usage_rollup.sql, 12_usage_totals.sql): across users (the
+ * job, the user-less level of everyone-reports) or on no user data (histograms, sketches).
+ */
 const USAGE_FUNCTIONS = [
   'usage_histogram_add',
   'usage_histogram_quantile',
@@ -82,7 +85,12 @@ const USAGE_FUNCTIONS = [
   'usage_latency_quantile',
   'usage_mark_dirty',
   'usage_roll_hours',
+  'usage_roll_totals',
   'usage_roll_up',
+  'usage_sketch_count',
+  'usage_sketch_index',
+  'usage_sketch_of',
+  'usage_totals_of',
 ];
 
 beforeAll(async () => {

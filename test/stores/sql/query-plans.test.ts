@@ -245,13 +245,13 @@ function describePlans(layout: string, partitions: number | undefined): void {
       [
         'search',
         QUERIES.search,
-        `'u','hotel lisbon',NULL,NULL,NULL,NULL,0,21`,
+        `'u','hotel lisbon',NULL,NULL,NULL,NULL,0,21,1000`,
         /messages_search\b/,
       ],
       [
         'search-cjk',
         QUERIES.searchCjk,
-        `'u','東京タワー',NULL,NULL,NULL,NULL,0,21,'%東京タワー%','東京タワー','東京タワー'`,
+        `'u','東京タワー',NULL,NULL,NULL,NULL,0,21,'%東京タワー%','東京タワー','東京タワー',1000`,
         /BitmapOr[\s\S]*messages_search/,
       ],
     ])('%s walks the search indexes of a heavy user', async (_, query, args, expected) => {
