@@ -124,6 +124,9 @@ export interface StoredMessageRow extends MessageCore {
 /** Either shape a message row comes in; `extra` tells them apart. */
 export type MessageRow = ReadMessageRow | StoredMessageRow;
 
+// Each builder below writes every field in one object literal. Spreading a shared part of them
+// instead (`{ ...core(row), format, ... }`) made a 50-message read through the store 0.49 ->
+// 1.1 ms (V8 builds each such object property by property, and the garbage doubles).
 export function messageFromRow(row: MessageRow): Message {
   return 'extra' in row ? messageFromRead(row) : messageFromStored(row);
 }
@@ -133,7 +136,13 @@ function messageFromRead(row: ReadMessageRow): Message {
   const extra = row.extra;
   if (extra === null) return plainMessage(row, createdAt);
   return {
-    ...coreFields(row, createdAt),
+    seq: Number(row.seq),
+    messageId: row.message_id,
+    role: row.role,
+    content: row.content,
+    metadata: row.metadata,
+    createdAt,
+    data: row.data,
     format: extra.format,
     kind: extra.kind,
     toolCallIds: extra.toolCallIds,
@@ -149,7 +158,13 @@ function messageFromRead(row: ReadMessageRow): Message {
 /** What message-columns.sql leaves out of a plain message: every field at its default. */
 function plainMessage(row: MessageCore, createdAt: Date): Message {
   return {
-    ...coreFields(row, createdAt),
+    seq: Number(row.seq),
+    messageId: row.message_id,
+    role: row.role,
+    content: row.content,
+    metadata: row.metadata,
+    createdAt,
+    data: row.data,
     format: null,
     kind: 'message',
     toolCallIds: [],
@@ -162,8 +177,12 @@ function plainMessage(row: MessageCore, createdAt: Date): Message {
   };
 }
 
-/** The fields every message row carries as columns, whatever its shape. */
-function coreFields(row: MessageCore, createdAt: Date) {
+function messageFromStored(row: StoredMessageRow): Message {
+  const createdAt = new Date(row.created_at);
+  const leaseRanOut =
+    row.status === 'streaming' &&
+    row.lease_expires_at !== null &&
+    new Date(row.lease_expires_at).getTime() <= Date.now();
   return {
     seq: Number(row.seq),
     messageId: row.message_id,
@@ -172,17 +191,6 @@ function coreFields(row: MessageCore, createdAt: Date) {
     metadata: row.metadata,
     createdAt,
     data: row.data,
-  };
-}
-
-function messageFromStored(row: StoredMessageRow): Message {
-  const createdAt = new Date(row.created_at);
-  const leaseRanOut =
-    row.status === 'streaming' &&
-    row.lease_expires_at !== null &&
-    new Date(row.lease_expires_at).getTime() <= Date.now();
-  return {
-    ...coreFields(row, createdAt),
     format: row.format,
     kind: row.kind,
     toolCallIds: row.tool_call_ids,
