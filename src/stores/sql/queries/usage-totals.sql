@@ -54,15 +54,7 @@ totals AS (
   SELECT k_day, k_agent, k_model,
          {{schema}}.usage_sketch_count(bit_or(started_sessions)) AS sessions,
          {{schema}}.usage_sketch_count(bit_or(active_sessions)) AS active_sessions,
-         sum(messages) AS messages,
-         sum(system_messages) AS system_messages,
-         sum(user_messages) AS user_messages,
-         sum(assistant_messages) AS assistant_messages,
-         sum(tool_messages) AS tool_messages,
-         sum(input_tokens) AS input_tokens,
-         sum(output_tokens) AS output_tokens,
-         sum(reasoning_tokens) AS reasoning_tokens,
-         sum(cached_input_tokens) AS cached_input_tokens,
+         -- @include usage-sums
          {{schema}}.usage_sketch_count(bit_or(active_users)) AS active_users
     FROM keyed
    GROUP BY 1, 2, 3
@@ -81,11 +73,7 @@ ranked AS (
 ),
 latency AS (
   SELECT k_day, k_agent, k_model,
-         min(bucket) FILTER (WHERE below > floor(0.5 * (total - 1))) AS p50_lo,
-         min(bucket) FILTER (WHERE below > ceil(0.5 * (total - 1))) AS p50_hi,
-         min(bucket) FILTER (WHERE below > floor(0.95 * (total - 1))) AS p95_lo,
-         min(bucket) FILTER (WHERE below > ceil(0.95 * (total - 1))) AS p95_hi,
-         max(total) AS latencies
+         -- @include usage-latency-ranks
     FROM ranked
    GROUP BY 1, 2, 3
 ),

@@ -83,15 +83,7 @@ totals AS (
   SELECT k_day, k_agent, k_model, k_user,
          sum(sessions) AS sessions,
          sum(active_sessions) AS active_sessions,
-         sum(messages) AS messages,
-         sum(system_messages) AS system_messages,
-         sum(user_messages) AS user_messages,
-         sum(assistant_messages) AS assistant_messages,
-         sum(tool_messages) AS tool_messages,
-         sum(input_tokens) AS input_tokens,
-         sum(output_tokens) AS output_tokens,
-         sum(reasoning_tokens) AS reasoning_tokens,
-         sum(cached_input_tokens) AS cached_input_tokens,
+         -- @include usage-sums
          count(*) AS active_users
     FROM per_user
    GROUP BY 1, 2, 3, 4
@@ -111,11 +103,7 @@ ranked AS (
 ),
 latency AS (
   SELECT k_day, k_agent, k_model, k_user,
-         min(bucket) FILTER (WHERE below > floor(0.5 * (total - 1))) AS p50_lo,
-         min(bucket) FILTER (WHERE below > ceil(0.5 * (total - 1))) AS p50_hi,
-         min(bucket) FILTER (WHERE below > floor(0.95 * (total - 1))) AS p95_lo,
-         min(bucket) FILTER (WHERE below > ceil(0.95 * (total - 1))) AS p95_hi,
-         max(total) AS latencies
+         -- @include usage-latency-ranks
     FROM ranked
    GROUP BY 1, 2, 3, 4
 ),
