@@ -22,10 +22,12 @@ CREATE OR REPLACE FUNCTION {{schema}}.append_messages(
 DECLARE
   claim record;
   s {{schema}}.sessions;
-  is_new boolean := false;
-  ids text[];
+  total integer;
+  gap record;
+  given record;
+  id text;
+  kept {{schema}}.messages;
   stored jsonb;
-  mismatch text;
   added integer;
   overflow integer;
 BEGIN
@@ -36,81 +38,92 @@ BEGIN
   IF NOT FOUND OR s.expires_at <= now() THEN
     SELECT * INTO claim FROM {{schema}}.claim_session(p_user_id, p_session_id);
     s := claim.claimed;
-    is_new := claim.is_new;
   END IF;
 
-  -- Retries: one probe of the (user, session, message_id) index for all the ids at once, none
-  -- for a session just created; the stored rows are gathered only when there is one. (The
-  -- gathering, a lateral join building JSON per message, was a fifth of the append's time on
-  -- PGlite when run on every call.)
-  ids := ARRAY(SELECT value->>'messageId' FROM jsonb_array_elements(p_messages));
-  IF NOT is_new AND EXISTS (SELECT 1 FROM {{schema}}.messages x
-                             WHERE x.user_id = p_user_id AND x.session_id = p_session_id
-                               AND x.message_id = ANY (ids)) THEN
-    -- LIMIT 1 keeps the lateral join a nested loop, where a plain join lets the planner (short
-    -- of statistics) hash the whole session instead.
-    SELECT jsonb_object_agg(i.value->>'messageId', to_jsonb(x)),
-           min(i.value->>'messageId') FILTER (
-             WHERE x.fingerprint IS NOT NULL AND x.fingerprint <> i.value->>'fingerprint')
-      INTO stored, mismatch
-      FROM jsonb_array_elements(p_messages) AS i(value)
-     CROSS JOIN LATERAL (
-           SELECT * FROM {{schema}}.messages x
-            WHERE x.user_id = p_user_id AND x.session_id = p_session_id
-              AND x.message_id = i.value->>'messageId'
-            LIMIT 1
-           ) x;
-    IF mismatch IS NOT NULL THEN
-      RAISE EXCEPTION 'a retried messageId carries other fields than the stored message'
-        USING ERRCODE = 'CV001';
+  -- Each message is read out of the JSON once, as a typed record (jsonb_to_recordset), where
+  -- taking each field with ->> walked the JSON per field: the append statement 0.95 -> 0.88 ms.
+  -- Retries are found by the insert itself: ON CONFLICT consults the (user, session, message_id)
+  -- unique index whatever the planner thinks. A probe before it (`message_id = ANY (ids)`, then
+  -- a lateral equality) was planned once per connection, often while the table was small or
+  -- without statistics (PGlite never gathers any), and then read the session's, or the user's,
+  -- every message on each append: 2.5 -> 7.4 ms on PGlite as the user went from 1,000 to 10,000
+  -- messages. New messages take seq lastSeq + their position; a retry among them leaves a gap
+  -- that is closed below.
+  INSERT INTO {{schema}}.messages
+  -- @include message-insert-columns
+  SELECT p_user_id, p_session_id, s.last_seq + ordinality,
+  -- @include message-insert-values
+    FROM ROWS FROM (jsonb_to_recordset(p_messages) AS (
+  -- @include message-record-columns
+         )) WITH ORDINALITY
+  ON CONFLICT (user_id, session_id, message_id) DO NOTHING;
+  GET DIAGNOSTICS added = ROW_COUNT;
+  total := jsonb_array_length(p_messages);
+
+  IF added < total THEN
+    -- The retried ones: stored before this call (seq <= lastSeq), each looked up by its unique
+    -- key with a plain parameter, the one form that kept to the unique index on tables never
+    -- analysed (a lateral join over the ids walked the session on its primary key instead). A
+    -- fingerprint that differs raises, which undoes the insert above too.
+    stored := '{}';
+    FOR given IN SELECT value AS v FROM jsonb_array_elements(p_messages) LOOP
+      id := given.v->>'messageId';
+      SELECT * INTO kept FROM {{schema}}.messages
+       WHERE user_id = p_user_id AND session_id = p_session_id AND message_id = id;
+      CONTINUE WHEN NOT FOUND OR kept.seq > s.last_seq;
+      IF kept.fingerprint IS NOT NULL AND kept.fingerprint <> given.v->>'fingerprint' THEN
+        RAISE EXCEPTION 'a retried messageId carries other fields than the stored message'
+          USING ERRCODE = 'CV001';
+      END IF;
+      stored := stored || jsonb_build_object(id, to_jsonb(kept));
+    END LOOP;
+    IF added = 0 THEN
+      -- A pure retry: nothing was written, and nothing is (not the activity time, not the expiry).
+      RETURN jsonb_build_object('session', to_jsonb(s), 'inserted', 0, 'messages',
+        (SELECT jsonb_agg(jsonb_build_object('retry', stored->(v->>'messageId')) ORDER BY ord)
+           FROM jsonb_array_elements(p_messages) WITH ORDINALITY AS m(v, ord)));
     END IF;
+    -- New messages numbered lastSeq+1.. in order: each moves down to its rank (ascending, so the
+    -- seq it takes is free).
+    FOR gap IN
+      SELECT seq, row_number() OVER (ORDER BY seq) AS rank FROM {{schema}}.messages
+       WHERE user_id = p_user_id AND session_id = p_session_id AND seq > s.last_seq
+       ORDER BY seq
+    LOOP
+      IF gap.seq <> s.last_seq + gap.rank THEN
+        UPDATE {{schema}}.messages SET seq = s.last_seq + gap.rank
+         WHERE user_id = p_user_id AND session_id = p_session_id AND seq = gap.seq;
+      END IF;
+    END LOOP;
   END IF;
   stored := coalesce(stored, '{}');
-
-  added := cardinality(ids) - (SELECT count(*) FROM jsonb_object_keys(stored));
-  IF added = 0 AND NOT is_new THEN
-    RETURN jsonb_build_object('session', to_jsonb(s), 'inserted', 0, 'messages',
-      (SELECT jsonb_agg(jsonb_build_object('retry', stored->(v->>'messageId')) ORDER BY ord)
-         FROM jsonb_array_elements(p_messages) WITH ORDINALITY AS m(v, ord)));
-  END IF;
 
   -- The agent row exists already when the session names it.
   IF p_agent_id IS NOT NULL AND p_agent_id IS DISTINCT FROM s.agent_id THEN
     INSERT INTO {{schema}}.agents (agent_id) VALUES (p_agent_id) ON CONFLICT DO NOTHING;
   END IF;
 
-  -- Each message is read out of the JSON once, as a typed record (jsonb_to_recordset), where
-  -- taking each field with ->> walked the JSON per field: the append statement 0.95 -> 0.88 ms.
-  INSERT INTO {{schema}}.messages
-  -- @include message-insert-columns
-  SELECT p_user_id, p_session_id, s.last_seq + row_number() OVER (ORDER BY ordinality),
-  -- @include message-insert-values
-    FROM ROWS FROM (jsonb_to_recordset(p_messages) AS (
-  -- @include message-record-columns
-         )) WITH ORDINALITY
-   WHERE NOT stored ? "messageId";
-
-  -- Which message opened each tool call (pair-aligned windows); most appends open none.
+  -- Which message opened each tool call (pair-aligned windows); most appends open none. Read
+  -- from the call's JSON, so no plan has to find the new rows again.
   IF jsonb_path_exists(p_messages, '$[*].toolCallIds[0]') THEN
     INSERT INTO {{schema}}.tool_calls (user_id, session_id, call_id, seq)
-    SELECT p_user_id, p_session_id, c, x.seq
-      FROM {{schema}}.messages x, unnest(x.tool_call_ids) AS c
-     WHERE x.user_id = p_user_id AND x.session_id = p_session_id AND x.seq > s.last_seq
+    SELECT p_user_id, p_session_id, c, n.seq
+      FROM (SELECT v, s.last_seq + row_number() OVER (ORDER BY ord) AS seq
+              FROM jsonb_array_elements(p_messages) WITH ORDINALITY AS m(v, ord)
+             WHERE NOT stored ? (v->>'messageId')) n,
+           jsonb_array_elements_text(n.v->'toolCallIds') AS c
     ON CONFLICT DO NOTHING;
   END IF;
 
   -- Trim to the newest p_max_history: the oldest overflow, found by walking the primary key
-  -- from the session's first message (seqs may have gaps where messages were removed). The seqs
-  -- are taken first and deleted by key: written as `seq <= (the overflow-th seq)`, the planner
-  -- (a generic plan, few statistics) walked the session on its message_id index instead and
-  -- read every message of it: the append 1.70 -> 1.10 ms through the store.
+  -- from the session's first message (seqs may have gaps where messages were removed), deleted
+  -- by row address (delete_messages_at says why).
   overflow := s.message_count + added - coalesce(p_max_history, 2147483647);
   IF overflow > 0 THEN
-    DELETE FROM {{schema}}.messages
-     WHERE user_id = p_user_id AND session_id = p_session_id
-       AND seq = ANY (ARRAY(SELECT seq FROM {{schema}}.messages
-                             WHERE user_id = p_user_id AND session_id = p_session_id
-                             ORDER BY seq LIMIT overflow));
+    PERFORM {{schema}}.delete_messages_at(p_user_id, p_session_id, ARRAY(
+      SELECT ctid FROM {{schema}}.messages
+       WHERE user_id = p_user_id AND session_id = p_session_id
+       ORDER BY seq LIMIT overflow));
   END IF;
 
   UPDATE {{schema}}.sessions

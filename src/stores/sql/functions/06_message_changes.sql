@@ -85,7 +85,10 @@ BEGIN
            ELSE x.lease_expires_at END,
          version = x.version + 1,
          updated_at = now()
-   WHERE x.user_id = m.user_id AND x.session_id = m.session_id AND x.seq = m.seq
+   -- By message_id, the unique key: an equality on all its columns is the one plan the planner
+   -- never trades for a scan of the session, statistics or not (by seq, a generic plan on a table
+   -- never analysed read the session's every message).
+   WHERE x.user_id = m.user_id AND x.session_id = m.session_id AND x.message_id = m.message_id
   RETURNING * INTO m;
   IF c ? 'toolCallIds' THEN
     DELETE FROM {{schema}}.tool_calls

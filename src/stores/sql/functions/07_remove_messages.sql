@@ -1,8 +1,33 @@
 -- The operations that remove messages and keep the session. Seqs are never reused: last_seq
 -- stays, and the next append continues after it, so a gap marks what was removed.
 
--- remove_messages: deletes the messages of the locked live session that p_which selects and
--- returns them (newest first), with the session's counters moved.
+-- delete_messages_at: deletes the session's messages at these row addresses (ctid; the caller
+-- holds the session's lock, so no row moves in between) and returns them. Found by an ordered
+-- walk of the primary key (or by message_id) and deleted by address, one row at a time: a plan
+-- for `seq = ANY (...)`, a seq range or even the whole primary key is made once per connection,
+-- often while the table is small or has no statistics (PGlite never gathers any), and then it
+-- took whichever index starts with (user_id, session_id) and filtered the session's rows: every
+-- trim, pop or truncate read the whole session. A single row address is a TID scan whatever
+-- the statistics say. user_id and session_id keep it to the session's partition.
+CREATE OR REPLACE FUNCTION {{schema}}.delete_messages_at(
+  p_user_id text, p_session_id text, p_rows tid[]
+) RETURNS SETOF {{schema}}.messages LANGUAGE plpgsql AS $$
+DECLARE
+  victim tid;
+BEGIN
+  FOREACH victim IN ARRAY p_rows LOOP
+    RETURN QUERY
+      DELETE FROM {{schema}}.messages
+       WHERE ctid = victim AND user_id = p_user_id AND session_id = p_session_id
+      RETURNING *;
+  END LOOP;
+END;
+$$;
+
+-- remove_messages: deletes the messages of the locked live session that p_kind selects and
+-- returns them, with the session's counters moved. The victims are found first by walking an
+-- index in seq order (or by message_id), then deleted by address (see delete_messages_at); 'all'
+-- takes the whole session, where reading all of it is the work anyway.
 --   p_kind 'after' (seq > p_seq), 'newest' (the one newest), 'all', 'ids' (message_id in p_ids).
 CREATE OR REPLACE FUNCTION {{schema}}.remove_messages(
   p_user_id text, p_session_id text, p_kind text, p_seq bigint, p_ids text[],
@@ -10,21 +35,36 @@ CREATE OR REPLACE FUNCTION {{schema}}.remove_messages(
 ) RETURNS SETOF {{schema}}.messages LANGUAGE plpgsql AS $$
 DECLARE
   removed integer;
+  victims tid[];
 BEGIN
   PERFORM {{schema}}.lock_live_session(p_user_id, p_session_id);
-  RETURN QUERY
-    DELETE FROM {{schema}}.messages x
-     WHERE x.user_id = p_user_id AND x.session_id = p_session_id
-       AND CASE p_kind
-             WHEN 'after' THEN x.seq > p_seq
-             WHEN 'all' THEN true
-             WHEN 'ids' THEN x.message_id = ANY (p_ids)
-             WHEN 'newest' THEN x.seq = (
-               SELECT max(y.seq) FROM {{schema}}.messages y
-                WHERE y.user_id = p_user_id AND y.session_id = p_session_id)
-           END
-    RETURNING x.*;
-  GET DIAGNOSTICS removed = ROW_COUNT;
+  IF p_kind = 'all' THEN
+    RETURN QUERY
+      DELETE FROM {{schema}}.messages x
+       WHERE x.user_id = p_user_id AND x.session_id = p_session_id
+      RETURNING x.*;
+    GET DIAGNOSTICS removed = ROW_COUNT;
+  ELSE
+    victims := CASE p_kind
+      WHEN 'after' THEN ARRAY(
+        SELECT ctid FROM {{schema}}.messages
+         WHERE user_id = p_user_id AND session_id = p_session_id AND seq > p_seq
+         ORDER BY seq)
+      WHEN 'newest' THEN ARRAY(
+        SELECT ctid FROM {{schema}}.messages
+         WHERE user_id = p_user_id AND session_id = p_session_id
+         ORDER BY seq DESC LIMIT 1)
+      WHEN 'ids' THEN ARRAY(
+        SELECT x.ctid FROM unnest(p_ids) AS i(id)
+         CROSS JOIN LATERAL (
+               SELECT ctid FROM {{schema}}.messages
+                WHERE user_id = p_user_id AND session_id = p_session_id AND message_id = i.id
+                LIMIT 1) x)
+    END;
+    RETURN QUERY SELECT * FROM {{schema}}.delete_messages_at(p_user_id, p_session_id,
+      coalesce(victims, '{}'));
+    GET DIAGNOSTICS removed = ROW_COUNT;
+  END IF;
   IF removed > 0 THEN
     PERFORM {{schema}}.touch_session(p_user_id, p_session_id, removed, p_ttl_seconds);
   END IF;
