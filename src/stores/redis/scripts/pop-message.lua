@@ -10,6 +10,6 @@ local now_ms = math.floor(now / 1000)
 local member = redis.call('ZRANGE', K.log, '+inf', '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, 1)[1]
 if not member then return { R.ok, now_ms, false } end
 local message = member
-remove_message(member)
+remove_message(member, true)
 touch(now, tonumber(ARGV[2]))
 return { R.ok, now_ms, message }

@@ -180,11 +180,12 @@ local function insert_message(m, now_ms, lease, lease_until, lease_ms)
   return member
 end
 
--- Removes one message (its member, id and call links); its seq is not reused.
-local function remove_message(member)
+-- Removes one message (its member, id and call links); its seq is not reused. at_edge: it is
+-- the oldest or the newest kept (see unindex_message).
+local function remove_message(member, at_edge)
   local h = decode_head(member)
   redis.call('ZREM', K.log, member)
-  unindex_message(fmt(h[H.seq]), h[H.tokenCount])
+  unindex_message(fmt(h[H.seq]), h, at_edge)
   redis.call('HDEL', K.mids, h[H.messageId])
   unlink_calls(fmt(h[H.seq]), h[H.toolCallIds])
   if #h[H.toolResultIds] > 0 then unindex_results(fmt(h[H.seq])) end
@@ -203,9 +204,10 @@ end
 -- trimmed rows.
 local function trim(max)
   if max <= 0 then return end
-  local extra = redis.call('ZCARD', K.log) - max
-  if extra <= 0 then return end
-  for _, member in ipairs(redis.call('ZRANGE', K.log, 0, extra - 1)) do remove_message(member) end
+  -- All but the newest max, oldest first: each is the oldest kept when it goes.
+  for _, member in ipairs(redis.call('ZRANGE', K.log, 0, -(max + 1))) do
+    remove_message(member, true)
+  end
 end
 
 local DAY_MS = 86400000

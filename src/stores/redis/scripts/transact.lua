@@ -60,7 +60,8 @@ for i = first_message, #ARGV, MSG_ARGS do
 end
 
 if fresh then start_session(now) end
-for _, member in ipairs(suffix) do remove_message(member) end
+-- Newest first (ZRANGE ... REV), each the newest kept when it goes.
+for _, member in ipairs(suffix) do remove_message(member, true) end
 local heads, seqs = {}, {}
 for i, step in ipairs(plan) do
   if step.m then heads[i] = insert_message(step.m, now_ms) else heads[i] = head_at(step.seq) end

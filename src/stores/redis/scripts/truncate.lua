@@ -15,6 +15,7 @@ else
   if ARGV[5] == '1' then from = fmt(seq) else from = '(' .. fmt(seq) end
 end
 local gone = redis.call('ZRANGE', K.log, from, '+inf', 'BYSCORE')
-for _, member in ipairs(gone) do remove_message(member) end
+-- Newest first, so each is the newest kept when it goes.
+for i = #gone, 1, -1 do remove_message(gone[i], true) end
 if #gone > 0 then touch(now_us(), tonumber(ARGV[2])) end
 return { R.ok, #gone }
