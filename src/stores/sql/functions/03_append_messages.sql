@@ -22,12 +22,12 @@ CREATE OR REPLACE FUNCTION {{schema}}.append_messages(
 DECLARE
   claim record;
   s {{schema}}.sessions;
-  total integer;
   gap record;
   given record;
   id text;
   kept {{schema}}.messages;
-  stored jsonb;
+  -- messageId -> the stored row, for the retried ones.
+  stored jsonb := '{}';
   added integer;
   overflow integer;
 BEGIN
@@ -58,14 +58,12 @@ BEGIN
          )) WITH ORDINALITY
   ON CONFLICT (user_id, session_id, message_id) DO NOTHING;
   GET DIAGNOSTICS added = ROW_COUNT;
-  total := jsonb_array_length(p_messages);
 
-  IF added < total THEN
+  IF added < jsonb_array_length(p_messages) THEN
     -- The retried ones: stored before this call (seq <= lastSeq), each looked up by its unique
     -- key with a plain parameter, the one form that kept to the unique index on tables never
     -- analysed (a lateral join over the ids walked the session on its primary key instead). A
     -- fingerprint that differs raises, which undoes the insert above too.
-    stored := '{}';
     FOR given IN SELECT value AS v FROM jsonb_array_elements(p_messages) LOOP
       id := given.v->>'messageId';
       SELECT * INTO kept FROM {{schema}}.messages
@@ -96,7 +94,6 @@ BEGIN
       END IF;
     END LOOP;
   END IF;
-  stored := coalesce(stored, '{}');
 
   -- The agent row exists already when the session names it.
   IF p_agent_id IS NOT NULL AND p_agent_id IS DISTINCT FROM s.agent_id THEN
