@@ -1,6 +1,7 @@
 -- claim_session: the locked session row an append or a create works on. Creates the user and the
 -- session when missing; an expired session that cleanup has not reclaimed yet is already gone for
--- readers, so it is reset here (its messages deleted) and starts again from seq 1.
+-- readers, so it is reset here (its messages and their tool calls deleted) and starts again from
+-- seq 1.
 CREATE OR REPLACE FUNCTION {{schema}}.claim_session(
   p_user_id text,
   p_session_id text,
@@ -27,7 +28,7 @@ BEGIN
        FOR UPDATE;
   END IF;
   IF claimed.expires_at <= now() THEN
-    DELETE FROM {{schema}}.messages WHERE user_id = p_user_id AND session_id = p_session_id;
+    PERFORM {{schema}}.forget_session_messages(p_user_id, p_session_id);
     DELETE FROM {{schema}}.operations WHERE user_id = p_user_id AND session_id = p_session_id;
     UPDATE {{schema}}.sessions
        SET agent_id = NULL, title = NULL, metadata = '{}', created_at = now(),

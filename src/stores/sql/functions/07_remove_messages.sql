@@ -2,25 +2,47 @@
 -- stays, and the next append continues after it, so a gap marks what was removed.
 
 -- delete_messages_at: deletes the session's messages at these row addresses (ctid; the caller
--- holds the session's lock, so no row moves in between) and returns them. Found by an ordered
--- walk of the primary key (or by message_id) and deleted by address, one row at a time: a plan
--- for `seq = ANY (...)`, a seq range or even the whole primary key is made once per connection,
--- often while the table is small or has no statistics (PGlite never gathers any), and then it
--- took whichever index starts with (user_id, session_id) and filtered the session's rows: every
--- trim, pop or truncate read the whole session. A single row address is a TID scan whatever
--- the statistics say. user_id and session_id keep it to the session's partition.
+-- holds the session's lock, so no row moves in between) and returns them, with the tool calls
+-- they open. Found by an ordered walk of the primary key (or by message_id) and deleted by
+-- address, one row at a time: a plan for `seq = ANY (...)`, a seq range or even the whole
+-- primary key is made once per connection, often while the table is small or has no statistics
+-- (PGlite never gathers any), and then it took whichever index starts with (user_id, session_id)
+-- and filtered the session's rows: every trim, pop or truncate read the whole session. A single
+-- row address is a TID scan whatever the statistics say. user_id and session_id keep it to the
+-- session's partition. Tool calls follow the session, not the message (0012), so the calls of a
+-- removed message go here, one primary-key probe per message that opens any.
 CREATE OR REPLACE FUNCTION {{schema}}.delete_messages_at(
   p_user_id text, p_session_id text, p_rows tid[]
 ) RETURNS SETOF {{schema}}.messages LANGUAGE plpgsql AS $$
 DECLARE
   victim tid;
+  gone {{schema}}.messages;
 BEGIN
   FOREACH victim IN ARRAY p_rows LOOP
-    RETURN QUERY
-      DELETE FROM {{schema}}.messages
-       WHERE ctid = victim AND user_id = p_user_id AND session_id = p_session_id
-      RETURNING *;
+    DELETE FROM {{schema}}.messages
+     WHERE ctid = victim AND user_id = p_user_id AND session_id = p_session_id
+    RETURNING * INTO gone;
+    CONTINUE WHEN NOT FOUND;
+    IF cardinality(gone.tool_call_ids) > 0 THEN
+      DELETE FROM {{schema}}.tool_calls
+       WHERE user_id = p_user_id AND session_id = p_session_id AND seq = gone.seq;
+    END IF;
+    RETURN NEXT gone;
   END LOOP;
+END;
+$$;
+
+-- forget_session_messages: every message of the session and the tool calls they open (a
+-- session removal that keeps the session: clearing it, or resetting one that expired).
+CREATE OR REPLACE FUNCTION {{schema}}.forget_session_messages(
+  p_user_id text, p_session_id text
+) RETURNS SETOF {{schema}}.messages LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM {{schema}}.tool_calls WHERE user_id = p_user_id AND session_id = p_session_id;
+  RETURN QUERY
+    DELETE FROM {{schema}}.messages x
+     WHERE x.user_id = p_user_id AND x.session_id = p_session_id
+    RETURNING x.*;
 END;
 $$;
 
@@ -39,10 +61,7 @@ DECLARE
 BEGIN
   PERFORM {{schema}}.lock_live_session(p_user_id, p_session_id);
   IF p_kind = 'all' THEN
-    RETURN QUERY
-      DELETE FROM {{schema}}.messages x
-       WHERE x.user_id = p_user_id AND x.session_id = p_session_id
-      RETURNING x.*;
+    RETURN QUERY SELECT * FROM {{schema}}.forget_session_messages(p_user_id, p_session_id);
     GET DIAGNOSTICS removed = ROW_COUNT;
   ELSE
     victims := CASE p_kind
