@@ -13,7 +13,6 @@ import { endWrite } from './scripts/end-write.js';
 import { markWrite } from './scripts/mark-write.js';
 import { fill } from './scripts/fill.js';
 import { invalidate } from './scripts/invalidate.js';
-import { readNewestPage } from './newest-page.js';
 import { readWindow, type WindowRead } from './scripts/read-window.js';
 import { runScriptCall, type ScriptCall } from './scripts/script-call.js';
 import { unlockLease } from './scripts/unlock-lease.js';
@@ -78,15 +77,6 @@ export class SessionCache {
     query: RangeQuery,
   ): Promise<WindowRead | typeof DOWN> {
     if (!(await this.resync())) return DOWN;
-    if (query.kind === 'newest') {
-      const keys = this.keys(userId, sessionId);
-      const marks = this.options.keys.marks(userId, sessionId);
-      const page = await this.attempt(() =>
-        readNewestPage(this.options.redis, keys, marks, query.limit),
-      );
-      if (page === DOWN) return DOWN;
-      if (page) return { kind: 'hit', messages: page };
-    }
     return this.run(
       readWindow(
         this.keys(userId, sessionId),

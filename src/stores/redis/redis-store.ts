@@ -53,7 +53,6 @@ import { deleteSessionCall } from './scripts/delete-session.js';
 import { userSweepCall } from './scripts/delete-user.js';
 import { finalizeMessageCall } from './scripts/finalize-message.js';
 import { historyCall } from './scripts/history.js';
-import { plainRange, plainRead } from './plain-read.js';
 import { listSessionsCall } from './scripts/list-sessions.js';
 import { popMessageCall } from './scripts/pop-message.js';
 import { pruneUserCall } from './scripts/prune-user.js';
@@ -118,13 +117,7 @@ export class RedisStore implements StoreBackend {
 
   async history(input: ResolvedHistoryInput): Promise<Message[]> {
     const { userId, sessionId, query } = input;
-    const keys = this.keys.store(userId, sessionId);
-    const range = plainRange(query);
-    if (range) {
-      const messages = await this.guard(() => plainRead(this.redis, keys, range));
-      if (messages) return messages;
-    }
-    return this.run(historyCall(keys, query));
+    return this.run(historyCall(this.keys.store(userId, sessionId), query));
   }
 
   async updateMessage(input: ResolvedUpdateMessageInput): Promise<Message> {
