@@ -1,53 +1,22 @@
-import postgres from 'postgres';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { PGlite } from '@electric-sql/pglite';
-import { createStore, type ConversationStore } from '../../../src/index.js';
+import { describe, expect, inject, it } from 'vitest';
+import type { ConversationStore } from '../../../src/index.js';
 import type { SearchHit } from '../../../src/contract/search.js';
-import { pgliteExtensions } from '../../../src/stores/pglite/pglite-extensions.js';
 import { RANKED_SEARCH_HITS } from '../../../src/stores/sql/search-cursor.js';
-import { TEST_DATABASE_URL } from '../../support/servers.js';
+import { sqlSubjects, type SqlKind } from './support/sql-subjects.js';
 
 /**
  * Search ranks only the RANKED_SEARCH_HITS newest hits (search.sql, search-cjk.sql): they come
  * first, best first, the older hits after them newest first; paging through a query with more
  * hits than that still returns each of the caller's hits exactly once, and nobody else's.
  */
-const runPrefix = `${inject('runPrefix')}_ranked_${process.pid}`;
-let counter = 0;
-const schemas: string[] = [];
-let admin: postgres.Sql | undefined;
-let sharedPglite: Promise<PGlite> | undefined;
-
-afterAll(async () => {
-  for (const schema of schemas) {
-    await admin?.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  }
-  await admin?.end({ timeout: 1 });
-  if (sharedPglite) await (await sharedPglite).close();
-});
+const subjects = sqlSubjects('ranked');
 
 /** More hits than are ranked, so that some follow unranked. */
 const HITS = RANKED_SEARCH_HITS + 150;
 
-async function open(kind: 'postgres' | 'pglite'): Promise<ConversationStore> {
-  const schema = `${runPrefix}_${++counter}`;
-  let exec: (text: string) => Promise<unknown>;
-  let store: ConversationStore;
-  if (kind === 'postgres') {
-    admin ??= postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
-    const sql = admin;
-    schemas.push(schema);
-    store = await createStore({ url: TEST_DATABASE_URL, schema, migrate: true });
-    exec = (text) => sql.unsafe(text);
-  } else {
-    sharedPglite ??= import('@electric-sql/pglite').then(async ({ PGlite }) =>
-      PGlite.create('memory://', { extensions: await pgliteExtensions() }),
-    );
-    const db = await sharedPglite;
-    store = await createStore({ pglite: db, schema, migrate: true });
-    exec = (text) => db.exec(text);
-  }
-  await exec(seedSql(schema));
+async function open(kind: SqlKind): Promise<ConversationStore> {
+  const { store, schema, query } = await subjects.open(kind);
+  await query(seedSql(schema));
   return store;
 }
 

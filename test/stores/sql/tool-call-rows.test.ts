@@ -1,10 +1,8 @@
 import { Redis } from 'ioredis';
-import postgres from 'postgres';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { PGlite } from '@electric-sql/pglite';
-import { createStore, type ConversationStore, type NewMessage } from '../../../src/index.js';
-import { pgliteExtensions } from '../../../src/stores/pglite/pglite-extensions.js';
-import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
+import { describe, expect, inject, it } from 'vitest';
+import type { NewMessage } from '../../../src/index.js';
+import { TEST_REDIS_URL } from '../../support/servers.js';
+import { sqlSubjects, type SqlKind, type SqlSubject } from './support/sql-subjects.js';
 
 /**
  * Tool call rows belong to their session (migration 0012), so every statement that removes
@@ -13,45 +11,7 @@ import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
  * expired. Checked on PostgreSQL and PGlite against the messages left: each stored call row names
  * a kept message that opens that call, and each kept message's calls all have their row.
  */
-const runPrefix = `${inject('runPrefix')}_toolrows_${process.pid}`;
-let counter = 0;
-const schemas: string[] = [];
-let admin: postgres.Sql | undefined;
-let sharedPglite: Promise<PGlite> | undefined;
-
-afterAll(async () => {
-  for (const schema of schemas) {
-    await admin?.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  }
-  await admin?.end({ timeout: 1 });
-  if (sharedPglite) await (await sharedPglite).close();
-});
-
-type Kind = 'postgres' | 'pglite';
-
-interface Subject {
-  store: ConversationStore;
-  schema: string;
-  query: <Row>(text: string) => Promise<Row[]>;
-}
-
-async function open(kind: Kind): Promise<Subject> {
-  const schema = `${runPrefix}_${++counter}`;
-  const options = { schema, migrate: true, maxHistory: 6 } as const;
-  if (kind === 'postgres') {
-    admin ??= postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
-    const sql = admin;
-    schemas.push(schema);
-    const store = await createStore({ url: TEST_DATABASE_URL, ...options });
-    return { store, schema, query: async (text) => (await sql.unsafe(text)) as never };
-  }
-  sharedPglite ??= import('@electric-sql/pglite').then(async ({ PGlite }) =>
-    PGlite.create('memory://', { extensions: await pgliteExtensions() }),
-  );
-  const db = await sharedPglite;
-  const store = await createStore({ pglite: db, ...options });
-  return { store, schema, query: async (text) => (await db.query(text)).rows as never };
-}
+const { open } = sqlSubjects('toolrows');
 
 /** An assistant message opening two calls, or the tool message answering the first. */
 function turn(n: number): NewMessage[] {
@@ -62,7 +22,7 @@ function turn(n: number): NewMessage[] {
 }
 
 /** Stored call rows against the calls the kept messages open, for one session. */
-async function callRows(subject: Subject, sessionId: string) {
+async function callRows(subject: SqlSubject, sessionId: string) {
   const s = `"${subject.schema}"`;
   const rows = await subject.query<{ seq: string; call_id: string }>(
     `SELECT seq, call_id FROM ${s}.tool_calls
@@ -77,83 +37,80 @@ async function callRows(subject: Subject, sessionId: string) {
   return { stored: pairs(rows), opened: pairs(opened) };
 }
 
-describe.each<Kind>(['postgres', 'pglite'])('tool call rows follow their messages [%s]', (kind) => {
-  it.skipIf(kind === 'postgres' && !inject('postgresAvailable'))(
-    'after trims, pops, truncates, deletes by id, suffix replacements, clears and resets',
-    async () => {
-      const subject = await open(kind);
-      const { store } = subject;
-      const key = { userId: 'u', sessionId: 's' };
-      const expectInStep = async (calls: number) => {
-        const { stored, opened } = await callRows(subject, 's');
-        expect(stored).toEqual(opened);
-        expect(stored).toHaveLength(calls);
-      };
-      try {
-        // Five turns into a history of six: the oldest four messages are trimmed.
-        for (let n = 1; n <= 5; n++) await store.append({ ...key, messages: turn(n) });
-        await expectInStep(3 * 2);
+describe.each<SqlKind>(['postgres', 'pglite'])(
+  'tool call rows follow their messages [%s]',
+  (kind) => {
+    it.skipIf(kind === 'postgres' && !inject('postgresAvailable'))(
+      'after trims, pops, truncates, deletes by id, suffix replacements, clears and resets',
+      async () => {
+        const subject = await open(kind, { maxHistory: 6 });
+        const { store } = subject;
+        const key = { userId: 'u', sessionId: 's' };
+        const expectInStep = async (calls: number) => {
+          const { stored, opened } = await callRows(subject, 's');
+          expect(stored).toEqual(opened);
+          expect(stored).toHaveLength(calls);
+        };
+        try {
+          // Five turns into a history of six: the oldest four messages are trimmed.
+          for (let n = 1; n <= 5; n++) await store.append({ ...key, messages: turn(n) });
+          await expectInStep(3 * 2);
 
-        expect(await store.popMessage(key)).toMatchObject({ messageId: 'result-5' });
-        expect(await store.popMessage(key)).toMatchObject({ messageId: 'call-5' });
-        await expectInStep(2 * 2);
+          expect(await store.popMessage(key)).toMatchObject({ messageId: 'result-5' });
+          expect(await store.popMessage(key)).toMatchObject({ messageId: 'call-5' });
+          await expectInStep(2 * 2);
 
-        await store.append({ ...key, messages: turn(6) });
-        await store.truncate({ ...key, afterMessageId: 'call-6', inclusive: true });
-        await expectInStep(2 * 2);
+          await store.append({ ...key, messages: turn(6) });
+          await store.truncate({ ...key, afterMessageId: 'call-6', inclusive: true });
+          await expectInStep(2 * 2);
 
-        await store.deleteMessages({ ...key, messageIds: ['call-3'] });
-        await expectInStep(1 * 2);
+          await store.deleteMessages({ ...key, messageIds: ['call-3'] });
+          await expectInStep(1 * 2);
 
-        await store.transact({
-          ...key,
-          operationId: 'op-1',
-          replaceSuffix: { expected: ['call-4', 'result-4'], replacement: turn(7) },
-        });
-        const { stored } = await callRows(subject, 's');
-        expect(stored.some((row) => row.endsWith(':a4'))).toBe(false);
-        await expectInStep(1 * 2);
+          await store.transact({
+            ...key,
+            operationId: 'op-1',
+            replaceSuffix: { expected: ['call-4', 'result-4'], replacement: turn(7) },
+          });
+          const { stored } = await callRows(subject, 's');
+          expect(stored.some((row) => row.endsWith(':a4'))).toBe(false);
+          await expectInStep(1 * 2);
 
-        await store.clearMessages(key);
-        await expectInStep(0);
+          await store.clearMessages(key);
+          await expectInStep(0);
 
-        // An expired session that cleanup has not reclaimed: the next append starts it again.
-        await store.append({ userId: 'u', sessionId: 'old', messages: turn(1) });
-        await subject.query(
-          `UPDATE "${subject.schema}".sessions SET expires_at = now() - interval '1 second'
+          // An expired session that cleanup has not reclaimed: the next append starts it again.
+          await store.append({ userId: 'u', sessionId: 'old', messages: turn(1) });
+          await subject.query(
+            `UPDATE "${subject.schema}".sessions SET expires_at = now() - interval '1 second'
             WHERE user_id = 'u' AND session_id = 'old'`,
-        );
-        await store.append({ userId: 'u', sessionId: 'old', messages: turn(2) });
-        const reset = await callRows(subject, 'old');
-        expect(reset.stored).toEqual(['1:a2', '1:b2']);
-        expect(reset.stored).toEqual(reset.opened);
+          );
+          await store.append({ userId: 'u', sessionId: 'old', messages: turn(2) });
+          const reset = await callRows(subject, 'old');
+          expect(reset.stored).toEqual(['1:a2', '1:b2']);
+          expect(reset.stored).toEqual(reset.opened);
 
-        // A deleted session takes its calls with it (the foreign key's cascade).
-        await store.deleteSession({ userId: 'u', sessionId: 'old' });
-        expect((await callRows(subject, 'old')).stored).toEqual([]);
-      } finally {
-        await store.close();
-      }
-    },
-  );
-});
+          // A deleted session takes its calls with it (the foreign key's cascade).
+          await store.deleteSession({ userId: 'u', sessionId: 'old' });
+          expect((await callRows(subject, 'old')).stored).toEqual([]);
+        } finally {
+          await store.close();
+        }
+      },
+    );
+  },
+);
 
 describe.skipIf(!inject('postgresAvailable') || !inject('redisAvailable'))(
   'tool call rows follow their messages [hybrid write-behind]',
   () => {
     it("a flush's trim removes the calls of the messages it trims", async () => {
-      const schema = `${runPrefix}_${++counter}`;
-      const keyPrefix = `${schema}:`;
-      admin ??= postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
-      const sql = admin;
-      schemas.push(schema);
-      const store = await createStore({
-        url: TEST_DATABASE_URL,
-        schema,
-        migrate: true,
+      const keyPrefix = `${inject('runPrefix')}_toolrows_${process.pid}:`;
+      const subject = await open('postgres', {
         maxHistory: 6,
         cache: { url: TEST_REDIS_URL, keyPrefix, writeMode: 'write-behind', flusher: false },
       });
+      const { store } = subject;
       const redis = new Redis(TEST_REDIS_URL);
       try {
         const key = { userId: 'u', sessionId: 's' };
@@ -161,7 +118,6 @@ describe.skipIf(!inject('postgresAvailable') || !inject('redisAvailable'))(
           await store.append({ ...key, messages: turn(n) });
           await store.capabilities.flush!();
         }
-        const subject = { store, schema, query: async (text: string) => sql.unsafe(text) as never };
         const { stored, opened } = await callRows(subject, 's');
         expect(opened).toHaveLength(3 * 2);
         expect(stored).toEqual(opened);

@@ -1,11 +1,9 @@
-import postgres from 'postgres';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { PGlite } from '@electric-sql/pglite';
+import { describe, expect, inject, it } from 'vitest';
 import { createStore, type ConversationStore } from '../../../src/index.js';
 import type { UsageGroup, UsageInput } from '../../../src/contract/usage.js';
 import { runUsageRollup } from '../../../src/jobs/usage-rollup.js';
-import { pgliteExtensions } from '../../../src/stores/pglite/pglite-extensions.js';
 import { TEST_DATABASE_URL } from '../../support/servers.js';
+import { sqlSubjects, type SqlKind, type SqlSubject } from './support/sql-subjects.js';
 
 /**
  * The usage rollup (migration 0009, functions/10_usage_rollup.sql) against the live reading of
@@ -13,53 +11,24 @@ import { TEST_DATABASE_URL } from '../../support/servers.js';
  * grouping and in whole-hour time zones; roll-ups are incremental, idempotent, rebuild a range,
  * pick up imports, and two at once do the work once.
  */
-const runPrefix = `${inject('runPrefix')}_rollup_${process.pid}`;
-let counter = 0;
-const schemas: string[] = [];
-let admin: postgres.Sql | undefined;
-let sharedPglite: Promise<PGlite> | undefined;
+const subjects = sqlSubjects('rollup');
 
-afterAll(async () => {
-  for (const schema of schemas) {
-    await admin?.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  }
-  await admin?.end({ timeout: 1 });
-  if (sharedPglite) await (await sharedPglite).close();
-});
-
-interface Subject {
-  store: ConversationStore;
-  schema: string;
+interface Subject extends SqlSubject {
   /** Runs SQL in the store's database (seeding, and edits no API makes). */
   exec: (text: string) => Promise<unknown>;
   count: (table: string) => Promise<number>;
 }
 
-async function open(kind: 'postgres' | 'pglite'): Promise<Subject> {
-  const schema = `${runPrefix}_${++counter}`;
-  let exec: Subject['exec'];
-  let store: ConversationStore;
-  if (kind === 'postgres') {
-    admin ??= postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
-    const sql = admin;
-    schemas.push(schema);
-    store = await createStore({ url: TEST_DATABASE_URL, schema, migrate: true });
-    exec = (text) => sql.unsafe(text);
-  } else {
-    sharedPglite ??= import('@electric-sql/pglite').then(async ({ PGlite }) =>
-      PGlite.create('memory://', { extensions: await pgliteExtensions() }),
-    );
-    const db = await sharedPglite;
-    store = await createStore({ pglite: db, schema, migrate: true });
-    exec = (text) => db.exec(text);
-  }
+async function open(kind: SqlKind): Promise<Subject> {
+  const subject = await subjects.open(kind);
+  const exec = (text: string) => subject.query(text);
   const count = async (table: string) => {
-    const rows = (await exec(`SELECT count(*)::integer AS n FROM "${schema}".${table}`)) as
-      Array<{ n: number }> | Array<{ rows: Array<{ n: number }> }>;
-    const first = rows[0]!;
-    return 'rows' in first ? first.rows[0]!.n : first.n;
+    const [row] = await subject.query<{ n: number }>(
+      `SELECT count(*)::integer AS n FROM "${subject.schema}".${table}`,
+    );
+    return row!.n;
   };
-  return { store, schema, exec, count };
+  return { ...subject, exec, count };
 }
 
 /**

@@ -1,11 +1,8 @@
-import postgres from 'postgres';
-import { afterAll, describe, expect, inject, it } from 'vitest';
-import type { PGlite } from '@electric-sql/pglite';
-import { createStore, type ConversationStore } from '../../../src/index.js';
+import { describe, expect, inject, it } from 'vitest';
+import { createStore } from '../../../src/index.js';
 import type { UsageGroup, UsageInput, UsageRow } from '../../../src/contract/usage.js';
 import { resolveUsageInput } from '../../../src/contract/usage.js';
 import { runUsageRollup } from '../../../src/jobs/usage-rollup.js';
-import { pgliteExtensions } from '../../../src/stores/pglite/pglite-extensions.js';
 import { QUERIES } from '../../../src/stores/sql/queries.generated.js';
 import { quoteSchema, renderSql } from '../../../src/stores/sql/schema-name.js';
 import {
@@ -14,6 +11,7 @@ import {
   type UsageSqlRow,
 } from '../../../src/stores/sql/usage-rows.js';
 import { TEST_DATABASE_URL } from '../../support/servers.js';
+import { sqlSubjects, type SqlKind, type SqlSubject } from './support/sql-subjects.js';
 
 /**
  * The user-less rollup level (migration 0010, functions/12_usage_totals.sql) that everyone-
@@ -22,54 +20,10 @@ import { TEST_DATABASE_URL } from '../../support/servers.js';
  * roll-up, read for closed hours with the hours after the watermark live, and emptied of an
  * erased user. On PostgreSQL and PGlite (the same SQL).
  */
-const runPrefix = `${inject('runPrefix')}_totals_${process.pid}`;
-let counter = 0;
-const schemas: string[] = [];
-let admin: postgres.Sql | undefined;
-let sharedPglite: Promise<PGlite> | undefined;
+const { open } = sqlSubjects('totals');
 
-afterAll(async () => {
-  for (const schema of schemas) {
-    await admin?.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  }
-  await admin?.end({ timeout: 1 });
-  if (sharedPglite) await (await sharedPglite).close();
-});
-
-type Kind = 'postgres' | 'pglite';
-
-interface Subject {
-  store: ConversationStore;
-  schema: string;
-  /** Runs SQL in the store's database (seeding, tampering, reading tables). */
-  query: <Row>(text: string, params?: unknown[]) => Promise<Row[]>;
-}
-
-async function open(kind: Kind): Promise<Subject> {
-  const schema = `${runPrefix}_${++counter}`;
-  if (kind === 'postgres') {
-    admin ??= postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
-    const sql = admin;
-    schemas.push(schema);
-    const store = await createStore({ url: TEST_DATABASE_URL, schema, migrate: true });
-    const query: Subject['query'] = async <Row>(text: string, params: unknown[] = []) =>
-      (await sql.unsafe(text, params as never[])) as unknown as Row[];
-    return { store, schema, query };
-  }
-  sharedPglite ??= import('@electric-sql/pglite').then(async ({ PGlite }) =>
-    PGlite.create('memory://', { extensions: await pgliteExtensions() }),
-  );
-  const db = await sharedPglite;
-  const store = await createStore({ pglite: db, schema, migrate: true });
-  const query: Subject['query'] = async <Row>(text: string, params: unknown[] = []) => {
-    if (params.length === 0 && text.includes(';')) {
-      await db.exec(text);
-      return [];
-    }
-    return (await db.query<Row>(text, params)).rows;
-  };
-  return { store, schema, query };
-}
+type Kind = SqlKind;
+type Subject = SqlSubject;
 
 /**
  * Five users, 40 sessions (three agents and none), 12 messages each, 67 minutes apart (so
