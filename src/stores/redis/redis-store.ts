@@ -42,7 +42,7 @@ import type { RedisConnection } from './redis-connection.js';
 import { toRedisStoreError } from './redis-errors.js';
 import { scanEveryNode } from './scan.js';
 import type { ScriptCall, WriteSettings } from './script-call.js';
-import { defineScripts, runScript, storeScripts } from './scripts.js';
+import { defineScripts, runScript, SCRIPT_NAMESPACE, storeScripts } from './scripts.js';
 import { appendCall } from './scripts/append.js';
 import { beginMessageCall } from './scripts/begin-message.js';
 import { checkpointMessageCall } from './scripts/checkpoint-message.js';
@@ -71,8 +71,6 @@ export interface RedisStoreOptions {
   maxHistory: number | null;
 }
 
-const NS = 'convstore_redis';
-
 /**
  * The redis store: per session a log of message heads scored by seq and a hash of their JSON
  * parts (keys.ts, layout.ts), a hash of session fields, a per-user index by activity, TTL on
@@ -91,7 +89,8 @@ export class RedisStore implements StoreBackend {
     this.redis = options.connection;
     this.keys = options.keys;
     this.ttlMs = (options.ttlSeconds ?? 0) * 1000;
-    defineScripts(this.redis, NS, storeScripts());
+    const { scripts, library } = storeScripts();
+    defineScripts(this.redis, SCRIPT_NAMESPACE, scripts, library);
     this.changes = new SessionChangeFeed(this.keys.prefix, (onKey) =>
       subscribeChanges(this.redis, this.keys.changesChannel(), onKey),
     );
@@ -348,7 +347,7 @@ export class RedisStore implements StoreBackend {
 
   private async run<R>(call: ScriptCall<R>): Promise<R> {
     const reply = await this.guard(() =>
-      runScript<unknown>(this.redis, NS, call.script, call.keys, call.args),
+      runScript<unknown>(this.redis, SCRIPT_NAMESPACE, call.script, call.keys, call.args),
     );
     return call.decode(reply);
   }

@@ -11,20 +11,32 @@ import {
 import type { RedisConnection } from './redis-connection.js';
 import { SCRIPT_RESULT } from './script-results.js';
 import { SCRIPTS } from './scripts.generated.js';
+import { buildFunctionLibrary, type FunctionLibrary } from './function-library.js';
+import { ScriptRunner, type ScriptCommand } from './script-runner.js';
 
 /**
- * Registers Lua scripts as commands. ioredis sends EVALSHA and falls back to EVAL when the server
- * does not know the script yet (after a restart or on a new cluster node), so a call is one round
- * trip. Names are namespaced: `append` is also a Redis command.
+ * Registers a set of scripts on a connection. ioredis sends EVALSHA and falls back to EVAL when
+ * the server does not know a script yet (after a restart or on a new cluster node); with a
+ * function library the set runs as FCALL instead (script-runner.ts). Either way a call is one
+ * round trip. Names are namespaced: `append` is also a Redis command.
  */
 export function defineScripts(
   connection: RedisConnection,
   namespace: string,
   scripts: Readonly<Record<string, string>>,
+  library?: FunctionLibrary,
 ): void {
   for (const [name, lua] of Object.entries(scripts)) {
     connection.defineCommand(`${namespace}_${name}`, { lua });
   }
+  const evalCommand = (name: string): ScriptCommand => {
+    const command = (connection as unknown as Record<string, ScriptCommand | undefined>)[
+      `${namespace}_${name}`
+    ];
+    if (!command) throw new Error(`script ${name} is not defined`);
+    return command;
+  };
+  runnersOf(connection).set(namespace, new ScriptRunner(connection, evalCommand, library));
 }
 
 /** Runs a script registered by defineScripts. All keys must share one hash tag on a cluster. */
@@ -35,29 +47,62 @@ export function runScript<T>(
   keys: readonly string[],
   args: ReadonlyArray<string | number>,
 ): Promise<T> {
-  const command = (connection as unknown as Record<string, ScriptCommand<T>>)[
-    `${namespace}_${name}`
-  ];
-  if (!command) throw new Error(`script ${name} is not defined`);
-  return command.call(connection, keys.length, ...keys, ...args);
+  const runner = RUNNERS.get(connection)?.get(namespace);
+  if (!runner) throw new Error(`scripts ${namespace} are not defined on this connection`);
+  return runner.run<T>(name, keys, args);
 }
 
-type ScriptCommand<T> = (...args: Array<string | number>) => Promise<T>;
+/** How a registered set runs now: as functions of its library or as scripts. */
+export function scriptMode(
+  connection: RedisConnection,
+  namespace: string,
+): 'functions' | 'scripts' | undefined {
+  return RUNNERS.get(connection)?.get(namespace)?.mode;
+}
+
+const RUNNERS = new WeakMap<RedisConnection, Map<string, ScriptRunner>>();
+
+function runnersOf(connection: RedisConnection): Map<string, ScriptRunner> {
+  let runners = RUNNERS.get(connection);
+  if (!runners) RUNNERS.set(connection, (runners = new Map()));
+  return runners;
+}
 
 export type StoreScriptName = Exclude<keyof typeof SCRIPTS, 'prelude'>;
 
 /**
  * The redis store's scripts as they run: each is the generated tables (the names of fields.ts,
  * layout.ts and script-results.ts, so Lua and TS spell them once), then prelude.lua, then the
- * script itself.
+ * script itself. As EVAL scripts each carries all of it; in the function library the tables and
+ * the prelude are built once and `K` (the keys by name) is set at the start of each function.
  */
-export function storeScripts(): Record<StoreScriptName, string> {
-  const head = luaTables() + SCRIPTS.prelude;
-  const out = {} as Record<StoreScriptName, string>;
+export function storeScripts(): {
+  scripts: Record<StoreScriptName, string>;
+  library: FunctionLibrary;
+} {
+  const bodies = {} as Record<StoreScriptName, string>;
   for (const [name, lua] of Object.entries(SCRIPTS)) {
-    if (name !== 'prelude') out[name as StoreScriptName] = `${head}\n${lua}`;
+    if (name !== 'prelude') bodies[name as StoreScriptName] = lua;
   }
-  return out;
+  const head = `${luaTables()}local K = ${keysByName()}\n${SCRIPTS.prelude}`;
+  const scripts = {} as Record<StoreScriptName, string>;
+  for (const [name, lua] of Object.entries(bodies)) {
+    scripts[name as StoreScriptName] = `${head}\n${lua}`;
+  }
+  const library = buildFunctionLibrary(SCRIPT_NAMESPACE, {
+    head: `${luaTables()}local K\n${SCRIPTS.prelude}`,
+    prologue: `K = ${keysByName()}`,
+    scripts: bodies,
+  });
+  return { scripts, library };
+}
+
+/** The library and command names of the store's scripts. */
+export const SCRIPT_NAMESPACE = 'convstore_redis';
+
+/** The session keys by name (layout.ts SESSION_KEYS), from the call's KEYS. */
+function keysByName(): string {
+  return `{ ${SESSION_KEYS.map((name, i) => `${name} = KEYS[${i + 1}]`).join(', ')} }`;
 }
 
 /** The TS tables as Lua locals (one line each, so script line numbers stay readable). */
@@ -71,7 +116,6 @@ export function luaTables(): string {
     `local BODY_LETTERS = { ${BODY_PARTS.map((part) => `'${BODY_PART[part]}'`).join(', ')} }`,
     `local H = ${table(HEAD.map(([name], i) => [name, `${i + 1}`]))}`,
     `local HEAD_KIND = { ${HEAD.map(([, kind]) => `'${kind}'`).join(', ')} }`,
-    `local K = ${table(SESSION_KEYS.map((name, i) => [name, `KEYS[${i + 1}]`]))}`,
     `local SESSION_WORDS = { ${[...SESSION_WORDS, ...LEGACY_SESSION_WORDS].map((w) => `'${w}'`).join(', ')} }`,
     `local R = ${quoted(SCRIPT_RESULT)}`,
     `local MSG_ARGS = ${MESSAGE_ARGS}`,

@@ -14,6 +14,8 @@
 -- it; pin system adds the session's leading system messages (counted in the budget).
 -- A draft whose lease ran out reads as 'aborted'.
 -- Returns { R.ok, now ms, messages } or { R.sessionNotFound }.
+-- @flags allow-oom (as a function: a read still answers while Redis is out of memory; its only
+-- writes are the one-time upgrade and index of a session an older version wrote)
 if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
 upgrade()
 local now_ms = math.floor(now_us() / 1000)

@@ -5,6 +5,7 @@
 --   ARGV[1] the user's key base (session hashes are base .. 'meta:' .. id; same hash tag)
 --   ARGV[2] cursor score ('' for the first page)   ARGV[3] cursor session id   ARGV[4] how many
 -- Returns a flat list: score, session id, session hash (flat list), ... at most ARGV[4] sessions.
+-- @flags allow-oom (as a function: it only removes index entries of expired sessions)
 local want = tonumber(ARGV[4])
 local out = {}
 local found = 0
