@@ -1,6 +1,6 @@
 import type { Cluster } from 'ioredis';
 import { UnavailableError } from '../../contract/errors.js';
-import type { RedisConnection } from '../redis/redis-connection.js';
+import { isCluster, type RedisConnection } from '../redis/redis-connection.js';
 import { keySlot } from './flush-buckets.js';
 import { runScriptCall, SCRIPT_NAMESPACE, type ScriptCall } from './scripts/script-call.js';
 
@@ -107,8 +107,4 @@ function checkCopies(copies: number, wait: ReplicaWait): void {
   throw new ReplicaLagError(
     `Redis copied the write to ${copies} of the ${wait.replicas} replicas required (cache.waitReplicas) within ${wait.timeoutMs} ms; it is not acknowledged: retry (a retry with the same messageIds stores nothing twice)`,
   );
-}
-
-function isCluster(redis: RedisConnection): redis is Cluster {
-  return 'isCluster' in redis && redis.isCluster;
 }

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
-import type { RedisConnection } from '../redis/redis-connection.js';
+import { isCluster, type RedisConnection } from '../redis/redis-connection.js';
 import type { CacheHealth } from './cache-health.js';
 import { FLUSH_GROUP, type CacheKeys, type FlushStream } from './cache-keys.js';
 import { parseEntry, type FlushEntry, type RawStreamEntry } from './flush-entry.js';
@@ -264,10 +264,6 @@ function fieldsOf(flat: unknown[]): Record<string, unknown> {
   const fields: Record<string, unknown> = {};
   for (let i = 0; i + 1 < flat.length; i += 2) fields[String(flat[i])] = flat[i + 1];
   return fields;
-}
-
-function isCluster(redis: RedisConnection): boolean {
-  return 'isCluster' in redis && redis.isCluster;
 }
 
 function pause(ms: number): Promise<void> {

@@ -4,6 +4,15 @@ import { UnavailableError, ValidationError } from '../../contract/errors.js';
 /** A single Redis or a Redis Cluster: the stores use only what both offer. */
 export type RedisConnection = Redis | Cluster;
 
+export function isCluster(connection: RedisConnection): connection is Cluster {
+  return 'isCluster' in connection && connection.isCluster;
+}
+
+/** Every master of a cluster, or the one server: where per-server commands must go. */
+export function masters(connection: RedisConnection): RedisConnection[] {
+  return isCluster(connection) ? connection.nodes('master') : [connection];
+}
+
 export interface RedisConnectOptions {
   /**
    * `redis://[user:pass@]host:port[/db]`, `rediss://...` (TLS), or

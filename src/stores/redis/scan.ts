@@ -1,4 +1,4 @@
-import type { RedisConnection } from './redis-connection.js';
+import { masters, type RedisConnection } from './redis-connection.js';
 
 /**
  * Visits every key matching `pattern` with SCAN (never KEYS, which blocks the server), on each
@@ -11,9 +11,7 @@ export async function scanEveryNode(
   count: number,
   visit: (key: string) => Promise<void>,
 ): Promise<void> {
-  const nodes =
-    'nodes' in connection && connection.isCluster ? connection.nodes('master') : [connection];
-  for (const node of nodes) {
+  for (const node of masters(connection)) {
     let cursor = '0';
     do {
       const [next, keys] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', count);

@@ -1,6 +1,6 @@
 import type { FunctionLibrary } from './function-library.js';
 import { isRedisUnavailable } from './redis-errors.js';
-import type { RedisConnection } from './redis-connection.js';
+import { masters, type RedisConnection } from './redis-connection.js';
 
 /**
  * Runs a set of scripts on one connection, as functions of their library (`FCALL`) where the
@@ -26,30 +26,20 @@ export class ScriptRunner {
     this.useFunctions = library !== undefined;
   }
 
-  /** Whether calls currently go out as FCALL (for the tests and `stats`). */
-  get mode(): 'functions' | 'scripts' {
-    return this.useFunctions ? 'functions' : 'scripts';
-  }
-
   async run<T>(
     script: string,
     keys: readonly string[],
     args: ReadonlyArray<string | number>,
   ): Promise<T> {
-    if (this.useFunctions) {
+    // At most two FCALLs: the second after loading the library, if the first found it missing.
+    for (let attempt = 1; this.useFunctions; attempt++) {
       try {
         return await this.fcall<T>(script, keys, args);
       } catch (error) {
         if (!this.cannotCall(error)) throw error;
       }
-      if (this.useFunctions) {
-        await this.load();
-        try {
-          if (this.useFunctions) return await this.fcall<T>(script, keys, args);
-        } catch (error) {
-          if (!this.cannotCall(error)) throw error;
-        }
-      }
+      if (attempt === 2) break;
+      await this.load();
     }
     return this.evalCommand(script).call(this.connection, keys.length, ...keys, ...args) as T;
   }
@@ -83,9 +73,8 @@ export class ScriptRunner {
   }
 
   private async loadEverywhere(): Promise<void> {
-    const nodes = 'nodes' in this.connection ? this.connection.nodes('master') : [this.connection];
     await Promise.all(
-      nodes.map(async (node) => {
+      masters(this.connection).map(async (node) => {
         try {
           await node.call('FUNCTION', 'LOAD', this.library!.source);
         } catch (error) {

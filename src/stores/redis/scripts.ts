@@ -52,14 +52,6 @@ export function runScript<T>(
   return runner.run<T>(name, keys, args);
 }
 
-/** How a registered set runs now: as functions of its library or as scripts. */
-export function scriptMode(
-  connection: RedisConnection,
-  namespace: string,
-): 'functions' | 'scripts' | undefined {
-  return RUNNERS.get(connection)?.get(namespace)?.mode;
-}
-
 const RUNNERS = new WeakMap<RedisConnection, Map<string, ScriptRunner>>();
 
 function runnersOf(connection: RedisConnection): Map<string, ScriptRunner> {
@@ -76,10 +68,20 @@ export type StoreScriptName = Exclude<keyof typeof SCRIPTS, 'prelude'>;
  * script itself. As EVAL scripts each carries all of it; in the function library the tables and
  * the prelude are built once and `K` (the keys by name) is set at the start of each function.
  */
-export function storeScripts(): {
+export function storeScripts(): StoreScripts {
+  built ??= buildStoreScripts();
+  return built;
+}
+
+interface StoreScripts {
   scripts: Record<StoreScriptName, string>;
   library: FunctionLibrary;
-} {
+}
+
+/** Built once per process: the same text for every store (and the library hashed once). */
+let built: StoreScripts | undefined;
+
+function buildStoreScripts(): StoreScripts {
   const bodies = {} as Record<StoreScriptName, string>;
   for (const [name, lua] of Object.entries(SCRIPTS)) {
     if (name !== 'prelude') bodies[name as StoreScriptName] = lua;
