@@ -435,6 +435,15 @@ export const SETTINGS = [
     use: { serve: true },
   }),
   setting({
+    key: 'usageRollupIntervalSeconds',
+    env: 'USAGE_ROLLUP_INTERVAL',
+    default: '300',
+    doc: 'seconds between in-process usage roll-ups, each up to five minutes ago (PostgreSQL, PGlite, hybrid; with jitter); 0: off',
+    schema: count(0, 7 * 86_400),
+    arg: '<seconds>',
+    use: { serve: true },
+  }),
+  setting({
     key: 'cleanupBatchSize',
     env: 'CLEANUP_BATCH_SIZE',
     default: '500',

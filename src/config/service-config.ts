@@ -55,6 +55,8 @@ export interface ServiceConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Seconds between in-process cleanups of expired sessions; 0 turns them off. */
   cleanupIntervalSeconds: number;
+  /** Seconds between in-process usage roll-ups (stores with a usage rollup); 0 turns them off. */
+  usageRollupIntervalSeconds: number;
   /** How long a verified API key is remembered in memory. */
   authCacheSeconds: number;
   /**

@@ -5,7 +5,7 @@ import type { UsageRollup } from './usage-rollup.js';
 export interface StoreCapabilities {
   /** Export and import of whole sessions, on stores that can enumerate them (see PortableStore). */
   portability?: PortableStore;
-  /** PostgreSQL, PGlite, hybrid: rolls closed hours of messages up for usage reports. */
+  /** PostgreSQL, PGlite, hybrid: rolls usage up (to five minutes ago) for reports. */
   usageRollup?: UsageRollup;
   /** Hybrid write-behind: writes what is queued to PostgreSQL now; how many entries. */
   flush?: () => Promise<number>;

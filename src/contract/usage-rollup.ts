@@ -1,8 +1,11 @@
 /** What a roll-up of usage did (see the README's usage section, "Freshness and rebuilding"). */
 export interface UsageRollupReport {
-  /** Every whole UTC hour before this is rolled up (null: the store holds no rollup yet). */
+  /**
+   * Every message created before this is rolled up (five minutes before the roll-up, or the
+   * start of the first hour when it has less than a minute to add; null: no rollup yet).
+   */
   rolledUntil: Date | null;
-  /** Hours the watermark moved on by. */
+  /** Hours the watermark moved on by (a fraction when it moved by minutes). */
   hours: number;
   /** Hours rolled up again: dirty after an import, or marked by a rebuild. */
   dirtyHours: number;

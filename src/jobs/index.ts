@@ -5,6 +5,8 @@ export { runCleanup } from './cleanup.js';
 export type { CleanupOptions, CleanupReport } from './cleanup.js';
 export { scheduleCleanup } from './schedule-cleanup.js';
 export type { ScheduleCleanupOptions, StopCleanup } from './schedule-cleanup.js';
+export { scheduleUsageRollup } from './schedule-usage-rollup.js';
+export type { ScheduleUsageRollupOptions } from './schedule-usage-rollup.js';
 export { databaseStatus, migrateDatabase } from './migrate-database.js';
 export type {
   DatabaseStatus,

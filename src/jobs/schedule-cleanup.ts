@@ -2,6 +2,7 @@ import { BusyError } from '../contract/errors.js';
 import type { ConversationStore } from '../contract/store.js';
 import type { UsageRollupReport } from '../contract/usage-rollup.js';
 import { runCleanup, type CleanupOptions, type CleanupReport } from './cleanup.js';
+import { repeat, type StopRepeat } from './repeat.js';
 
 export const DEFAULT_CLEANUP_INTERVAL_MS = 60 * 60 * 1000;
 export const DEFAULT_CLEANUP_JITTER = 0.1;
@@ -17,8 +18,9 @@ export interface ScheduleCleanupOptions extends CleanupOptions {
   /** Called after each run that deleted (or had nothing to delete). */
   onResult?: (report: CleanupReport) => void;
   /**
-   * After each cleanup, roll the closed hours of usage up (stores with a usage rollup; default
-   * true), so reports read the rollup instead of the messages of the hours since.
+   * After each cleanup, roll usage up (stores with a usage rollup; default true), so reports read
+   * the rollup instead of the messages since. The service passes false: it rolls up on a
+   * schedule of its own (scheduleUsageRollup), every few minutes.
    */
   rollUpUsage?: boolean;
   /** Called after each usage roll-up. */
@@ -32,30 +34,19 @@ export interface ScheduleCleanupOptions extends CleanupOptions {
 }
 
 /** Stops the schedule; resolves once a run in progress has finished. */
-export type StopCleanup = () => Promise<void>;
+export type StopCleanup = StopRepeat;
 
 /**
- * Runs cleanup (then the usage roll-up) on a schedule inside a long-lived process (the service). The timer does not keep
- * the process alive, runs never overlap, and a failed run is reported and retried at the next
- * tick instead of stopping the schedule.
+ * Runs cleanup (then the usage roll-up) on a schedule inside a long-lived process. The timer
+ * does not keep the process alive, runs never overlap, and a failed run is reported and retried
+ * at the next tick instead of stopping the schedule.
  */
 export function scheduleCleanup(
   store: ConversationStore,
   options: ScheduleCleanupOptions = {},
 ): StopCleanup {
-  const intervalMs = options.intervalMs ?? DEFAULT_CLEANUP_INTERVAL_MS;
-  const jitter = options.jitter ?? DEFAULT_CLEANUP_JITTER;
-  if (!Number.isFinite(intervalMs) || intervalMs <= 0) {
-    throw new RangeError('intervalMs must be a positive number of milliseconds');
-  }
-  if (!(jitter >= 0 && jitter <= 1)) throw new RangeError('jitter must be between 0 and 1');
-  const random = options.random ?? Math.random;
-  let stopped = false;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-
-  const rollup = options.rollUpUsage === false ? undefined : store.capabilities.usageRollup;
   const tick = async () => {
+    const rollup = options.rollUpUsage === false ? undefined : store.capabilities.usageRollup;
     try {
       options.onResult?.(await runCleanup(store, options));
     } catch (error) {
@@ -71,22 +62,9 @@ export function scheduleCleanup(
       }
     }
   };
-  const arm = () => {
-    if (stopped) return;
-    const delay = intervalMs + Math.floor(random() * jitter * intervalMs);
-    timer = setTimeout(() => {
-      running = tick().finally(() => {
-        running = undefined;
-        arm();
-      });
-    }, delay);
-    timer.unref();
-  };
-  arm();
-
-  return async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await running;
-  };
+  return repeat(tick, {
+    intervalMs: options.intervalMs ?? DEFAULT_CLEANUP_INTERVAL_MS,
+    jitter: options.jitter ?? DEFAULT_CLEANUP_JITTER,
+    random: options.random,
+  });
 }

@@ -3,8 +3,8 @@ import type { ConversationStore } from '../contract/store.js';
 import type { UsageRollupInput, UsageRollupReport } from '../contract/usage-rollup.js';
 
 /**
- * Rolls the closed hours of messages up for usage reports (`convstore db rollup`, and the
- * service after every scheduled cleanup): incremental from the watermark, dirty hours again,
+ * Rolls usage up to five minutes ago for reports (`convstore db rollup`, and the service every
+ * USAGE_ROLLUP_INTERVAL seconds): incremental from the watermark, dirty hours again,
  * and with `rebuild` a range from the messages as they are now. Idempotent, and safe to run from
  * several instances at once. The redis store keeps no history: UnsupportedError.
  */

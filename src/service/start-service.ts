@@ -1,6 +1,7 @@
 import { v7 as uuidv7 } from 'uuid';
 import type { ServiceConfig } from '../config/service-config.js';
 import { scheduleCleanup, type StopCleanup } from '../jobs/schedule-cleanup.js';
+import { scheduleUsageRollup } from '../jobs/schedule-usage-rollup.js';
 import type { AuthStore } from './auth/auth-store.js';
 import { resolveAdminToken } from './auth/admin-token.js';
 import { Authenticator } from './auth/authenticator.js';
@@ -30,7 +31,8 @@ export interface ServiceHandle {
   app: FastifyInstance;
   /**
    * Graceful stop: no new connections, requests in flight finish (up to SHUTDOWN_TIMEOUT_MS),
-   * the cleanup schedule stops, then the store closes (flushing anything it buffers).
+   * the cleanup and usage roll-up schedules stop, then the store closes (flushing anything it
+   * buffers).
    */
   close(): Promise<void>;
 }
@@ -128,18 +130,27 @@ async function serve(
     config.cleanupIntervalSeconds > 0
       ? scheduleCleanup(store, {
           intervalMs: config.cleanupIntervalSeconds * 1000,
+          rollUpUsage: false,
           onResult: (report) => logger.info({ ...report, startedAt: undefined }, 'cleanup'),
           onBusy: () => logger.debug('cleanup: another runner holds the lock'),
-          onRollup: (report) => logger.info({ ...report }, 'usage rollup'),
           onError: (error) =>
             logger.warn({ code: (error as { code?: unknown }).code }, 'cleanup failed'),
+        })
+      : null;
+  const stopRollup: StopCleanup | null =
+    config.usageRollupIntervalSeconds > 0 && store.capabilities.usageRollup
+      ? scheduleUsageRollup(store, {
+          intervalMs: config.usageRollupIntervalSeconds * 1000,
+          onRollup: (report) => logger.debug({ ...report }, 'usage rollup'),
+          onError: (error) =>
+            logger.warn({ code: (error as { code?: unknown }).code }, 'usage rollup failed'),
         })
       : null;
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      await stopCleanup?.();
+      await Promise.all([stopCleanup?.(), stopRollup?.()]);
       await closeWithin(app, config.shutdownTimeoutMs);
       await revocations.close();
       await instanceRedis?.close();

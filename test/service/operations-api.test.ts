@@ -210,6 +210,28 @@ describeService('operations', (backend) => {
     expect(await countRows(backend, api.schema, 'messages')).toBe(0);
   });
 
+  it('rolls usage up on its own schedule, up to five minutes ago, when USAGE_ROLLUP_INTERVAL is set', async () => {
+    const api = await startTestService(backend, { usageRollupIntervalSeconds: 1 });
+    const key = await api.newUser('alice');
+    await api.request('POST', '/v1/sessions/s/messages', {
+      token: key,
+      body: { role: 'user', content: 'a' },
+    });
+    // No manual roll-up: the watermark moves to (at most a minute short of) five minutes ago.
+    const rolled = "rolled_until > now() - interval '6 minutes'";
+    await expect
+      .poll(() => countRows(backend, api.schema, 'usage_rollup_state', rolled), {
+        timeout: 15_000,
+        interval: 250,
+      })
+      .toBe(1);
+    const from = new Date(Date.now() - 86_400_000).toISOString();
+    const to = new Date(Date.now() + 86_400_000).toISOString();
+    const usage = await api.request('GET', `/v1/usage?from=${from}&to=${to}`, { token: key });
+    expect(usage.status).toBe(200);
+    expect(usage.body.rows[0].messages).toBe(1);
+  });
+
   it('finishes requests in flight when closed, then refuses new connections', async () => {
     const api = await startTestService(backend);
     const key = await api.newUser('alice');

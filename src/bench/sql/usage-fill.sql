@@ -8,7 +8,8 @@ WITH new_users AS (
 ), new_sessions AS (
   INSERT INTO {{schema}}.sessions (user_id, session_id, agent_id, created_at, last_seq,
                                    message_count)
-  SELECT 'u' || (n / 100), 's' || n, NULL, now() - (n % 720) * interval '1 hour', 20, 20
+  SELECT 'u' || (n / 100), 's' || n, NULL,
+         now() - interval '21 minutes' - (n % 720) * interval '1 hour', 20, 20
     FROM generate_series(0, $1::bigint - 1) AS n
 )
 SELECT 1;

@@ -15,12 +15,12 @@ interface RollupFlags extends Record<string, unknown> {
 }
 
 /**
- * `convstore db rollup [--from --to]`: rolls the closed hours of usage up (what the service does
- * after every scheduled cleanup); with a range, rebuilds it from the messages as they are now.
+ * `convstore db rollup [--from --to]`: rolls usage up to five minutes ago (what the service does
+ * every few minutes); with a range, rebuilds it from the messages as they are now.
  */
 export function rollupCommand(context: CommandContext): Command {
   const command = new Command('rollup').description(
-    'roll closed hours of usage up for reports; --from/--to rebuild that range',
+    'roll usage up to five minutes ago for reports; --from/--to rebuild that range',
   );
   return addSettingOptions(command, 'db', RETENTION_KEYS)
     .option('--from <time>', 'rebuild from (ISO 8601, rounded down to the hour)', parseTime)
@@ -73,7 +73,7 @@ function rollupText(report: UsageRollupReport): string {
   const until = report.rolledUntil ? report.rolledUntil.toISOString() : 'nothing yet';
   const rebuilt = report.marked > 0 ? `, ${report.marked} hour(s) marked for rebuild` : '';
   return (
-    `usage rolled up until ${until}: ${report.hours} new hour(s), ${report.dirtyHours} ` +
+    `usage rolled up until ${until}: ${Number(report.hours.toFixed(2))} new hour(s), ${report.dirtyHours} ` +
     `hour(s) rolled up again${rebuilt}, ${report.rows} row(s) written in ${report.durationMs} ms`
   );
 }

@@ -18,7 +18,7 @@ interface Step {
 
 /**
  * The usage rollup of a SQL store: steps of usage_roll_up() (one transaction each, under the
- * rollup's advisory lock) until the watermark reaches the last closed hour and no hour is dirty.
+ * rollup's advisory lock) until the watermark reaches five minutes ago and no hour is dirty.
  * Safe to run from several processes at once: they queue on the lock and redo nothing.
  */
 export class SqlUsageRollup implements UsageRollup {

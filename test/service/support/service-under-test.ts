@@ -185,13 +185,17 @@ export async function execSql(backend: ServiceBackend, text: string): Promise<vo
   await admin.unsafe(text);
 }
 
-/** Rows of a table in a service's schema, read directly (expired rows included). */
+/**
+ * Rows of a table in a service's schema, read directly (expired rows included); with `where`,
+ * only the rows it holds for.
+ */
 export async function countRows(
   backend: ServiceBackend,
   schema: string,
   table: string,
+  where = 'true',
 ): Promise<number> {
-  const text = `SELECT count(*)::integer AS n FROM "${schema}"."${table}"`;
+  const text = `SELECT count(*)::integer AS n FROM "${schema}"."${table}" WHERE ${where}`;
   if (backend === 'pglite') {
     const result = await (await pglite()).query<{ n: number }>(text);
     return result.rows[0]!.n;

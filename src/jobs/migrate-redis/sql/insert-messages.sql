@@ -6,7 +6,8 @@
 -- tool calls the new messages open are indexed as append indexes them (for pair-aligned
 -- windows). Each session that got rows has its message_count set to its rows: the ones this
 -- statement's snapshot sees (an index range count) plus the ones it just stored, which the
--- snapshot cannot see. Returns how many rows this run stored (0 on a pure re-run).
+-- snapshot cannot see. Messages older than the usage roll-up's watermark mark their hours
+-- dirty, so reports count them. Returns how many rows this run stored (0 on a pure re-run).
 --   $1 JSON array of the resolved message shape (messageId, role, content, metadata, data,
 --      format, kind, toolCallIds, toolResultIds, status, usage, tokenCount, fingerprint,
 --      createdAt in epoch ms or null: the source kept no time, now() stands in) plus
@@ -21,7 +22,7 @@ WITH inserted AS (
          , user_id text, session_id text, seq bigint)
    ORDER BY user_id, session_id, seq
   ON CONFLICT DO NOTHING
-  RETURNING user_id, session_id, seq, tool_call_ids
+  RETURNING user_id, session_id, seq, tool_call_ids, created_at
 ),
 calls AS (
   INSERT INTO {{schema}}.tool_calls (user_id, session_id, call_id, seq)
@@ -40,5 +41,6 @@ counted AS (
             WHERE m.user_id = p.user_id AND m.session_id = p.session_id)
     FROM per_session p
    WHERE s.user_id = p.user_id AND s.session_id = p.session_id
-)
+),
+-- @include usage-dirty-inserted
 SELECT coalesce(sum(stored), 0)::integer AS inserted FROM per_session

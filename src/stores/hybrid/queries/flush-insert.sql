@@ -9,6 +9,8 @@
 --      resolved message: role, content, metadata, data, ... fingerprint}
 --   $4 agent_id (null keeps the session's), $5 updated at (epoch us), $6 expires at (epoch us;
 --   null never expires).
+-- A flush that comes after the usage roll-up passed its messages' times (the flusher was down)
+-- marks their hours dirty, so reports count them.
 -- A message skipped because its messageId is stored already under another seq (a retry older
 -- than the cached window, which Redis numbered again) still moves last_seq past the seq Redis
 -- gave it, so that the session's next messages keep their own seqs; the caller drops the cached
@@ -55,13 +57,14 @@ inserted AS (
   -- @include message-insert-values
     FROM moved
   ON CONFLICT DO NOTHING
-  RETURNING seq, tool_call_ids
+  RETURNING seq, tool_call_ids, created_at
 ),
 calls AS (
   INSERT INTO {{schema}}.tool_calls (user_id, session_id, call_id, seq)
   SELECT $1, $2, c, seq FROM inserted, unnest(tool_call_ids) AS c
   ON CONFLICT DO NOTHING
-)
+),
+-- @include usage-dirty-inserted
 UPDATE {{schema}}.sessions s
    SET last_seq = greatest(s.last_seq, coalesce((SELECT max(seq) FROM inserted), 0),
                            (SELECT max(seq) FROM input)),

@@ -1,11 +1,17 @@
--- usage rollups (tables: migration 0009_usage_rollups): the job that rolls closed hours of
--- messages up into usage_hourly, and the helpers reports and views share.
+-- usage rollups (tables: migration 0009_usage_rollups): the job that rolls the messages up into
+-- usage_hourly (to five minutes ago), and the helpers reports and views share.
 --
 -- The job is usage_roll_up(until, max_hours), called in a loop by the store (one transaction a
 -- call, so a first roll-up of a large history commits as it goes). Under a transaction-level
 -- advisory lock per schema, so two instances running it at once queue and the second finds the
 -- work done. A call re-rolls dirty hours first (oldest first, at most max_hours), then moves the
 -- watermark on by at most max_hours. Rolling an hour is delete-then-insert: idempotent.
+--
+-- The watermark is a time, not an hour: a roll-up goes up to five minutes ago (usage-roll-up.sql),
+-- so the hour it ends in is rolled up in part (its row holds the messages before the watermark)
+-- and reports read live only what came after. The next roll-up rebuilds that hour from its start.
+-- Rolling up only closed hours left up to an hour of messages to read live, which was half of an
+-- everyone-report's time at 10 million messages (docs/BENCHMARKS.md, Usage and search).
 
 -- The UTC hour a time falls in, whatever the session's TimeZone.
 CREATE OR REPLACE FUNCTION {{schema}}.usage_hour(t timestamptz) RETURNS timestamptz
@@ -127,9 +133,10 @@ CREATE OR REPLACE FUNCTION {{schema}}.usage_hours_of(
                    LIMIT 1) s ON true
 $$;
 
--- Rolls the messages of [p_from, p_to) (whole UTC hours) up again: what usage_hourly and
--- usage_hourly_totals held for those hours is replaced by what messages hold now. Returns the
--- usage_hourly rows written.
+-- Rolls the messages of [p_from, p_to) up again (p_from a whole UTC hour; p_to one too, or the
+-- new watermark inside an hour): what usage_hourly and usage_hourly_totals held for the hours
+-- that start in the range is replaced by what messages hold now. Returns the usage_hourly rows
+-- written.
 CREATE OR REPLACE FUNCTION {{schema}}.usage_roll_hours(p_from timestamptz, p_to timestamptz)
 RETURNS integer LANGUAGE plpgsql AS $$
 DECLARE
@@ -162,7 +169,9 @@ BEGIN
 END;
 $$;
 
--- One step of the job: dirty hours first, then the watermark towards p_until (a whole hour).
+-- One step of the job: dirty hours first (each up to the watermark: an hour it ends in is rolled
+-- only that far), then the watermark towards p_until, rebuilding the hour it stood in from that
+-- hour's start.
 -- Returns {"rolledUntil", "hours", "dirtyHours", "rows", "done"}; done: nothing is left to do.
 CREATE OR REPLACE FUNCTION {{schema}}.usage_roll_up(p_until timestamptz, p_max_hours integer)
 RETURNS jsonb LANGUAGE plpgsql AS $$
@@ -178,7 +187,7 @@ BEGIN
   FOR dirty IN
     SELECT hour FROM {{schema}}.usage_dirty_hours ORDER BY hour LIMIT p_max_hours
   LOOP
-    written := written + {{schema}}.usage_roll_hours(dirty, dirty + interval '1 hour');
+    written := written + {{schema}}.usage_roll_hours(dirty, least(dirty + interval '1 hour', mark));
     DELETE FROM {{schema}}.usage_dirty_hours WHERE hour = dirty;
     dirty_done := dirty_done + 1;
   END LOOP;
@@ -187,9 +196,14 @@ BEGIN
     SELECT {{schema}}.usage_hour(min(created_at)) INTO mark FROM {{schema}}.messages;
     mark := least(coalesce(mark, p_until), p_until);
   END IF;
+  -- Less than a minute to add: not worth rebuilding the hour, so a roll-up right after another
+  -- (or beside it, queued on the lock) does nothing.
+  IF p_until - mark < interval '1 minute' THEN
+    p_until := mark;
+  END IF;
   next_mark := greatest(mark, least(p_until, mark + p_max_hours * interval '1 hour'));
   IF next_mark > mark THEN
-    written := written + {{schema}}.usage_roll_hours(mark, next_mark);
+    written := written + {{schema}}.usage_roll_hours({{schema}}.usage_hour(mark), next_mark);
   END IF;
   UPDATE {{schema}}.usage_rollup_state SET rolled_until = next_mark, updated_at = now();
   RETURN jsonb_build_object(

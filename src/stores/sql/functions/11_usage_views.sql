@@ -1,6 +1,7 @@
 -- The usage views an analyst queries with psql or a BI tool, fed by the rollup (0009): rolled-up
--- hours from usage_hourly, the hours after the watermark and the dirty ones read live from
--- messages, so a view is as fresh as the last commit. Recreated whole when this file changes.
+-- hours from usage_hourly (the one the watermark falls in up to it), the time after the watermark
+-- and the dirty hours read live from messages, so a view is as fresh as the last commit. Recreated
+-- whole when this file changes.
 DROP VIEW IF EXISTS {{schema}}.usage_active_users_daily;
 DROP VIEW IF EXISTS {{schema}}.usage_daily;
 DROP VIEW IF EXISTS {{schema}}.usage_hours;
@@ -18,7 +19,8 @@ SELECT live.*
 UNION ALL
 SELECT live.*
   FROM {{schema}}.usage_dirty_hours d, {{schema}}.usage_rollup_state st,
-       {{schema}}.usage_hours_of(d.hour, d.hour + interval '1 hour', NULL) live
+       {{schema}}.usage_hours_of(d.hour, least(d.hour + interval '1 hour', st.rolled_until), NULL)
+         live
  WHERE d.hour < st.rolled_until;
 
 -- One row per UTC day, user, agent and model. Latency percentiles from the histograms (within

@@ -17,13 +17,7 @@ calls AS (
   SELECT $2, $3, c, seq FROM inserted, unnest(tool_call_ids) AS c
       ON CONFLICT DO NOTHING
 ),
-dirty AS (
-  INSERT INTO {{schema}}.usage_dirty_hours (hour)
-  SELECT DISTINCT {{schema}}.usage_hour(i.created_at)
-    FROM inserted i, {{schema}}.usage_rollup_state st
-   WHERE i.created_at < st.rolled_until
-      ON CONFLICT DO NOTHING
-)
+-- @include usage-dirty-inserted
 UPDATE {{schema}}.sessions
    SET message_count = message_count + (SELECT count(*) FROM inserted)
  WHERE user_id = $2 AND session_id = $3

@@ -1,12 +1,12 @@
 -- usage-totals: an everyone-report (no user, not grouped by user) over [from, to), grouped by any
 -- of day (in the caller's zone), agent and model, read from the user-less level (0010): the whole
--- UTC hours of the range that the rollup holds from usage_hourly_totals (a few rows an hour),
--- the rest live from messages in the same row shape (usage_totals_of): the partial hours at
--- either end, the hours after the watermark and dirty hours. Sums and latency percentiles as in
--- usage.sql; sessions, active sessions and active users are counted from the OR of the rows'
--- sketches (functions/12_usage_totals.sql): estimates, see the README. Parameters as usage.sql:
--- $1 user (must be NULL), $2 from, $3 to, $4 zone, $5..$8 group by day, agent, model, user
--- (user must be false).
+-- UTC hours of the range that the rollup holds from usage_hourly_totals (a few rows an hour), the
+-- rest live from messages in the same row shape (usage_totals_of): the partial hours at either
+-- end, the time after the watermark (the hour it falls in is rolled up to it), and dirty hours (up
+-- to the watermark). Sums and latency percentiles as in usage.sql; sessions, active sessions and
+-- active users are counted from the OR of the rows' sketches (functions/12_usage_totals.sql):
+-- estimates, see the README. Parameters as usage.sql: $1 user (must be NULL), $2 from, $3 to, $4
+-- zone, $5..$8 group by day, agent, model, user (user must be false).
 --   sessions: sessions created in the range (and, by day, on the row's day) that have a message
 --   in the row in the hour they were created.
 WITH bounds AS (
@@ -38,7 +38,7 @@ hours AS (
   SELECT t.*
     FROM bounds b
     JOIN {{schema}}.usage_dirty_hours d ON d.hour >= b.lo AND d.hour < b.hi,
-         {{schema}}.usage_totals_of(d.hour, d.hour + interval '1 hour', $2::timestamptz,
+         {{schema}}.usage_totals_of(d.hour, least(d.hour + interval '1 hour', b.hi), $2::timestamptz,
                                     $3::timestamptz, false) t
 ),
 keyed AS (

@@ -1,9 +1,10 @@
 -- usage: one report over [from, to), grouped by any of day (in the caller's zone), agent, model
 -- and user. The whole UTC hours of the range that the rollup holds come from usage_hourly; the
 -- rest is read live from messages in the same row shape (usage_hours_of): the partial hours at
--- either end, the hours after the watermark and dirty hours. Each dimension is a CASE on a
--- boolean parameter, so an unused one is a constant NULL that groups nothing. $1 user (NULL:
--- everyone), $2 from, $3 to, $4 zone, $5..$8 group by day, agent, model, user.
+-- either end, the time after the watermark (the hour it falls in is rolled up to it), and dirty
+-- hours (up to the watermark). Each dimension is a CASE on a boolean parameter, so an unused one
+-- is a constant NULL that groups nothing. $1 user (NULL: everyone), $2 from, $3 to, $4 zone,
+-- $5..$8 group by day, agent, model, user.
 --   sessions: sessions started in the range (and, by day, on the row's day) seen in the row.
 --   A day is a row's UTC hour seen in the zone: exact in every whole-hour zone.
 WITH bounds AS (
@@ -31,7 +32,7 @@ hours AS (
   SELECT h.*
     FROM bounds b
     JOIN {{schema}}.usage_dirty_hours d ON d.hour >= b.lo AND d.hour < b.hi,
-         {{schema}}.usage_hours_of(d.hour, d.hour + interval '1 hour', $1::text) h
+         {{schema}}.usage_hours_of(d.hour, least(d.hour + interval '1 hour', b.hi), $1::text) h
 ),
 keyed AS (
   SELECT CASE WHEN $5::boolean
