@@ -133,6 +133,41 @@ describe.skipIf(!inject('postgresAvailable'))('usage rollup up to five minutes a
     });
   }
 
+  for (const kind of KINDS) {
+    it(`[${kind}] a draft finalized with usage after the roll-up passed it is counted`, async () => {
+      const subject = await subjects.open(kind);
+      const { store, schema, query } = subject;
+      const key = { userId: 'u', sessionId: 'stream' };
+      const { message, lease } = await store.beginMessage({ ...key, content: '' });
+      // The stream outlived the roll-up's margin: the roll-up ran past the draft's time.
+      await runUsageRollup(store);
+      await query(
+        `UPDATE "${schema}".usage_rollup_state SET rolled_until = now() + interval '1 minute'`,
+      );
+      await store.finalizeMessage({
+        ...key,
+        messageId: message.messageId,
+        lease,
+        status: 'complete',
+        content: 'done',
+        usage: { model: 'm', inputTokens: 11, outputTokens: 5 },
+      });
+      const range = {
+        from: new Date(Date.now() - 3_600_000),
+        to: new Date(Date.now() + 3_600_000),
+      };
+      const { rows } = await store.usage({ ...range, groupBy: ['model'] });
+      expect(rows.map((row) => [row.model, row.inputTokens, row.outputTokens])).toEqual([
+        ['m', 11, 5],
+      ]);
+      // Rolled up again, it stays counted; the dirty mark is gone.
+      await query(`UPDATE "${schema}".usage_rollup_state SET rolled_until = now()`);
+      expect((await runUsageRollup(store)).dirtyHours).toBe(1);
+      expect((await store.usage({ ...range, groupBy: ['model'] })).rows[0]!.inputTokens).toBe(11);
+      await store.close();
+    });
+  }
+
   it('[postgres] rolls up on a schedule of its own, and refuses a store without a rollup', async () => {
     const subject = await subjects.open('postgres');
     const { store, schema, query } = subject;

@@ -42,8 +42,8 @@ BEGIN
 END;
 $$;
 
--- apply_message_changes: writes p_changes onto a stored message (see update_message) and keeps
--- the tool_calls index in step with tool_call_ids.
+-- apply_message_changes: writes p_changes onto a stored message (see update_message), keeps the
+-- tool_calls index in step with tool_call_ids, and the usage rollup with its usage.
 CREATE OR REPLACE FUNCTION {{schema}}.apply_message_changes(
   m {{schema}}.messages, c jsonb
 ) RETURNS {{schema}}.messages LANGUAGE plpgsql AS $$
@@ -90,6 +90,15 @@ BEGIN
    -- never analysed read the session's every message).
    WHERE x.user_id = m.user_id AND x.session_id = m.session_id AND x.message_id = m.message_id
   RETURNING * INTO m;
+  -- Usage given after the roll-up passed the message (a draft finalized minutes after it began,
+  -- a correction): its hour is marked dirty, read live and rolled up again, so reports count it.
+  IF given_usage THEN
+    INSERT INTO {{schema}}.usage_dirty_hours (hour)
+    SELECT {{schema}}.usage_hour(m.created_at)
+      FROM {{schema}}.usage_rollup_state st
+     WHERE m.created_at < st.rolled_until
+        ON CONFLICT DO NOTHING;
+  END IF;
   IF c ? 'toolCallIds' THEN
     DELETE FROM {{schema}}.tool_calls
      WHERE user_id = m.user_id AND session_id = m.session_id AND seq = m.seq;
