@@ -23,6 +23,8 @@ export interface UsageBenchResult {
   rollupSeconds: number;
   /** Rows of the user-less level (0010) the roll-up wrote. */
   totalsRows: number;
+  /** Messages after the roll-up's watermark, which every report reads live. */
+  liveMessages: number;
   /** Median milliseconds of each report, over RUNS runs; for an everyone-report (read from the
    *  user-less level) also the same report read from the per-user level, as before 0010. */
   reports: Array<{ name: string; medianMs: number; rows: number; perUserLevelMs?: number }>;
@@ -46,11 +48,14 @@ export async function runUsageBench(
     const q = renderFor(BENCH_SQL, schema);
     const sessions = Math.max(1, Math.ceil(messages / MESSAGES_PER_SESSION));
     const started = Date.now();
-    await admin.unsafe(q.usageFill, [sessions]);
+    // Every statement of the load from one anchor, so that its newest messages end a minute
+    // before the load began, whatever it takes: the minutes after the roll-up are the tail's.
+    const anchor = new Date(started - 21 * 60_000).toISOString();
+    await admin.unsafe(q.usageFill, [sessions, anchor]);
     const rebuildIndexes = await dropSecondaryIndexes(admin, schema, 'messages');
     for (let last = 719; last >= 0; last -= CHUNK_HOURS) {
       const first = Math.max(0, last - CHUNK_HOURS + 1);
-      await admin.unsafe(q.usageFillMessages, [first, last, sessions]);
+      await admin.unsafe(q.usageFillMessages, [first, last, sessions, anchor]);
       if (messages >= 1_000_000) log(`  usage: loaded hours ${719 - last}..${719 - first} of 720`);
     }
     await rebuildIndexes();
@@ -66,7 +71,7 @@ export async function runUsageBench(
     );
     const totalsRows = totals!.n;
     // What a service rolling up every five minutes has not rolled up at worst: ten minutes of
-    // messages after the watermark, at the load's density (the load itself ends at its start).
+    // messages after the watermark, at the load's density (the load itself ends before it).
     const tailMessages = Math.max(1, Math.round((sessions * MESSAGES_PER_SESSION) / (720 * 6)));
     await admin.unsafe(q.usageFillTail, [
       sessions,
@@ -74,10 +79,14 @@ export async function runUsageBench(
       rolled.rolledUntil!.toISOString(),
     ]);
     await admin.unsafe(`ANALYZE "${schema}".messages`);
+    const [live] = await admin.unsafe<Array<{ n: number }>>(
+      `SELECT count(*)::integer AS n FROM "${schema}".messages
+        WHERE created_at >= (SELECT rolled_until FROM "${schema}".usage_rollup_state)`,
+    );
     log(
       `rolled ${rolled.hours.toFixed(2)} hours up into ${rolled.rows} rows in ` +
         `${rollupSeconds.toFixed(1)} s and ${totalsRows} user-less rows (until ` +
-        `${rolled.rolledUntil?.toISOString()}); ${tailMessages} messages after it, read live`,
+        `${rolled.rolledUntil?.toISOString()}); ${live!.n} messages after it, read live`,
     );
     const to = new Date(Date.now() + 3_600_000);
     const from = new Date(to.getTime() - 31 * 86_400_000);
@@ -120,6 +129,7 @@ export async function runUsageBench(
       loadSeconds,
       rollupSeconds,
       totalsRows,
+      liveMessages: live!.n,
       reports,
     };
   } finally {
@@ -145,7 +155,8 @@ export async function usageBenchText(
   const result = await runUsageBench(url, messages, log);
   const text = [
     `usage over ${result.messages} messages: loaded in ${result.loadSeconds.toFixed(1)} s, ` +
-      `first roll-up ${result.rollupSeconds.toFixed(1)} s`,
+      `first roll-up ${result.rollupSeconds.toFixed(1)} s, ${result.liveMessages} messages ` +
+      `after it read live`,
     ...result.reports.map(
       (r) =>
         `usage over ${result.messages} messages: ${r.name}: ${r.medianMs} ms (${r.rows} rows)` +

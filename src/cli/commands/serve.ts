@@ -21,11 +21,14 @@ export function serveCommand(context: CommandContext): Command {
     .filter((use) => use.flag === null)
     .map((use) => use.setting.env);
   const interval = `--${kebab('cleanupIntervalSeconds')}`;
+  const rollupInterval = `--${kebab('usageRollupIntervalSeconds')}`;
   addSettingOptions(command, 'serve').addHelpText(
     'after',
     `\nEnvironment only (never flags): ${envOnly.join(', ')}.\n` +
       'The expired-session cleanup runs in-process every CLEANUP_INTERVAL seconds (with jitter);\n' +
-      `${interval} 0 turns it off, e.g. when cron runs \`convstore cleanup\` instead.\n`,
+      `${interval} 0 turns it off, e.g. when cron runs \`convstore cleanup\` instead.\n` +
+      'Usage is rolled up for reports every USAGE_ROLLUP_INTERVAL seconds, to five minutes ago;\n' +
+      `${rollupInterval} 0 turns it off, e.g. when cron runs \`convstore db rollup\` instead.\n`,
   );
   return command.action((flags: Record<string, unknown>) =>
     runCommand(context, false, async (output) => {
