@@ -5,6 +5,7 @@ import { BENCH_SQL } from './sql.generated.js';
 import { renderFor } from './subjects/render-sql.js';
 import { dropSecondaryIndexes } from './load/bulk-indexes.js';
 import { runUsageRollup } from '../jobs/usage-rollup.js';
+import { DEFAULT_USAGE_ROLLUP_INTERVAL_MS } from '../jobs/schedule-usage-rollup.js';
 import { resolveUsageInput } from '../contract/usage.js';
 import { QUERIES } from '../stores/sql/queries.generated.js';
 import { quoteSchema, renderSql } from '../stores/sql/schema-name.js';
@@ -15,6 +16,8 @@ const MESSAGES_PER_SESSION = 20;
 /** Hours (of the 720) loaded per statement, newest last. */
 const CHUNK_HOURS = 24;
 const RUNS = 5;
+/** How far behind now the roll-up stops (queries/usage-roll-up.sql, `now() - 5 minutes`). */
+const USAGE_ROLLUP_MARGIN_MS = 5 * 60_000;
 
 export interface UsageBenchResult {
   messages: number;
@@ -32,9 +35,9 @@ export interface UsageBenchResult {
 
 /**
  * `--usage <messages>`: loads that many messages (usage columns set, in time order, as appends
- * leave them) into a schema of its own, rolls them up (timed), adds the ten minutes of messages
- * a service's roll-up leaves unrolled at worst, then times store.usage() as a user and as the
- * admin: the rollup up to its watermark, those minutes live. Dropped after.
+ * leave them) into a schema of its own, rolls them up (timed), adds the minutes of messages a
+ * service's roll-up schedule leaves unrolled at worst, then times store.usage() as a user and
+ * as the admin: the rollup up to its watermark, those minutes live. Dropped after.
  */
 export async function runUsageBench(
   databaseUrl: string,
@@ -70,13 +73,16 @@ export async function runUsageBench(
       `SELECT count(*)::integer AS n FROM "${schema}".usage_hourly_totals`,
     );
     const totalsRows = totals!.n;
-    // What a service rolling up every five minutes has not rolled up at worst: ten minutes of
-    // messages after the watermark, at the load's density (the load itself ends before it).
-    const tailMessages = Math.max(1, Math.round((sessions * MESSAGES_PER_SESSION) / (720 * 6)));
+    // What the service's schedule leaves unrolled at worst: one interval plus the roll-up's
+    // margin of messages after the watermark, at the load's density (the load ends before it).
+    const tailMs = DEFAULT_USAGE_ROLLUP_INTERVAL_MS + USAGE_ROLLUP_MARGIN_MS;
+    const perMs = (sessions * MESSAGES_PER_SESSION) / (720 * 3_600_000);
+    const tailMessages = Math.max(1, Math.round(perMs * tailMs));
     await admin.unsafe(q.usageFillTail, [
       sessions,
       tailMessages,
       rolled.rolledUntil!.toISOString(),
+      tailMs / 1000,
     ]);
     await admin.unsafe(`ANALYZE "${schema}".messages`);
     const [live] = await admin.unsafe<Array<{ n: number }>>(

@@ -11,6 +11,7 @@ import {
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from './servers.js';
 import { startHttpStoreService } from './http-store-service.js';
 import { isStoreName, type StoreName } from './store-names.js';
+import { deleteKeysWithPrefix } from './redis-keys.js';
 
 /** The store the contract suite runs against, chosen by CONVSTORE_TEST_STORE. */
 export const STORE_UNDER_TEST: StoreName = storeUnderTest(process.env.CONVSTORE_TEST_STORE);
@@ -197,13 +198,5 @@ async function deleteKeys(keyPrefix: string): Promise<void> {
       : new Redis(url);
   }
   const nodes = redisAdmin instanceof Cluster ? redisAdmin.nodes('master') : [redisAdmin];
-  for (const node of nodes) {
-    let cursor = '0';
-    do {
-      const [next, keys] = await node.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
-      cursor = next;
-      // One DEL per key: on a cluster, keys of different users live on different slots.
-      for (const key of keys) await node.del(key);
-    } while (cursor !== '0');
-  }
+  for (const node of nodes) await deleteKeysWithPrefix(node, keyPrefix);
 }

@@ -10,6 +10,7 @@ import {
 } from '../../../src/index.js';
 import { startHttpStoreService } from '../../support/http-store-service.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
+import { deleteKeysWithPrefix } from '../../support/redis-keys.js';
 
 /**
  * The stores every adapter test runs on: each store, and the HTTP client through a real service.
@@ -102,14 +103,8 @@ let redisAdmin: Redis | undefined;
 
 /** SCAN + DEL of the test's own key prefix (never anything else of the shared Redis). */
 async function deleteKeys(prefix: string): Promise<void> {
-  if (prefix.length < 8) throw new Error('refusing to delete keys of a short prefix');
   redisAdmin ??= new Redis(TEST_REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redisAdmin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    cursor = next;
-    for (const key of keys) await redisAdmin.del(key);
-  } while (cursor !== '0');
+  await deleteKeysWithPrefix(redisAdmin, prefix);
 }
 
 async function dropSchema(name: AdapterStoreName, schema: string): Promise<void> {

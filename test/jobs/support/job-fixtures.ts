@@ -2,6 +2,7 @@ import { Redis } from 'ioredis';
 import postgres from 'postgres';
 import { afterAll, afterEach, inject } from 'vitest';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
+import { deleteKeysWithPrefix } from '../../support/redis-keys.js';
 
 /**
  * What the job tests share: a fresh PostgreSQL schema and Redis key prefix per test (named after
@@ -58,15 +59,6 @@ export function onCleanup(cleanup: () => Promise<void>): void {
   cleanups.push(cleanup);
 }
 
-export async function deleteKeys(pattern: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis().scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await redis().unlink(...keys);
-  } while (cursor !== '0');
-}
-
 export function available(): boolean {
   return inject('postgresAvailable') && inject('redisAvailable');
 }
@@ -76,7 +68,7 @@ afterEach(async () => {
   for (const schema of schemas.splice(0)) {
     await admin.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
   }
-  for (const prefix of prefixes.splice(0)) await deleteKeys(`${prefix}*`);
+  for (const prefix of prefixes.splice(0)) await deleteKeysWithPrefix(redis(), prefix);
 });
 
 afterAll(async () => {

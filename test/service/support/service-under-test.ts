@@ -6,6 +6,7 @@ import { startService, type ServiceDeps, type ServiceHandle } from '../../../src
 import { pgliteExtensions } from '../../../src/stores/pglite/pglite-extensions.js';
 import { Redis } from 'ioredis';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
+import { deleteKeysWithPrefix } from '../../support/redis-keys.js';
 
 export type ServiceBackend = 'pglite' | 'postgres' | 'hybrid';
 export const SERVICE_BACKENDS: readonly ServiceBackend[] = ['pglite', 'postgres', 'hybrid'];
@@ -151,12 +152,7 @@ let redis: Redis | undefined;
 /** The hybrid's cache keys of one test: its schema name is their prefix. */
 async function dropCacheKeys(prefix: string): Promise<void> {
   redis ??= new Redis(TEST_REDIS_URL);
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-    if (keys.length > 0) await redis.del(...keys);
-    cursor = next;
-  } while (cursor !== '0');
+  await deleteKeysWithPrefix(redis, prefix);
 }
 
 export function pglite(): Promise<PGlite> {

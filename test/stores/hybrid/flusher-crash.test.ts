@@ -12,6 +12,7 @@ import {
 } from '../../../src/index.js';
 import { CacheKeys } from '../../../src/stores/hybrid/cache-keys.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
+import { deleteKeysWithPrefix } from '../../support/redis-keys.js';
 
 const available = inject('postgresAvailable') && inject('redisAvailable');
 const FLUSHER = fileURLToPath(new URL('./fixtures/flusher-process.ts', import.meta.url));
@@ -37,12 +38,7 @@ describe.skipIf(!available)('hybrid write-behind: a flusher killed mid-batch', (
   afterEach(async () => {
     await store?.close();
     await sql.unsafe(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${name}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis, `${name}:`);
   });
 
   afterAll(async () => {

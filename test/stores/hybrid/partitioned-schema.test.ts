@@ -3,6 +3,7 @@ import postgres from 'postgres';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createStore, type StoreOptions } from '../../../src/index.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
+import { deleteKeysWithPrefix } from '../../support/redis-keys.js';
 
 const available = inject('postgresAvailable') && inject('redisAvailable');
 
@@ -38,14 +39,7 @@ describe.skipIf(!available)('hybrid write-behind on a partitioned schema', () =>
     redis.disconnect();
   });
 
-  async function deleteKeys(schema: string): Promise<void> {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${schema}:*`, 'COUNT', 500);
-      cursor = next;
-      for (const key of keys) await redis.del(key);
-    } while (cursor !== '0');
-  }
+  const deleteKeys = (schema: string) => deleteKeysWithPrefix(redis, `${schema}:`);
 
   it('flushes appends into the partitions', async () => {
     const options = optionsFor(`${prefix}_flush`);

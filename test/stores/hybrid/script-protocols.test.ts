@@ -12,6 +12,7 @@ import { parseEntry } from '../../../src/stores/hybrid/flush-entry.js';
 import { CacheKeys } from '../../../src/stores/hybrid/cache-keys.js';
 import { resultName, scriptError } from '../../../src/stores/hybrid/scripts/script-results.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
+import { deleteKeysWithPrefix } from '../../support/redis-keys.js';
 
 const available = inject('postgresAvailable') && inject('redisAvailable');
 
@@ -95,12 +96,7 @@ describe.skipIf(!available)('hybrid write-behind: the stream entry', () => {
     await store?.close();
     await sql.unsafe(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
     await sql.end();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${name}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis, `${name}:`);
     redis.disconnect();
   });
 

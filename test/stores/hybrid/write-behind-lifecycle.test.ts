@@ -10,6 +10,7 @@ import {
 } from '../../../src/index.js';
 import { CacheKeys } from '../../../src/stores/hybrid/cache-keys.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
+import { deleteKeysWithPrefix } from '../../support/redis-keys.js';
 
 const available = inject('postgresAvailable') && inject('redisAvailable');
 
@@ -113,12 +114,7 @@ describe.skipIf(!available)('hybrid write-behind: session lifecycle against queu
     await store?.close();
     store = undefined;
     await sql.unsafe(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${name}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis, `${name}:`);
   });
 
   afterAll(async () => {

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createStore, type ConversationStore } from '../../../src/index.js';
 import { CacheKeys } from '../../../src/stores/hybrid/cache-keys.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
+import { deleteKeysWithPrefix } from '../../support/redis-keys.js';
 
 const available = inject('postgresAvailable') && inject('redisAvailable');
 
@@ -18,12 +19,7 @@ describe.skipIf(!available)('hybrid write-behind: unflushed sessions stay in Red
     const sql = postgres(TEST_DATABASE_URL, { max: 1, onnotice: () => {} });
     await sql.unsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
     await sql.end();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis, keyPrefix);
     redis.disconnect();
   });
 

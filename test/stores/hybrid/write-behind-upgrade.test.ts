@@ -4,6 +4,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { createStore, runFlusher, type ConversationStore } from '../../../src/index.js';
 import { CacheKeys } from '../../../src/stores/hybrid/cache-keys.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
+import { deleteKeysWithPrefix } from '../../support/redis-keys.js';
 
 const available = inject('postgresAvailable') && inject('redisAvailable');
 
@@ -27,12 +28,7 @@ describe.skipIf(!available)('hybrid write-behind: upgrading from one flush strea
     await store?.close();
     await sql.unsafe(`DROP SCHEMA IF EXISTS "${name}" CASCADE`);
     await sql.end();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${name}:*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis, `${name}:`);
     redis.disconnect();
   });
 

@@ -3,6 +3,7 @@ import { describe, expect, inject, it } from 'vitest';
 import type { NewMessage } from '../../../src/index.js';
 import { TEST_REDIS_URL } from '../../support/servers.js';
 import { sqlSubjects, type SqlKind, type SqlSubject } from './support/sql-subjects.js';
+import { deleteKeysWithPrefix } from '../../support/redis-keys.js';
 
 /**
  * Tool call rows belong to their session (migration 0012), so every statement that removes
@@ -123,12 +124,7 @@ describe.skipIf(!inject('postgresAvailable') || !inject('redisAvailable'))(
         expect(stored).toEqual(opened);
       } finally {
         await store.close();
-        let cursor = '0';
-        do {
-          const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
-          cursor = next;
-          if (keys.length > 0) await redis.del(...keys);
-        } while (cursor !== '0');
+        await deleteKeysWithPrefix(redis, keyPrefix);
         redis.disconnect();
       }
     });

@@ -6,6 +6,7 @@ import { runUsageRollup } from '../../../src/jobs/usage-rollup.js';
 import { scheduleUsageRollup } from '../../../src/jobs/schedule-usage-rollup.js';
 import { TEST_REDIS_URL } from '../../support/servers.js';
 import { sqlSubjects, type SqlKind, type SqlSubject } from './support/sql-subjects.js';
+import { deleteKeysWithPrefix } from '../../support/redis-keys.js';
 
 /**
  * The roll-up goes up to five minutes ago (functions/10_usage_rollup.sql): the hour its
@@ -203,12 +204,7 @@ describe.skipIf(!inject('postgresAvailable') || !inject('redisAvailable'))(
     const prefix = `${inject('runPrefix')}_rolltail_wb_${process.pid}:`;
     const redis = new Redis(TEST_REDIS_URL);
     afterAll(async () => {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500);
-        cursor = next;
-        if (keys.length > 0) await redis.del(...keys);
-      } while (cursor !== '0');
+      await deleteKeysWithPrefix(redis, prefix);
       await redis.quit();
     });
 

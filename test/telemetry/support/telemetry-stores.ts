@@ -8,6 +8,7 @@ import {
   type StoreOptions,
 } from '../../../src/index.js';
 import { TEST_DATABASE_URL, TEST_REDIS_URL } from '../../support/servers.js';
+import { deleteKeysWithPrefix } from '../../support/redis-keys.js';
 
 export const TELEMETRY_STORES = [
   'pglite',
@@ -81,12 +82,7 @@ export async function dropSchema(schema: string): Promise<void> {
 async function deleteKeys(keyPrefix: string): Promise<void> {
   const redis = new Redis(TEST_REDIS_URL);
   try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 500);
-      cursor = next;
-      if (keys.length > 0) await redis.del(...keys);
-    } while (cursor !== '0');
+    await deleteKeysWithPrefix(redis, keyPrefix);
   } finally {
     redis.disconnect();
   }
