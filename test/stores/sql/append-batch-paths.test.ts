@@ -126,6 +126,17 @@ async function expectSame(keys: Array<{ userId: string; sessionId: string }>): P
   }
 }
 
+/** The tool calls recorded for the users matching a LIKE pattern. */
+function toolCalls(
+  schema: string,
+  users: string,
+): Promise<Array<{ call_id: string; seq: string }>> {
+  return admin.unsafe(
+    `SELECT call_id, seq::text AS seq FROM "${schema}".tool_calls WHERE user_id LIKE $1 ORDER BY 1`,
+    [users],
+  );
+}
+
 async function seed(inputs: AppendInput[]): Promise<void> {
   for (const input of inputs)
     await Promise.all([stores.batched.append(input), stores.alone.append(input)]);
@@ -156,7 +167,13 @@ describe.skipIf(!inject('postgresAvailable'))(
         agentId: i === 0 ? 'fresh-agent' : undefined,
         messages: [
           { role: 'user', content: `q ${k.sessionId}`, messageId: `${k.sessionId}-q` },
-          { role: 'assistant', content: `a ${k.sessionId}`, messageId: `${k.sessionId}-a` },
+          // The assistant opens a tool call, so the batch records which message opened it.
+          {
+            role: 'assistant',
+            content: `a ${k.sessionId}`,
+            messageId: `${k.sessionId}-a`,
+            toolCallIds: [`${k.sessionId}-call`],
+          },
         ],
       }));
       const { results, exact } = await runBatch(inputs);
@@ -176,6 +193,8 @@ describe.skipIf(!inject('postgresAvailable'))(
       ]);
       expect(results[0]!.session.agent_id).toBe('fresh-agent');
       await expectSame(keys);
+      expect(await toolCalls(batched, 'fast%')).toEqual(await toolCalls(alone, 'fast%'));
+      expect((await toolCalls(batched, 'fast%')).map((row) => row.seq)).toEqual(['3', '3', '3']);
     });
 
     const fallBacks: Array<[string, (tag: string) => Promise<AppendInput[]>]> = [
@@ -209,26 +228,6 @@ describe.skipIf(!inject('postgresAvailable'))(
           ];
         },
       ],
-      [
-        'a message opening a tool call',
-        async (tag) => {
-          await seed([say('fb', `${tag}-tool`, 'use a tool')]);
-          return [
-            {
-              userId: 'fb',
-              sessionId: `${tag}-tool`,
-              messages: [
-                {
-                  role: 'assistant',
-                  content: 'calling',
-                  messageId: `${tag}-calling`,
-                  toolCallIds: [`${tag}-call`],
-                },
-              ],
-            },
-          ];
-        },
-      ],
     ];
 
     it.each(fallBacks)('runs the exact path for the whole batch with %s', async (_, make) => {
@@ -251,7 +250,7 @@ describe.skipIf(!inject('postgresAvailable'))(
       await expectSame([...live, ...odd.map(({ userId, sessionId }) => ({ userId, sessionId }))]);
     });
 
-    it('trims set-based, the tool calls of what it removes included', async () => {
+    it('trims set-based, with the tool calls of what it removes, new messages included', async () => {
       const tag = `t${Math.random().toString(36).slice(2, 8)}`;
       const full = { userId: 'trim', sessionId: `${tag}-full` };
       const long = { userId: 'trim', sessionId: `${tag}-long` };
@@ -289,6 +288,7 @@ describe.skipIf(!inject('postgresAvailable'))(
             role: 'user' as const,
             content: `l${i}`,
             messageId: `${tag}-l${i}`,
+            ...(i === 0 || i === 5 ? { toolCallIds: [`${tag}-l${i}-call`] } : {}),
           })),
         },
       ];
@@ -301,12 +301,9 @@ describe.skipIf(!inject('postgresAvailable'))(
         [MAX_HISTORY + 3, MAX_HISTORY],
       ]);
       await expectSame([full, long]);
-      const calls = (schema: string) =>
-        admin.unsafe(
-          `SELECT call_id, seq FROM "${schema}".tool_calls WHERE user_id = 'trim' ORDER BY 1`,
-        );
-      expect(await calls(batched)).toEqual(await calls(alone));
-      expect(await calls(batched)).toEqual([]);
+      expect(await toolCalls(batched, 'trim')).toEqual(await toolCalls(alone, 'trim'));
+      // The seeded call went with the oldest message, l0's with l0 in the same append; l5 stays.
+      expect(await toolCalls(batched, 'trim')).toEqual([{ call_id: `${tag}-l5-call`, seq: '7' }]);
     });
 
     it('never deadlocks when concurrent batches name the same sessions in other orders', async () => {
