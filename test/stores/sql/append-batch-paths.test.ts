@@ -13,6 +13,7 @@ import { quoteSchema, renderSql } from '../../../src/stores/sql/schema-name.js';
 import { SqlStore } from '../../../src/stores/sql/sql-store.js';
 import type { ConversationStore as Store } from '../../../src/contract/store.js';
 import { TEST_DATABASE_URL } from '../../support/servers.js';
+import { sqlSubjects, type SqlKind } from './support/sql-subjects.js';
 
 // append_batch has two paths: set-based for the common batch, append_messages per request for
 // every other. These tests call the batch statement itself, count how often append_messages ran
@@ -331,3 +332,60 @@ describe.skipIf(!inject('postgresAvailable'))(
     });
   },
 );
+
+const { open } = sqlSubjects('bpathstore');
+
+describe.each<SqlKind>(['postgres', 'pglite'])('appends batched through the store [%s]', (kind) => {
+  it.skipIf(kind === 'postgres' && !inject('postgresAvailable'))(
+    'keeps every full session exact, with its tool calls, under concurrent appends',
+    async () => {
+      // One connection (PGlite has one anyway): every append beyond the first in flight queues
+      // and goes in a batch.
+      const { store, schema, query } = await open(kind, { maxHistory: 4, poolSize: 1 });
+      const sessions = Array.from({ length: 12 }, (_, i) => ({
+        userId: `c${i % 3}`,
+        sessionId: `k${i}`,
+      }));
+      try {
+        const rounds = 6;
+        for (let round = 0; round < rounds; round++) {
+          await Promise.all(
+            sessions.map((key) =>
+              store.append({
+                ...key,
+                messages: [
+                  {
+                    role: 'assistant',
+                    content: `r${round}`,
+                    messageId: `${key.sessionId}-r${round}`,
+                    toolCallIds: [`${key.sessionId}-call${round}`],
+                  },
+                ],
+              }),
+            ),
+          );
+        }
+        for (const key of sessions) {
+          const history = await store.history(key);
+          expect(history.map((m) => m.messageId)).toEqual(
+            [2, 3, 4, 5].map((r) => `${key.sessionId}-r${r}`),
+          );
+          expect(history.map((m) => m.seq)).toEqual([3, 4, 5, 6]);
+          expect(await store.getSession(key)).toMatchObject({ lastSeq: rounds, messageCount: 4 });
+        }
+        const calls = await query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM "${schema}".tool_calls t
+             JOIN "${schema}".messages m USING (user_id, session_id, seq)
+            WHERE t.call_id = ANY (m.tool_call_ids)`,
+        );
+        const all = await query<{ n: string }>(
+          `SELECT count(*)::text AS n FROM "${schema}".tool_calls`,
+        );
+        expect(all[0]!.n).toBe(String(sessions.length * 4));
+        expect(calls[0]!.n).toBe(all[0]!.n);
+      } finally {
+        await store.close();
+      }
+    },
+  );
+});
