@@ -7,10 +7,7 @@ WITH matched AS MATERIALIZED (
    WHERE m.user_id = $1
      AND to_tsvector('{{schema}}.search'::regconfig, m.content)
          @@ websearch_to_tsquery('{{schema}}.search'::regconfig, $2)
-     AND ($3::text IS NULL OR m.session_id = $3::text)
-     AND ($4::text IS NULL OR m.role = $4::text)
-     AND ($5::timestamptz IS NULL OR m.created_at >= $5::timestamptz)
-     AND ($6::timestamptz IS NULL OR m.created_at < $6::timestamptz)
+     -- @include search-filters
 ),
 hits AS (
   SELECT h.*,
@@ -23,10 +20,6 @@ hits AS (
   OFFSET $7 LIMIT $8
 )
 SELECT session_id, seq, message_id, role, created_at, rank,
-       ts_headline('{{schema}}.search'::regconfig,
-                   replace(replace(replace(content, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'),
-                   websearch_to_tsquery('{{schema}}.search'::regconfig, $2),
-                   'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, ShortWord=0, '
-                   'MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+       -- @include search-snippet
   FROM hits
  ORDER BY rank DESC, created_at DESC, session_id, seq

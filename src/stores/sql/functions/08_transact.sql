@@ -18,13 +18,7 @@ DECLARE
   k integer;
   result jsonb;
 BEGIN
-  SELECT * INTO s FROM {{schema}}.sessions
-   WHERE user_id = p_user_id AND session_id = p_session_id
-     FOR UPDATE;
-  IF NOT FOUND OR s.expires_at <= now() THEN
-    SELECT * INTO claim FROM {{schema}}.claim_session(p_user_id, p_session_id);
-    s := claim.claimed;
-  END IF;
+  -- @include lock-or-claim-session
 
   SELECT body_hash, o.result INTO op FROM {{schema}}.operations o
    WHERE user_id = p_user_id AND session_id = p_session_id AND operation_id = p_operation_id;

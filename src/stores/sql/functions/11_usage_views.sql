@@ -29,15 +29,7 @@ CREATE VIEW {{schema}}.usage_daily AS
 SELECT (date_trunc('day', hour AT TIME ZONE 'UTC'))::date AS day,
        user_id, agent_id, model,
        count(DISTINCT session_id)         AS active_sessions,
-       sum(messages)                      AS messages,
-       sum(system_messages)               AS system_messages,
-       sum(user_messages)                 AS user_messages,
-       sum(assistant_messages)            AS assistant_messages,
-       sum(tool_messages)                 AS tool_messages,
-       sum(input_tokens)                  AS input_tokens,
-       sum(output_tokens)                 AS output_tokens,
-       sum(reasoning_tokens)              AS reasoning_tokens,
-       sum(cached_input_tokens)           AS cached_input_tokens,
+       -- @include usage-sums
        {{schema}}.usage_histogram_quantile(
          {{schema}}.usage_latency_histogram(latency_buckets, latency_counts), 0.5) AS latency_p50_ms,
        {{schema}}.usage_histogram_quantile(

@@ -17,16 +17,10 @@ WITH matched AS MATERIALIZED (
             @@ websearch_to_tsquery('{{schema}}.search'::regconfig, $2)
           OR (m.content ~ '[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f]'
               AND m.content ILIKE $9::text))
-     AND ($3::text IS NULL OR m.session_id = $3::text)
-     AND ($4::text IS NULL OR m.role = $4::text)
-     AND ($5::timestamptz IS NULL OR m.created_at >= $5::timestamptz)
-     AND ($6::timestamptz IS NULL OR m.created_at < $6::timestamptz)
+     -- @include search-filters
 ),
 hits AS (
-  SELECT h.*, row_number() OVER (ORDER BY h.created_at DESC, h.session_id, h.seq) AS newness
-    FROM matched h
-    JOIN {{schema}}.sessions s ON s.user_id = $1 AND s.session_id = h.session_id
-   WHERE s.expires_at IS NULL OR s.expires_at > now()
+  -- @include search-live-newest
 ),
 -- The rank parses the message: for the newest hits, then for the page's older ones.
 ranked AS (

@@ -19,16 +19,10 @@ WITH matched AS MATERIALIZED (
    WHERE m.user_id = $1
      AND to_tsvector('{{schema}}.search'::regconfig, m.content)
          @@ websearch_to_tsquery('{{schema}}.search'::regconfig, $2)
-     AND ($3::text IS NULL OR m.session_id = $3::text)
-     AND ($4::text IS NULL OR m.role = $4::text)
-     AND ($5::timestamptz IS NULL OR m.created_at >= $5::timestamptz)
-     AND ($6::timestamptz IS NULL OR m.created_at < $6::timestamptz)
+     -- @include search-filters
 ),
 live AS (
-  SELECT h.*, row_number() OVER (ORDER BY h.created_at DESC, h.session_id, h.seq) AS newness
-    FROM matched h
-    JOIN {{schema}}.sessions s ON s.user_id = $1 AND s.session_id = h.session_id
-   WHERE s.expires_at IS NULL OR s.expires_at > now()
+  -- @include search-live-newest
 ),
 hits AS (
   SELECT live.*,
@@ -44,10 +38,6 @@ SELECT session_id, seq, message_id, role, created_at,
        coalesce(ranked, ts_rank(to_tsvector('{{schema}}.search'::regconfig, content),
                                 websearch_to_tsquery('{{schema}}.search'::regconfig, $2)))
          AS rank,
-       ts_headline('{{schema}}.search'::regconfig,
-                   replace(replace(replace(content, '&', '&amp;'), '<', '&lt;'), '>', '&gt;'),
-                   websearch_to_tsquery('{{schema}}.search'::regconfig, $2),
-                   'StartSel=<mark>, StopSel=</mark>, MaxWords=30, MinWords=12, ShortWord=0, '
-                   'MaxFragments=2, FragmentDelimiter=" … "') AS snippet
+       -- @include search-snippet
   FROM hits
  ORDER BY newness > $9::bigint, ranked DESC, newness

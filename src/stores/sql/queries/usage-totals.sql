@@ -10,13 +10,7 @@
 --   sessions: sessions created in the range (and, by day, on the row's day) that have a message
 --   in the row in the hour they were created.
 WITH bounds AS (
-  SELECT l.lo,
-         greatest(l.lo, least({{schema}}.usage_hour($3::timestamptz),
-                              coalesce(st.rolled_until, l.lo))) AS hi
-    FROM {{schema}}.usage_rollup_state st,
-         LATERAL (SELECT {{schema}}.usage_hour($2::timestamptz)
-                         + CASE WHEN {{schema}}.usage_hour($2::timestamptz) = $2::timestamptz
-                                THEN interval '0' ELSE interval '1 hour' END AS lo) l
+  -- @include usage-report-bounds
    WHERE $1::text IS NULL AND NOT $8::boolean
 ),
 hours AS (

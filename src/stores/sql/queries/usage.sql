@@ -8,13 +8,7 @@
 --   sessions: sessions started in the range (and, by day, on the row's day) seen in the row.
 --   A day is a row's UTC hour seen in the zone: exact in every whole-hour zone.
 WITH bounds AS (
-  SELECT l.lo,
-         greatest(l.lo, least({{schema}}.usage_hour($3::timestamptz),
-                              coalesce(st.rolled_until, l.lo))) AS hi
-    FROM {{schema}}.usage_rollup_state st,
-         LATERAL (SELECT {{schema}}.usage_hour($2::timestamptz)
-                         + CASE WHEN {{schema}}.usage_hour($2::timestamptz) = $2::timestamptz
-                                THEN interval '0' ELSE interval '1 hour' END AS lo) l
+  -- @include usage-report-bounds
 ),
 hours AS (
   SELECT r.*
@@ -48,35 +42,19 @@ keyed AS (
 -- user, so sessions, active sessions and active users are plain counts of those rows.
 per_session AS (
   SELECT k_day, k_agent, k_model, k_user, user_id, session_id,
+         -- @include usage-sums
          bool_or(session_created_at >= $2::timestamptz AND session_created_at < $3::timestamptz
                  AND (NOT $5::boolean
                       OR date_trunc('day', session_created_at AT TIME ZONE $4::text)
-                       = date_trunc('day', hour AT TIME ZONE $4::text))) AS started,
-         sum(messages) AS messages,
-         sum(system_messages) AS system_messages,
-         sum(user_messages) AS user_messages,
-         sum(assistant_messages) AS assistant_messages,
-         sum(tool_messages) AS tool_messages,
-         sum(input_tokens) AS input_tokens,
-         sum(output_tokens) AS output_tokens,
-         sum(reasoning_tokens) AS reasoning_tokens,
-         sum(cached_input_tokens) AS cached_input_tokens
+                       = date_trunc('day', hour AT TIME ZONE $4::text))) AS started
     FROM keyed
    GROUP BY 1, 2, 3, 4, 5, 6
 ),
 per_user AS (
   SELECT k_day, k_agent, k_model, k_user, user_id,
+         -- @include usage-sums
          count(*) FILTER (WHERE started) AS sessions,
-         count(*) AS active_sessions,
-         sum(messages) AS messages,
-         sum(system_messages) AS system_messages,
-         sum(user_messages) AS user_messages,
-         sum(assistant_messages) AS assistant_messages,
-         sum(tool_messages) AS tool_messages,
-         sum(input_tokens) AS input_tokens,
-         sum(output_tokens) AS output_tokens,
-         sum(reasoning_tokens) AS reasoning_tokens,
-         sum(cached_input_tokens) AS cached_input_tokens
+         count(*) AS active_sessions
     FROM per_session
    GROUP BY 1, 2, 3, 4, 5
 ),
