@@ -7,16 +7,17 @@
 --
 -- The common batch (every session live, no retried messageId) is appended set-based: one lock
 -- statement, one insert (and one for the tool calls it opens), one trim, one session update and
--- one answer for the whole batch. Any other batch runs append_messages per request, exactly as alone. Per request,
--- append_messages costs about 0.5 ms of execution here (2 cores, a full 50-message window, so
--- every append trims): five PL/pgSQL statements, a function call per trim and a probe per row;
--- the set-based path costs its statements once per batch.
+-- one answer for the whole batch. Any other batch runs append_messages per request, exactly as
+-- alone. Per request, append_messages costs about 0.5 ms of execution here (2 cores, a full
+-- 50-message window, so every append trims): five PL/pgSQL statements, a function call per trim
+-- and a probe per row; the set-based path costs its statements once per batch (16 requests:
+-- 10.0 -> 5.8-7.0 ms).
 -- The fast path runs in a subtransaction: whatever it finds it cannot do (a session missing or
 -- expired, a retry caught by the insert) raises CV090, which undoes it, locks included, before
--- the loop starts afresh in key order.
--- Plans: every session is found by a LATERAL probe of its primary key and every message by the
--- (user, session, seq) key, so no plan can turn into a scan of a table, with or without
--- statistics (PGlite never gathers any).
+-- the loop starts afresh in key order. CV090 never leaves this function.
+-- Plans: every session is found by a LATERAL probe of its primary key, and every message by a
+-- walk of that key in order or by its whole key, so no plan can turn into a scan of a table,
+-- with or without statistics (PGlite never gathers any).
 CREATE OR REPLACE FUNCTION {{schema}}.append_batch(
   p_requests jsonb,
   p_ttl_seconds integer,
