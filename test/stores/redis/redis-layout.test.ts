@@ -116,6 +116,35 @@ describe.skipIf(!available)('redis store: keys, TTLs and round trips', () => {
     expect(await admin.pttl(`${prefix}{alice}:meta:s1`)).toBeGreaterThan(5_000);
   });
 
+  it('slides the TTL of the keys tool calls, drafts and transactions add, on any later write', async () => {
+    const [store, prefix] = await open(60);
+    const session = { userId: 'bob', sessionId: 's1' };
+    await store.append({
+      ...session,
+      messages: [
+        { role: 'assistant', content: '', messageId: 'c1', toolCallIds: ['call-a'] },
+        { role: 'tool', content: 'ok', messageId: 'r1', toolResultIds: ['call-a'] },
+        { role: 'tool', content: 'late', messageId: 'r2', toolResultIds: ['call-gone'] },
+      ],
+    });
+    await store.transact({
+      ...session,
+      operationId: 'op-1',
+      append: [{ role: 'user', content: 'next', messageId: 'u1' }],
+    });
+    await store.beginMessage({ ...session, messageId: 'd1', role: 'assistant' });
+    const words = ['calls', 'ops', 'results', 'odd', 'pairs', 'paired', 'orphans'];
+    const keys = await keysUnder(`${prefix}{bob}:`);
+    for (const word of words) expect(keys, word).toContain(`${prefix}{bob}:${word}:s1`);
+    // Every key a session has was given the TTL; then all are cut short, and a plain append
+    // (no calls, no draft, no operation) must slide every one of them again.
+    for (const key of keys) {
+      expect(await admin.pttl(key), key).toBeGreaterThan(0);
+      await admin.pexpire(key, 5_000);
+    }
+    await store.append({ ...session, messages: [{ role: 'user', content: 'plain' }] });
+    for (const key of keys) expect(await admin.pttl(key), key).toBeGreaterThan(5_000);
+  });
   it('makes each call one round trip', async () => {
     const [store] = await open(60);
     const key = { userId: 'bob', sessionId: 's' };

@@ -13,8 +13,7 @@ local now = now_us()
 local now_ms = math.floor(now / 1000)
 local ttl = tonumber(ARGV[2])
 local max = tonumber(ARGV[3])
-local fresh = redis.call('EXISTS', K.meta) == 0
-if not fresh then upgrade() end
+local fresh = session_missing()
 
 local plan = {}
 local inserted = 0

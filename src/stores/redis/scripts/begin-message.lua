@@ -8,8 +8,7 @@
 -- Returns { R.ok, now ms, message, lease token } or { R.draftIdTaken }.
 local now = now_us()
 local now_ms = math.floor(now / 1000)
-local fresh = redis.call('EXISTS', K.meta) == 0
-if not fresh then upgrade() end
+local fresh = session_missing()
 local m = new_message(7)
 if not fresh and seq_of_id(m.id) then return { R.draftIdTaken } end
 if fresh then start_session(now) end

@@ -8,8 +8,7 @@
 -- script, so the checkpoint stays one round trip; PUBLISH names no key, so a Cluster allows it).
 -- Returns { R.ok, now ms, message } or { R.sessionNotFound | R.messageNotFound |
 -- R.leaseConflict }.
-if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
-upgrade()
+if session_missing() then return { R.sessionNotFound } end
 local member, h = find_message(ARGV[3])
 if not member then return { R.messageNotFound } end
 local now = now_us()

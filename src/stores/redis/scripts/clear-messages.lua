@@ -3,8 +3,7 @@
 --   KEYS: the session keys (layout.ts SESSION_KEYS)
 --   ARGV[1] session id   ARGV[2] ttl ms
 -- Returns { R.ok, deleted } or { R.sessionNotFound }.
-if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
-upgrade()
+if session_missing() then return { R.sessionNotFound } end
 local deleted = redis.call('ZCARD', K.log)
 redis.call('DEL', K.log, K.mids, K.calls, K.results, K.tokens, K.users, K.odd,
   K.pairs, K.paired, K.orphans)

@@ -2,8 +2,7 @@
 --   KEYS: the session keys (layout.ts SESSION_KEYS)
 --   ARGV[1] session id   ARGV[2] ttl ms   ARGV[3..] messageIds
 -- Returns { R.ok, deleted } or { R.sessionNotFound }.
-if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
-upgrade()
+if session_missing() then return { R.sessionNotFound } end
 local deleted = 0
 for i = 3, #ARGV do
   local member = find_message(ARGV[i])

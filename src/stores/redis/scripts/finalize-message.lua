@@ -10,8 +10,7 @@
 -- Publishes the signal key on the channel when it ends the draft (as checkpoint-message).
 -- Returns { R.ok, now ms, message } or { R.sessionNotFound | R.messageNotFound |
 -- R.leaseConflict | R.notADraft }.
-if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
-upgrade()
+if session_missing() then return { R.sessionNotFound } end
 local member, h = find_message(ARGV[3])
 if not member then return { R.messageNotFound } end
 local now = now_us()

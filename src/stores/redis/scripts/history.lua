@@ -16,8 +16,7 @@
 -- Returns { R.ok, now ms, messages } or { R.sessionNotFound }.
 -- @flags allow-oom (as a function: a read still answers while Redis is out of memory; its only
 -- writes are the one-time upgrade and index of a session an older version wrote)
-if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
-upgrade()
+if session_missing() then return { R.sessionNotFound } end
 local now_ms = math.floor(now_us() / 1000)
 local kind = ARGV[1]
 local limit = tonumber(ARGV[4])

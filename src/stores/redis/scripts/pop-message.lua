@@ -3,8 +3,7 @@
 --   KEYS: the session keys (layout.ts SESSION_KEYS)
 --   ARGV[1] session id   ARGV[2] ttl ms
 -- Returns { R.ok, now ms, message or false (none) } or { R.sessionNotFound }.
-if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
-upgrade()
+if session_missing() then return { R.sessionNotFound } end
 local now = now_us()
 local now_ms = math.floor(now / 1000)
 local member = redis.call('ZRANGE', K.log, '+inf', '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, 1)[1]

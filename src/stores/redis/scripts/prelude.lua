@@ -180,15 +180,39 @@ local function insert_message(m, now_ms, lease, lease_until, lease_ms)
   return member
 end
 
--- Removes one message (its member, id and call links); its seq is not reused. at_edge: it is
--- the oldest or the newest kept (see unindex_message).
-local function remove_message(member, at_edge)
-  local h = decode_head(member)
-  redis.call('ZREM', K.log, member)
-  unindex_message(fmt(h[H.seq]), h, at_edge)
+-- What forgetting a message needs of its head (seq, status, messageId, role, token count, call
+-- ids), read with one pattern like scan_head: a trim of a plain message decodes nothing (a
+-- cjson decode of the whole head was a tenth of an append's server time).
+local FORGET_PATTERN = '^%[(%d+),"%d+",%d+,%d+,%d+,"(%a+)",%d+,"[^"]*",%d+,"([^"]*)","(%a+)",' ..
+  '"[%a-]+",(%d+),()'
+local function forget_head(member)
+  local seq, status, id, role, tokens, lists = string.match(member, FORGET_PATTERN)
+  local h = { tonumber(seq) }
+  h[H.status], h[H.messageId], h[H.role], h[H.tokenCount] = status, id, role, tonumber(tokens)
+  if string.sub(member, lists, lists + 5) == '[],[],' then
+    h[H.toolCallIds], h[H.toolResultIds] = NO_IDS, NO_IDS
+  else
+    local ids = cjson.decode('[' .. string.sub(member, lists, body_at(member) - 2) .. ']')
+    h[H.toolCallIds], h[H.toolResultIds] = ids[1], ids[2]
+  end
+  return h
+end
+
+-- Forgets a message already taken out of the log: its index entries, id and call links; its
+-- seq is not reused. at_edge: it was the oldest or the newest kept (see unindex_message).
+local function forget_message(member, at_edge)
+  local h = forget_head(member)
+  local seq = fmt(h[H.seq])
+  unindex_message(seq, h, at_edge)
   redis.call('HDEL', K.mids, h[H.messageId])
-  unlink_calls(fmt(h[H.seq]), h[H.toolCallIds])
-  if #h[H.toolResultIds] > 0 then unindex_results(fmt(h[H.seq])) end
+  unlink_calls(seq, h[H.toolCallIds])
+  if #h[H.toolResultIds] > 0 then unindex_results(seq) end
+end
+
+-- Removes one message from the log and forgets it.
+local function remove_message(member, at_edge)
+  redis.call('ZREM', K.log, member)
+  forget_message(member, at_edge)
 end
 
 -- Replaces a message's member (same seq) by its changed head and the given body.
@@ -204,10 +228,11 @@ end
 -- trimmed rows.
 local function trim(max)
   if max <= 0 then return end
+  local over = redis.call('ZCARD', K.log) - max
+  if over <= 0 then return end
   -- All but the newest max, oldest first: each is the oldest kept when it goes.
-  for _, member in ipairs(redis.call('ZRANGE', K.log, 0, -(max + 1))) do
-    remove_message(member, true)
-  end
+  local popped = redis.call('ZPOPMIN', K.log, over)
+  for i = 1, #popped, 2 do forget_message(popped[i], true) end
 end
 
 local DAY_MS = 86400000
@@ -223,8 +248,15 @@ end
 -- Slides every TTL (a write). The index and counts outlive the sessions they name by a day, so
 -- cleanup can still count what expired (the sessions themselves vanish at their TTL).
 local function slide(ttl)
-  local session = { K.meta, K.log, K.mids, K.calls, K.ops, K.results, K.tokens, K.users, K.odd,
-    K.pairs, K.paired, K.orphans }
+  local session = { K.meta, K.log, K.mids, K.tokens, K.users }
+  -- The keys only tool calls, drafts and transactions create: one EXISTS finds that most sessions
+  -- have none of them, where a PEXPIRE costs about as much on a missing key as on one that
+  -- exists (seven of them were a fifth of an append's server time).
+  if redis.call('EXISTS', K.calls, K.ops, K.results, K.odd, K.pairs, K.paired, K.orphans) > 0 then
+    for _, key in ipairs({ K.calls, K.ops, K.results, K.odd, K.pairs, K.paired, K.orphans }) do
+      session[#session + 1] = key
+    end
+  end
   for _, key in ipairs(session) do
     if ttl <= 0 then redis.call('PERSIST', key) else redis.call('PEXPIRE', key, ttl) end
   end
@@ -372,10 +404,19 @@ end
 
 -- Brings a session to this version's layout: the list layout into the log, then the window
 -- index built once.
-local function upgrade()
+-- version: the session's F.windowIndex when the caller has read it.
+local function upgrade(version)
   local listed = redis.call('EXISTS', K.legacyList) == 1
   if listed then upgrade_list() end
-  if listed or redis.call('HGET', K.meta, F.windowIndex) ~= WINDOW_INDEX_VERSION then
-    rebuild_index()
-  end
+  if version == nil then version = redis.call('HGET', K.meta, F.windowIndex) end
+  if listed or version ~= WINDOW_INDEX_VERSION then rebuild_index() end
+end
+
+-- True when the session a script names does not exist (never created, or expired); else brings
+-- it to this version's layout first. One HGET tells both for a session of this version.
+local function session_missing()
+  local version = redis.call('HGET', K.meta, F.windowIndex)
+  if not version and redis.call('EXISTS', K.meta) == 0 then return true end
+  upgrade(version)
+  return false
 end

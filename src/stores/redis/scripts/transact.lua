@@ -12,8 +12,7 @@
 local now = now_us()
 local now_ms = math.floor(now / 1000)
 local ttl = tonumber(ARGV[2])
-local fresh = redis.call('EXISTS', K.meta) == 0
-if not fresh then upgrade() end
+local fresh = session_missing()
 local expected = tonumber(ARGV[7])
 local first_message = 8 + expected
 

@@ -4,8 +4,7 @@
 --   ARGV[1] session id   ARGV[2] ttl ms   ARGV[3] 'seq' | 'id'   ARGV[4] the seq or messageId
 --   ARGV[5] '1': inclusive (with 'id')
 -- Returns { R.ok, deleted } or { R.sessionNotFound | R.messageNotFound }.
-if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
-upgrade()
+if session_missing() then return { R.sessionNotFound } end
 local from
 if ARGV[3] == 'seq' then
   from = '(' .. ARGV[4]

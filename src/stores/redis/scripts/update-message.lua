@@ -5,8 +5,7 @@
 --   ARGV[5] status ('' keeps it)   ARGV[6..] the change, CHANGE_ARGS values
 -- Returns { R.ok, now ms, message } or { R.sessionNotFound | R.messageNotFound |
 -- R.versionConflict }.
-if redis.call('EXISTS', K.meta) == 0 then return { R.sessionNotFound } end
-upgrade()
+if session_missing() then return { R.sessionNotFound } end
 local member, h = find_message(ARGV[3])
 if not member then return { R.messageNotFound } end
 if ARGV[4] ~= '' and h[H.version] ~= tonumber(ARGV[4]) then return { R.versionConflict } end
