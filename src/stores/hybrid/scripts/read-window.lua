@@ -32,22 +32,25 @@ local function marked(marks, repairable)
 end
 local any_mark = redis.call('EXISTS', KEYS[5], KEYS[6]) > 0
 if any_mark and (marked(KEYS[5], true) or marked(KEYS[6], false)) then return { 2, 0 } end
-local last = redis.call('HGET', KEYS[1], 'l')
+-- The session's fields in one HMGET (one call where there were five): last seq, pending
+-- flushes, the stale mark, expiry, kept count.
+local fields = redis.call('HMGET', KEYS[1], 'l', 'p', 'x', 'e', 'n')
+local last = fields[1]
 if not last then
   if redis.call('SET', KEYS[3], ARGV[5], 'NX', 'PX', ARGV[6]) then return { 0, ARGV[5] } end
   return { 0, '' }
 end
-local pending = tonumber(redis.call('HGET', KEYS[1], 'p') or '0')
+local pending = tonumber(fields[2] or '0')
 -- Marked stale by flush-ack (PostgreSQL renumbered or skipped some of its messages).
-if redis.call('HEXISTS', KEYS[1], 'x') == 1 then return { 2, pending } end
-local expires = redis.call('HGET', KEYS[1], 'e')
+if fields[3] then return { 2, pending } end
+local expires = fields[4]
 if expires and expires ~= '' then
   if tonumber(expires) <= now_us() then
     return { 2, pending }
   end
 end
 last = tonumber(last)
-local kept_first = last - tonumber(redis.call('HGET', KEYS[1], 'n')) + 1
+local kept_first = last - tonumber(fields[5]) + 1
 local window_first = last - redis.call('LLEN', KEYS[2]) + 1
 local limit = tonumber(ARGV[4])
 local lo, hi
