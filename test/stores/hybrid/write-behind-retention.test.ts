@@ -61,5 +61,18 @@ describe.skipIf(!available)('hybrid write-behind: unflushed sessions stay in Red
       expect(await redis.pttl(k), k).toBeLessThanOrEqual(1000);
     }
     expect(await redis.hexists(sessionKeys[0]!, 'p')).toBe(0);
+
+    // A cached session with its TTL back: the next append waits again, so its keys lose the
+    // TTL (the session was live in PostgreSQL: re-created there by the flush above).
+    const live = { userId: 'alice', sessionId: 'again' };
+    await store.append({ ...live, messages: [{ role: 'user', content: 'one' }] });
+    await store.capabilities.flush!();
+    const liveKeys = new CacheKeys(keyPrefix).session('alice', 'again').slice(0, 3);
+    for (const k of liveKeys) expect(await redis.pttl(k), k).toBeGreaterThan(0);
+    await store.append({ ...live, messages: [{ role: 'assistant', content: 'two' }] });
+    for (const k of liveKeys) expect(await redis.pttl(k), k).toBe(-1);
+    await store.append({ ...live, messages: [{ role: 'user', content: 'three' }] });
+    for (const k of liveKeys) expect(await redis.pttl(k), k).toBe(-1);
+    expect(await redis.hget(liveKeys[0]!, 'p')).toBe('2');
   });
 });

@@ -28,27 +28,30 @@ local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
 local now_us = string.format('%.0f', now)
 local now_ms = string.format('%.0f', math.floor(now / 1000))
 
-local last = redis.call('HGET', KEYS[1], 'l')
+-- The session's fields in one HMGET: last seq, expiry, kept count, agent, incarnation, pending.
+local fields = redis.call('HMGET', KEYS[1], 'l', 'e', 'n', 'a', 'c', 'p')
+local last = fields[1]
 local fresh = false
 if not last then
   fresh = true
 else
-  local expires = redis.call('HGET', KEYS[1], 'e')
+  local expires = fields[2]
   if expires and expires ~= '' and tonumber(expires) <= now then fresh = true end
 end
 if fresh and (ARGV[8] == '' or redis.call('GET', KEYS[4]) ~= ARGV[8]) then return { 0 } end
 if redis.call('XLEN', KEYS[5]) >= tonumber(ARGV[7]) then return { -1 } end
 
-local count
+local count, agent, created, pending
 if fresh then
   -- New, or expired: the incarnation whose row the caller just made starts from seq 1. Entries
   -- of an older one still queued no longer count here: the flusher discards them.
   redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
   redis.call('HSET', KEYS[1], 'c', ARGV[9], 'm', '{}', 'a', '', 't', 'null', 'l', '0', 'n', '0')
-  last, count = 0, 0
+  last, count, agent, created, pending = 0, 0, '', ARGV[9], 0
 else
   last = tonumber(last)
-  count = tonumber(redis.call('HGET', KEYS[1], 'n'))
+  count = tonumber(fields[3])
+  agent, created, pending = fields[4] or '', fields[5], tonumber(fields[6] or '0')
 end
 local window_first = last - redis.call('LLEN', KEYS[2]) + 1
 
@@ -102,13 +105,16 @@ local expires = ''
 if ttl > 0 then expires = string.format('%.0f', now + ttl * 1000) end
 redis.call('HSET', KEYS[1], 'u', now_us, 'e', expires, 'l', string.format('%d', last),
   'n', string.format('%d', count))
-if ARGV[6] ~= '' then redis.call('HSET', KEYS[1], 'a', ARGV[6]) end
+if ARGV[6] ~= '' then
+  redis.call('HSET', KEYS[1], 'a', ARGV[6])
+  agent = ARGV[6]
+end
 
+local was_pending = pending > 0
 if inserted > 0 then
-  local agent = redis.call('HGET', KEYS[1], 'a')
   local entry = {
     agentId = cjson.null,
-    createdAt = redis.call('HGET', KEYS[1], 'c'),
+    createdAt = created,
     updatedAt = now_us,
     expiresAt = cjson.null,
     messages = fresh_items,
@@ -116,9 +122,11 @@ if inserted > 0 then
   if agent ~= '' then entry.agentId = agent end
   if expires ~= '' then entry.expiresAt = expires end
   redis.call('XADD', KEYS[5], '*', 'v', '2', 'u', ARGV[1], 's', ARGV[2], 'd', cjson.encode(entry))
-  redis.call('HINCRBY', KEYS[1], 'p', 1)
+  pending = redis.call('HINCRBY', KEYS[1], 'p', 1)
 end
-if tonumber(redis.call('HGET', KEYS[1], 'p') or '0') > 0 then
+-- Only when entries start waiting: while they wait nothing gives these keys a TTL again
+-- (flush-ack.lua does once the last is flushed), so a PERSIST each append did nothing.
+if pending > 0 and not was_pending then
   redis.call('PERSIST', KEYS[1])
   redis.call('PERSIST', KEYS[2])
   redis.call('PERSIST', KEYS[3])
