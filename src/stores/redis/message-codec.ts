@@ -158,6 +158,44 @@ export function messagesFromReply(members: unknown, nowMs: number): Message[] {
   return (members as string[]).map((member) => messageFromMember(member, nowMs));
 }
 
+/**
+ * An append's answers in input order: a message the call stored comes back as its seq alone (it
+ * is what was sent, created at the script's `nowMs`), a retried one as its stored member.
+ */
+export function appendedFromReply(
+  answers: unknown,
+  sent: readonly ResolvedMessage[],
+  nowMs: number,
+): Message[] {
+  return (answers as Array<number | string>).map((answer, i) =>
+    typeof answer === 'number'
+      ? storedAsSent(sent[i]!, answer, nowMs)
+      : messageFromMember(answer, nowMs),
+  );
+}
+
+function storedAsSent(message: ResolvedMessage, seq: number, nowMs: number): Message {
+  const createdAt = new Date(nowMs);
+  return {
+    seq,
+    messageId: message.messageId,
+    role: message.role,
+    content: message.content,
+    metadata: message.metadata,
+    createdAt,
+    data: message.data,
+    format: message.format,
+    kind: message.kind,
+    toolCallIds: message.toolCallIds,
+    toolResultIds: message.toolResultIds,
+    status: message.status,
+    version: 1,
+    updatedAt: createdAt,
+    usage: message.usage,
+    tokenCount: message.tokenCount,
+  };
+}
+
 /** One message of a script reply (a log member). */
 export function oneMessageFromReply(member: unknown, nowMs: number): Message {
   return messageFromMember(member as string, nowMs);

@@ -8,7 +8,9 @@
 -- Body parts are spliced in as given, never decoded: cjson would re-encode users' JSON (empty
 -- objects become arrays, big numbers lose digits). Every key shares the user's hash tag, so this
 -- runs on Redis Cluster.
--- Returns { R.ok, now ms, session hash (flat), inserted, messages } or { R.idempotencyMismatch }.
+-- Returns { R.ok, now ms, session hash (flat), inserted, messages } or { R.idempotencyMismatch };
+-- messages in input order, each the seq of a message this call stored (a number), or the member
+-- of a retried one.
 local now = now_us()
 local now_ms = math.floor(now / 1000)
 local ttl = tonumber(ARGV[2])
@@ -38,7 +40,14 @@ end
 
 if fresh then start_session(now) end
 for i, step in ipairs(plan) do
-  if step.m then heads[i] = insert_message(step.m, now_ms) else heads[i] = head_at(step.seq) end
+  if step.m then
+    -- Its seq alone: the caller has the rest (the SQL stores answer so too), and a member
+    -- carries the whole content back.
+    local _, seq = insert_message(step.m, now_ms)
+    heads[i] = seq
+  else
+    heads[i] = head_at(step.seq)
+  end
 end
 -- Read before trimming: an append of more than max answers every message it stored.
 local messages = heads

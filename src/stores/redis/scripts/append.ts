@@ -1,6 +1,6 @@
 import type { AppendResult } from '../../../contract/types.js';
 import type { ResolvedMessage } from '../../../contract/validation.js';
-import { messageArgs, messagesFromReply } from '../message-codec.js';
+import { appendedFromReply, messageArgs } from '../message-codec.js';
 import type { ScriptCall, WriteSettings } from '../script-call.js';
 import { expectOk } from '../script-results.js';
 import { hashFromList, sessionFromHash } from '../session-codec.js';
@@ -33,7 +33,7 @@ export function appendCall(
       expectOk(code);
       return {
         session: sessionFromHash(settings.userId, settings.sessionId, hashFromList(hash)),
-        messages: messagesFromReply(items, nowMs),
+        messages: appendedFromReply(items, messages, nowMs),
         inserted,
       };
     },

@@ -156,7 +156,7 @@ local function unlink_calls(seq, calls)
   end
 end
 
--- Stores a new message under the next seq; returns its member. A draft has a lease token,
+-- Stores a new message under the next seq; returns its member and seq. A draft has a lease token,
 -- its expiry and how long each checkpoint extends it.
 local function insert_message(m, now_ms, lease, lease_until, lease_ms)
   local seq = fmt(redis.call('HINCRBY', K.meta, F.lastSeq, 1))
@@ -177,7 +177,7 @@ local function insert_message(m, now_ms, lease, lease_until, lease_ms)
   redis.call('HSET', K.mids, m.id, seq .. ' ' .. m.fp)
   if m.calls ~= '[]' then link_calls(seq, cjson.decode(m.calls), true) end
   if m.results ~= '[]' then index_results(seq, cjson.decode(m.results)) end
-  return member
+  return member, h[1]
 end
 
 -- What forgetting a message needs of its head (seq, status, messageId, role, token count, call
