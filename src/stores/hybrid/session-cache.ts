@@ -4,6 +4,7 @@ import { UnavailableError } from '../../contract/errors.js';
 import type { AppendResult, Message, Session } from '../../contract/types.js';
 import type { RangeQuery } from '../redis/history-args.js';
 import type { RedisConnection } from '../redis/redis-connection.js';
+import { CACHE_FIELD, SESSION_FIELD } from '../redis/fields.js';
 import { scanEveryNode } from '../redis/scan.js';
 import type { SessionHash } from '../redis/session-codec.js';
 import type { CacheHealth } from './cache-health.js';
@@ -269,7 +270,11 @@ export class SessionCache {
         redis.time(),
         Promise.all(
           sessions.map(({ userId, sessionId }) =>
-            redis.hmget(this.keys(userId, sessionId)[0], 'p', 'e'),
+            redis.hmget(
+              this.keys(userId, sessionId)[0],
+              CACHE_FIELD.pending,
+              SESSION_FIELD.expiresAt,
+            ),
           ),
         ),
       ]),

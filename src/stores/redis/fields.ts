@@ -23,6 +23,17 @@ export const SESSION_FIELD = {
 } as const;
 
 /**
+ * The hybrid cache's own fields of a cached session hash, beside SESSION_FIELD's (the hybrid's
+ * scripts get both as one Lua table F: hybrid/scripts/script-call.ts).
+ */
+export const CACHE_FIELD = {
+  /** Write-behind: the entries of this incarnation still waiting for the flusher. */
+  pending: 'p',
+  /** Set by flush-ack: PostgreSQL renumbered or skipped some messages; reads go there. */
+  stale: 'x',
+} as const;
+
+/**
  * The opaque parts of a message: its body, the last value of its log member (layout.ts), an
  * object of the members `"<letter>":<JSON text>` of the parts that are not their default, in
  * BODY_PARTS order. No script decodes them: they are spliced (by the byte lengths kept in the

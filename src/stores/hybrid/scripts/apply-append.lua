@@ -11,7 +11,7 @@
 -- Returns 1 applied, 0 not cached, 3 dropped (the codes: script-results.ts).
 -- Arguments built and reply read by apply-append.ts.
 if ARGV[4] ~= '' then redis.call('ZREM', KEYS[5], ARGV[4]) end
-local cached = redis.call('HGET', KEYS[1], 'l')
+local cached = redis.call('HGET', KEYS[1], F.lastSeq)
 if not cached then
   redis.call('DEL', KEYS[4])
   return 0
@@ -31,8 +31,9 @@ if cached == last - tonumber(ARGV[3]) then
       redis.call('HDEL', KEYS[3], string.match(item, '^{"seq":%d+,"messageId":"([^"]*)"'))
     end
   end
-  redis.call('HSET', KEYS[1], 'c', ARGV[5], 'u', ARGV[6], 'e', ARGV[7], 'l', ARGV[8],
-    'n', ARGV[9], 'a', ARGV[10], 't', ARGV[11], 'm', ARGV[12])
+  redis.call('HSET', KEYS[1], F.createdAt, ARGV[5], F.updatedAt, ARGV[6], F.expiresAt, ARGV[7],
+    F.lastSeq, ARGV[8], F.messageCount, ARGV[9], F.agentId, ARGV[10], F.title, ARGV[11],
+    F.metadata, ARGV[12])
   for k = 1, 4 do
     if k ~= 4 then redis.call('PEXPIRE', KEYS[k], ARGV[1]) end
   end

@@ -18,9 +18,9 @@ end
 -- Cached (and live) since the lease was taken: a write-behind append started the session from
 -- the row this caller read, and its window may hold messages PostgreSQL has not got yet, so it
 -- must not be overwritten. Only a missing or expired session is filled.
-local cached_last = redis.call('HGET', KEYS[1], 'l')
+local cached_last = redis.call('HGET', KEYS[1], F.lastSeq)
 if cached_last then
-  local expires = redis.call('HGET', KEYS[1], 'e')
+  local expires = redis.call('HGET', KEYS[1], F.expiresAt)
   local now_parts = redis.call('TIME')
   local now = tonumber(now_parts[1]) * 1000000 + tonumber(now_parts[2])
   if not expires or expires == '' or tonumber(expires) > now then
@@ -29,8 +29,9 @@ if cached_last then
   end
 end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[4], KEYS[3])
-redis.call('HSET', KEYS[1], 'c', ARGV[3], 'u', ARGV[4], 'e', ARGV[5], 'l', ARGV[6], 'n', ARGV[7],
-  'a', ARGV[8], 't', ARGV[9], 'm', ARGV[10])
+redis.call('HSET', KEYS[1], F.createdAt, ARGV[3], F.updatedAt, ARGV[4], F.expiresAt, ARGV[5],
+  F.lastSeq, ARGV[6], F.messageCount, ARGV[7], F.agentId, ARGV[8], F.title, ARGV[9], F.metadata,
+  ARGV[10])
 for i = 11, #ARGV do
   redis.call('RPUSH', KEYS[2], ARGV[i])
   local seq, id = string.match(ARGV[i], '^{"seq":(%d+),"messageId":"([^"]*)"')

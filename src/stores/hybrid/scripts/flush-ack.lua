@@ -21,12 +21,12 @@ for i = 3, #ARGV, 3 do
   redis.call('XDEL', KEYS[1], ARGV[i])
   if done == 1 then
     acked = acked + 1
-    if redis.call('HGET', meta, 'c') == ARGV[i + 2] then
-      local pending = redis.call('HINCRBY', meta, 'p', -1)
-      if ARGV[i + 1] == '1' then redis.call('HSET', meta, 'x', '1') end
+    if redis.call('HGET', meta, F.createdAt) == ARGV[i + 2] then
+      local pending = redis.call('HINCRBY', meta, F.pending, -1)
+      if ARGV[i + 1] == '1' then redis.call('HSET', meta, F.stale, '1') end
       if pending <= 0 then
-        redis.call('HDEL', meta, 'p')
-        if redis.call('HEXISTS', meta, 'x') == 1 then
+        redis.call('HDEL', meta, F.pending)
+        if redis.call('HEXISTS', meta, F.stale) == 1 then
           redis.call('DEL', meta, window, ids)
         else
           redis.call('PEXPIRE', meta, ARGV[2])

@@ -11,11 +11,12 @@
 -- Arguments built and reply read by invalidate.ts.
 if ARGV[6] ~= '' then redis.call('ZREM', KEYS[5], ARGV[6]) end
 redis.call('DEL', KEYS[4])
-local pending = tonumber(redis.call('HGET', KEYS[1], 'p') or '0')
+local pending = tonumber(redis.call('HGET', KEYS[1], F.pending) or '0')
 if pending <= 0 then
   redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
   return 3
 end
 if ARGV[1] == '' then return 5 end
-redis.call('HSET', KEYS[1], 'u', ARGV[1], 'e', ARGV[2], 'a', ARGV[3], 't', ARGV[4], 'm', ARGV[5])
+redis.call('HSET', KEYS[1], F.updatedAt, ARGV[1], F.expiresAt, ARGV[2], F.agentId, ARGV[3],
+  F.title, ARGV[4], F.metadata, ARGV[5])
 return 4

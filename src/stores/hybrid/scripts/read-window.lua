@@ -34,7 +34,8 @@ local any_mark = redis.call('EXISTS', KEYS[5], KEYS[6]) > 0
 if any_mark and (marked(KEYS[5], true) or marked(KEYS[6], false)) then return { 2, 0 } end
 -- The session's fields in one HMGET (one call where there were five): last seq, pending
 -- flushes, the stale mark, expiry, kept count.
-local fields = redis.call('HMGET', KEYS[1], 'l', 'p', 'x', 'e', 'n')
+local fields = redis.call('HMGET', KEYS[1], F.lastSeq, F.pending, F.stale, F.expiresAt,
+  F.messageCount)
 local last = fields[1]
 if not last then
   if redis.call('SET', KEYS[3], ARGV[5], 'NX', 'PX', ARGV[6]) then return { 0, ARGV[5] } end

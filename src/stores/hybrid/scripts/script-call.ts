@@ -1,4 +1,5 @@
 import type { RedisConnection } from '../../redis/redis-connection.js';
+import { CACHE_FIELD, SESSION_FIELD } from '../../redis/fields.js';
 import { defineScripts, runScript } from '../../redis/scripts.js';
 import { HYBRID_SCRIPTS } from '../scripts.generated.js';
 
@@ -20,8 +21,23 @@ export interface ScriptCall<Result> {
 
 /** Registers the hybrid's scripts on a connection (once per connection). */
 export function defineHybridScripts(redis: RedisConnection): RedisConnection {
-  defineScripts(redis, SCRIPT_NAMESPACE, HYBRID_SCRIPTS);
+  defineScripts(redis, SCRIPT_NAMESPACE, scriptsWithFieldNames());
   return redis;
+}
+
+/**
+ * Each script after one line, `local F = {...}`: the session hash's field names (fields.ts), so
+ * that a script spells `F.lastSeq`, never the letter.
+ */
+function scriptsWithFieldNames(): Record<ScriptName, string> {
+  const names = Object.entries({ ...SESSION_FIELD, ...CACHE_FIELD })
+    .map(([name, letter]) => `${name} = '${letter}'`)
+    .join(', ');
+  const scripts = {} as Record<ScriptName, string>;
+  for (const [name, lua] of Object.entries(HYBRID_SCRIPTS)) {
+    scripts[name as ScriptName] = `local F = { ${names} }\n${lua}`;
+  }
+  return scripts;
 }
 
 export async function runScriptCall<Result>(

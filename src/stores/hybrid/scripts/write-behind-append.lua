@@ -29,7 +29,8 @@ local now_us = string.format('%.0f', now)
 local now_ms = string.format('%.0f', math.floor(now / 1000))
 
 -- The session's fields in one HMGET: last seq, expiry, kept count, agent, incarnation, pending.
-local fields = redis.call('HMGET', KEYS[1], 'l', 'e', 'n', 'a', 'c', 'p')
+local fields = redis.call('HMGET', KEYS[1], F.lastSeq, F.expiresAt, F.messageCount, F.agentId,
+  F.createdAt, F.pending)
 local last = fields[1]
 local fresh = false
 if not last then
@@ -46,7 +47,8 @@ if fresh then
   -- New, or expired: the incarnation whose row the caller just made starts from seq 1. Entries
   -- of an older one still queued no longer count here: the flusher discards them.
   redis.call('DEL', KEYS[1], KEYS[2], KEYS[3], KEYS[4])
-  redis.call('HSET', KEYS[1], 'c', ARGV[9], 'm', '{}', 'a', '', 't', 'null', 'l', '0', 'n', '0')
+  redis.call('HSET', KEYS[1], F.createdAt, ARGV[9], F.metadata, '{}', F.agentId, '', F.title,
+    'null', F.lastSeq, '0', F.messageCount, '0')
   last, count, agent, created, pending = 0, 0, '', ARGV[9], 0
 else
   last = tonumber(last)
@@ -103,10 +105,10 @@ if inserted == 0 and not fresh then return { 1, redis.call('HGETALL', KEYS[1]), 
 local ttl = tonumber(ARGV[3])
 local expires = ''
 if ttl > 0 then expires = string.format('%.0f', now + ttl * 1000) end
-redis.call('HSET', KEYS[1], 'u', now_us, 'e', expires, 'l', string.format('%d', last),
-  'n', string.format('%d', count))
+redis.call('HSET', KEYS[1], F.updatedAt, now_us, F.expiresAt, expires, F.lastSeq,
+  string.format('%d', last), F.messageCount, string.format('%d', count))
 if ARGV[6] ~= '' then
-  redis.call('HSET', KEYS[1], 'a', ARGV[6])
+  redis.call('HSET', KEYS[1], F.agentId, ARGV[6])
   agent = ARGV[6]
 end
 
@@ -122,7 +124,7 @@ if inserted > 0 then
   if agent ~= '' then entry.agentId = agent end
   if expires ~= '' then entry.expiresAt = expires end
   redis.call('XADD', KEYS[5], '*', 'v', '2', 'u', ARGV[1], 's', ARGV[2], 'd', cjson.encode(entry))
-  pending = redis.call('HINCRBY', KEYS[1], 'p', 1)
+  pending = redis.call('HINCRBY', KEYS[1], F.pending, 1)
 end
 -- Only when entries start waiting: while they wait nothing gives these keys a TTL again
 -- (flush-ack.lua does once the last is flushed), so a PERSIST each append did nothing.
