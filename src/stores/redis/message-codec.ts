@@ -6,6 +6,7 @@ import type {
   Role,
   Usage,
 } from '../../contract/types.js';
+import { messageAsSent } from '../../contract/message-as-sent.js';
 import type { ResolvedMessage } from '../../contract/validation.js';
 import { BODY_PART, BODY_PARTS } from './fields.js';
 import type { MemberTuple } from './layout.js';
@@ -169,31 +170,9 @@ export function appendedFromReply(
 ): Message[] {
   return (answers as Array<number | string>).map((answer, i) =>
     typeof answer === 'number'
-      ? storedAsSent(sent[i]!, answer, nowMs)
+      ? messageAsSent(sent[i]!, answer, new Date(nowMs))
       : messageFromMember(answer, nowMs),
   );
-}
-
-function storedAsSent(message: ResolvedMessage, seq: number, nowMs: number): Message {
-  const createdAt = new Date(nowMs);
-  return {
-    seq,
-    messageId: message.messageId,
-    role: message.role,
-    content: message.content,
-    metadata: message.metadata,
-    createdAt,
-    data: message.data,
-    format: message.format,
-    kind: message.kind,
-    toolCallIds: message.toolCallIds,
-    toolResultIds: message.toolResultIds,
-    status: message.status,
-    version: 1,
-    updatedAt: createdAt,
-    usage: message.usage,
-    tokenCount: message.tokenCount,
-  };
 }
 
 /** One message of a script reply (a log member). */

@@ -1,3 +1,4 @@
+import { messageAsSent } from '../../contract/message-as-sent.js';
 import { estimateTokens } from '../../contract/message-fingerprint.js';
 import type {
   Agent,
@@ -234,25 +235,7 @@ export interface AppendJson {
 /** A stored message from what the append answered and what was sent. */
 export function appendedMessage(appended: AppendedJson, sent: ResolvedMessage): Message {
   if ('retry' in appended) return messageFromRow(appended.retry);
-  const createdAt = new Date(appended.created_at);
-  return {
-    seq: Number(appended.seq),
-    messageId: sent.messageId,
-    role: sent.role,
-    content: sent.content,
-    metadata: sent.metadata,
-    createdAt,
-    data: sent.data,
-    format: sent.format,
-    kind: sent.kind,
-    toolCallIds: sent.toolCallIds,
-    toolResultIds: sent.toolResultIds,
-    status: sent.status,
-    version: 1,
-    updatedAt: createdAt,
-    usage: sent.usage,
-    tokenCount: sent.tokenCount,
-  };
+  return messageAsSent(sent, Number(appended.seq), new Date(appended.created_at));
 }
 
 export interface AgentRow {
