@@ -158,7 +158,7 @@ local function rebuild_index()
     sums[#sums + 1] = fmt(sum)
     sums[#sums + 1] = seq
     if #sums >= 200 then flush() end
-    local calls = h[H.status] ~= 'complete' and #decode_head(member)[H.toolCallIds] > 0
+    local calls = h[H.status] ~= 'complete' and #h[H.toolCallIds] > 0
     index_marks(seq, h, calls)
   end
   flush()
